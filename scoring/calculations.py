@@ -1,0 +1,217 @@
+"""The scoring rules, in pure Decimal arithmetic. No ORM, no request.
+
+This is the one place where a scoring rule is written: sums per node, the applicable maximum
+(not-applicable items leave both the points and the maximum), the index and its rounding,
+classification by bands and ranks within a unit group. Services, pages, projections, exports and
+commands all go through these functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+
+ZERO = Decimal("0")
+HUNDRED = Decimal("100")
+CENT = Decimal("0.01")
+
+HALF_UP = "half_up"
+TRUNCATE = "truncate"
+APPRAISAL = "appraisal"
+SURVEY = "survey"
+
+
+@dataclass(frozen=True)
+class ItemSpec:
+    """A node of a framework. `parent_code` is None for a domain (top level)."""
+
+    code: str
+    max_points: Decimal
+    parent_code: str | None = None
+    is_scored: bool = True
+    method: str = APPRAISAL
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class ScoreValue:
+    """The points that count on one scored item (None: not scored yet, counts as 0)."""
+
+    points: Decimal | None = None
+    not_applicable: bool = False
+
+
+@dataclass(frozen=True)
+class BandSpec:
+    label: str
+    min_index: Decimal
+
+
+@dataclass(frozen=True)
+class NodeFigures:
+    code: str
+    earned: Decimal
+    max_points: Decimal  # the applicable maximum
+    index: Decimal
+
+
+@dataclass(frozen=True)
+class UnitFigures:
+    appraisal: Decimal
+    appraisal_max: Decimal
+    survey: Decimal
+    survey_max: Decimal
+    bonus: Decimal
+    deduction: Decimal
+    total: Decimal
+    max_points: Decimal
+    index: Decimal
+    nodes: Mapping[str, NodeFigures] = field(default_factory=dict)
+    domain_codes: tuple[str, ...] = ()
+
+    @property
+    def domains(self) -> list[NodeFigures]:
+        return [self.nodes[code] for code in self.domain_codes]
+
+
+def check_points(value: Decimal) -> Decimal:
+    """Points are never negative and have at most two decimal places."""
+    if not value.is_finite() or value < ZERO:
+        raise ValueError("points must be a finite, non-negative decimal")
+    if value != value.quantize(CENT):
+        raise ValueError("points have at most two decimal places")
+    return value
+
+
+def _cents(value: Decimal) -> int:
+    return int((value * 100).to_integral_value(rounding=ROUND_DOWN))
+
+
+def ratio_index(earned: Decimal, maximum: Decimal, rounding: str = HALF_UP) -> Decimal:
+    """earned ÷ maximum × 100, rounded once to two decimals (half-up, or truncated).
+
+    Computed on whole hundredths with integer division, so no intermediate rounding can creep in.
+    A node whose applicable maximum is zero has index 0. The result is kept within 0–100.
+    """
+    if maximum <= ZERO:
+        return ZERO.quantize(CENT)
+    earned_c, max_c = _cents(earned), _cents(maximum)
+    # index in hundredths of a percent = earned / max * 100 * 100
+    quotient, remainder = divmod(earned_c * 10000, max_c)
+    if rounding == HALF_UP and remainder * 2 >= max_c:
+        quotient += 1
+    elif rounding not in (HALF_UP, TRUNCATE):
+        raise ValueError(f"unknown rounding mode {rounding!r}")
+    value = (Decimal(quotient) / 100).quantize(CENT)
+    return min(max(value, ZERO), HUNDRED.quantize(CENT))
+
+
+def round_figure(value: Decimal, rounding: str = HALF_UP) -> Decimal:
+    """Round a figure (an average, a projection) to two decimals by the year's rule."""
+    mode = ROUND_HALF_UP if rounding == HALF_UP else ROUND_DOWN
+    return value.quantize(CENT, rounding=mode)
+
+
+def compute_unit(
+    items: Sequence[ItemSpec],
+    scores: Mapping[str, ScoreValue],
+    rounding: str = HALF_UP,
+    bonus: Decimal = ZERO,
+    deduction: Decimal = ZERO,
+) -> UnitFigures:
+    """A unit's figures for one year from its framework and the points that count.
+
+    `items` is the whole tree (every node); `scores` maps a scored item's code to its value.
+    Every parent's earned points and applicable maximum are the exact sums of its children's.
+    """
+    children: dict[str | None, list[ItemSpec]] = {}
+    for item in items:
+        children.setdefault(item.parent_code, []).append(item)
+
+    nodes: dict[str, NodeFigures] = {}
+    sums = {APPRAISAL: [ZERO, ZERO], SURVEY: [ZERO, ZERO]}
+
+    def visit(item: ItemSpec) -> tuple[Decimal, Decimal]:
+        if item.is_scored:
+            score = scores.get(item.code, ScoreValue())
+            if score.not_applicable:
+                earned, maximum = ZERO, ZERO
+            else:
+                earned = min(score.points or ZERO, item.max_points)
+                maximum = item.max_points
+            bucket = sums[SURVEY if item.method == SURVEY else APPRAISAL]
+            bucket[0] += earned
+            bucket[1] += maximum
+        else:
+            earned, maximum = ZERO, ZERO
+            for child in children.get(item.code, []):
+                child_earned, child_max = visit(child)
+                earned += child_earned
+                maximum += child_max
+        nodes[item.code] = NodeFigures(
+            item.code, earned, maximum, ratio_index(earned, maximum, rounding)
+        )
+        return earned, maximum
+
+    domains = children.get(None, [])
+    total_earned, total_max = ZERO, ZERO
+    for domain in domains:
+        earned, maximum = visit(domain)
+        total_earned += earned
+        total_max += maximum
+
+    total = max(total_earned + bonus - deduction, ZERO)
+    return UnitFigures(
+        appraisal=sums[APPRAISAL][0],
+        appraisal_max=sums[APPRAISAL][1],
+        survey=sums[SURVEY][0],
+        survey_max=sums[SURVEY][1],
+        bonus=bonus,
+        deduction=deduction,
+        total=total,
+        max_points=total_max,
+        index=ratio_index(min(total, total_max), total_max, rounding),
+        nodes=nodes,
+        domain_codes=tuple(domain.code for domain in domains),
+    )
+
+
+def classify(index: Decimal, bands: Iterable[BandSpec]) -> BandSpec | None:
+    """The band whose minimum is the highest one not above the (rounded) index."""
+    for band in sorted(bands, key=lambda b: b.min_index, reverse=True):
+        if index >= band.min_index:
+            return band
+    return None
+
+
+def next_band(index: Decimal, bands: Iterable[BandSpec]) -> BandSpec | None:
+    """The lowest band above the one the index falls in (None at the top)."""
+    above = [band for band in bands if band.min_index > index]
+    return min(above, key=lambda b: b.min_index) if above else None
+
+
+def rank(indices: Mapping[Hashable, Decimal]) -> dict[Hashable, int]:
+    """Competition ranking, highest index first: equal indices share a rank, the next skips.
+
+    {a: 95, b: 90, c: 90, d: 80} → {a: 1, b: 2, c: 2, d: 4}
+    """
+    ordered = sorted(indices.values(), reverse=True)
+    first_position: dict[Decimal, int] = {}
+    for position, value in enumerate(ordered, start=1):
+        first_position.setdefault(value, position)
+    return {key: first_position[value] for key, value in indices.items()}
+
+
+def change(current: Decimal | None, previous: Decimal | None) -> Decimal | None:
+    """The change of a figure between two years (None when either is missing)."""
+    if current is None or previous is None:
+        return None
+    return current - previous
+
+
+def mean(values: Sequence[Decimal], rounding: str = HALF_UP) -> Decimal | None:
+    """The mean of figures, rounded once to two decimals (None for no values)."""
+    if not values:
+        return None
+    return round_figure(sum(values, ZERO) / len(values), rounding)

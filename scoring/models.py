@@ -1,0 +1,545 @@
+"""Assessment years, criteria frameworks, bands, score sheets, scores and stored results.
+
+Scores are what people enter; results are what pages read. Results are written only by
+`scoring.services`, from `scoring.calculations`, in the same transaction as the scores they follow.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from units.models import Unit, UnitGroup
+
+ZERO = Decimal("0")
+
+
+def points_field(verbose_name, **kwargs) -> models.DecimalField:
+    """Points are exact decimals with two places, never negative."""
+    kwargs.setdefault("validators", [MinValueValidator(ZERO)])
+    return models.DecimalField(verbose_name, max_digits=6, decimal_places=2, **kwargs)
+
+
+class YearState(models.TextChoices):
+    PREPARING = "preparing", _("Chuẩn bị")
+    SELF_ASSESSMENT = "self_assessment", _("Đang tự đánh giá")
+    APPRAISAL = "appraisal", _("Đang thẩm định")
+    PUBLISHED = "published", _("Đã công bố")
+
+
+class Rounding(models.TextChoices):
+    HALF_UP = "half_up", _("Làm tròn (0,005 lên 0,01)")
+    TRUNCATE = "truncate", _("Cắt bỏ sau 2 chữ số thập phân")
+
+
+class Method(models.TextChoices):
+    APPRAISAL = "appraisal", _("Thẩm định")
+    SURVEY = "survey", _("Điều tra XHH")
+
+
+class AssessmentYearQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(state=YearState.PUBLISHED)
+
+
+class AssessmentYear(models.Model):
+    """One yearly round (kỳ đánh giá)."""
+
+    year = models.PositiveSmallIntegerField(_("năm"), unique=True)
+    state = models.CharField(
+        _("trạng thái"), max_length=20, choices=YearState.choices, default=YearState.PREPARING
+    )
+    owner_name = models.CharField(
+        _("tên tỉnh/thành phố"),
+        max_length=200,
+        blank=True,
+        help_text=_("Tên địa phương tổ chức đánh giá trong năm này, dùng cho tiêu đề và báo cáo."),
+    )
+    self_assessment_deadline = models.DateTimeField(_("hạn tự đánh giá"), null=True, blank=True)
+    appraisal_deadline = models.DateTimeField(_("hạn thẩm định"), null=True, blank=True)
+    rounding = models.CharField(
+        _("cách làm tròn chỉ số"), max_length=10, choices=Rounding.choices, default=Rounding.HALF_UP
+    )
+    published_at = models.DateTimeField(_("ngày công bố"), null=True, blank=True)
+    # Bumped by every recompute: cached pages and fragments are keyed by it.
+    results_version = models.PositiveIntegerField(_("phiên bản kết quả"), default=0)
+
+    objects = AssessmentYearQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("kỳ đánh giá")
+        verbose_name_plural = _("kỳ đánh giá")
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == YearState.PUBLISHED
+
+
+class YearTransition(models.Model):
+    """A recorded change of a year's state (publication, reopening with its reason, …)."""
+
+    year = models.ForeignKey(
+        AssessmentYear, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("năm")
+    )
+    from_state = models.CharField(_("từ"), max_length=20, choices=YearState.choices)
+    to_state = models.CharField(_("sang"), max_length=20, choices=YearState.choices)
+    reason = models.TextField(_("lý do"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người thực hiện"),
+    )
+    at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("chuyển trạng thái năm")
+        verbose_name_plural = _("lịch sử trạng thái năm")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.from_state} → {self.to_state}"
+
+
+class Framework(models.Model):
+    """The criteria framework (bộ chỉ số) of one year for one unit group."""
+
+    year = models.ForeignKey(
+        AssessmentYear, on_delete=models.CASCADE, related_name="frameworks", verbose_name=_("năm")
+    )
+    group = models.ForeignKey(
+        UnitGroup, on_delete=models.PROTECT, related_name="frameworks", verbose_name=_("khối")
+    )
+    name = models.CharField(_("tên"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-year__year", "group__order"]
+        verbose_name = _("bộ chỉ số")
+        verbose_name_plural = _("bộ chỉ số")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "group"], name="framework_one_per_year_group")
+        ]
+
+    def __str__(self) -> str:
+        return self.name or f"{self.group} {self.year}"
+
+
+def code_sort_key(code: str) -> str:
+    """'1.10.2' sorts after '1.9.2': each segment zero-padded to five places."""
+    return ".".join(part.zfill(5) if part.isdigit() else part for part in code.split("."))
+
+
+class Item(models.Model):
+    """A node of a framework: domain (lĩnh vực) → criterion → sub-criterion.
+
+    Leaves are the scored items. A parent's maximum is the sum of its children's (the importer and
+    the services keep it so); a parent's method is set when all its scored items share it.
+    """
+
+    framework = models.ForeignKey(
+        Framework, on_delete=models.CASCADE, related_name="items", verbose_name=_("bộ chỉ số")
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("thuộc"),
+    )
+    code = models.CharField(_("mã"), max_length=30)
+    sort_key = models.CharField(max_length=120, editable=False, db_index=True)
+    depth = models.PositiveSmallIntegerField(_("cấp"), default=1, editable=False)
+    name = models.TextField(_("tên"))
+    max_points = points_field(_("điểm tối đa"))
+    method = models.CharField(
+        _("phương pháp"), max_length=10, choices=Method.choices, blank=True
+    )
+    is_scored = models.BooleanField(_("được chấm điểm"), default=False)
+    guidance = models.TextField(_("hướng dẫn chấm"), blank=True)
+    na_allowed = models.BooleanField(_("được chọn không áp dụng"), default=False)
+    evidence_required = models.BooleanField(_("cần tài liệu kiểm chứng"), default=False)
+
+    class Meta:
+        ordering = ["framework", "sort_key"]
+        verbose_name = _("tiêu chí")
+        verbose_name_plural = _("tiêu chí")
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "code"], name="item_code_unique"),
+            models.CheckConstraint(condition=Q(max_points__gte=0), name="item_max_not_negative"),
+            models.CheckConstraint(
+                condition=Q(is_scored=False) | ~Q(method=""), name="item_scored_has_method"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.name}"
+
+    def save(self, *args, **kwargs):
+        # Derived from the code, which is the item's identity within its framework.
+        self.sort_key = code_sort_key(self.code)
+        self.depth = self.code.count(".") + 1
+        super().save(*args, **kwargs)
+
+    @property
+    def domain_code(self) -> str:
+        return self.code.split(".", 1)[0]
+
+
+class ItemCrosswalk(models.Model):
+    """An item of one year matched to an item of another (renumbered, split or merged items)."""
+
+    from_item = models.ForeignKey(
+        Item, on_delete=models.CASCADE, related_name="crosswalk_to", verbose_name=_("tiêu chí cũ")
+    )
+    to_item = models.ForeignKey(
+        Item, on_delete=models.CASCADE, related_name="crosswalk_from", verbose_name=_("tiêu chí mới")
+    )
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("đối chiếu tiêu chí")
+        verbose_name_plural = _("đối chiếu tiêu chí")
+        constraints = [
+            models.UniqueConstraint(fields=["from_item", "to_item"], name="crosswalk_unique_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_item.code} → {self.to_item.code}"
+
+
+class Band(models.Model):
+    """A classification band (xếp loại): holds from its minimum index up to the next band's."""
+
+    year = models.ForeignKey(
+        AssessmentYear, on_delete=models.CASCADE, related_name="bands", verbose_name=_("năm")
+    )
+    group = models.ForeignKey(
+        UnitGroup, on_delete=models.PROTECT, related_name="bands", verbose_name=_("khối")
+    )
+    label = models.CharField(_("xếp loại"), max_length=50)
+    min_index = models.DecimalField(
+        _("chỉ số tối thiểu"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(ZERO)],
+    )
+
+    class Meta:
+        ordering = ["year", "group", "-min_index"]
+        verbose_name = _("mức xếp loại")
+        verbose_name_plural = _("mức xếp loại")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "group", "label"], name="band_label_unique"),
+            models.UniqueConstraint(fields=["year", "group", "min_index"], name="band_min_unique"),
+            models.CheckConstraint(
+                condition=Q(min_index__gte=0) & Q(min_index__lte=100), name="band_min_in_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} (≥ {self.min_index})"
+
+
+class SheetState(models.TextChoices):
+    DRAFT = "draft", _("Đang soạn")
+    SUBMITTED = "submitted", _("Đã gửi")
+
+
+class Sheet(models.Model):
+    """A unit's score sheet for one year (phiếu tự đánh giá và thẩm định)."""
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="sheets", verbose_name=_("đơn vị")
+    )
+    year = models.ForeignKey(
+        AssessmentYear, on_delete=models.PROTECT, related_name="sheets", verbose_name=_("năm")
+    )
+    state = models.CharField(
+        _("trạng thái"), max_length=20, choices=SheetState.choices, default=SheetState.DRAFT
+    )
+    submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người gửi"),
+    )
+    difficulties = models.TextField(_("khó khăn, vướng mắc"), blank=True)
+    proposals = models.TextField(_("đề xuất, kiến nghị"), blank=True)
+    # Optimistic locking: every accepted save increments it; a save from an older version is refused.
+    version = models.PositiveIntegerField(_("phiên bản"), default=0)
+    reminded_for = models.DateTimeField(
+        _("đã nhắc cho hạn"), null=True, blank=True, editable=False
+    )
+    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)
+
+    class Meta:
+        ordering = ["year", "unit__code"]
+        verbose_name = _("phiếu chấm điểm")
+        verbose_name_plural = _("phiếu chấm điểm")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="sheet_one_per_unit_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.year}"
+
+
+class Score(models.Model):
+    """The points of one unit on one scored item in one year.
+
+    `self_points` is the unit's claim (appraisal items only); `points` are the points that count:
+    set by appraisers for appraisal items, from the survey for survey items.
+    """
+
+    sheet = models.ForeignKey(
+        Sheet, on_delete=models.CASCADE, related_name="scores", verbose_name=_("phiếu")
+    )
+    item = models.ForeignKey(
+        Item, on_delete=models.PROTECT, related_name="scores", verbose_name=_("tiêu chí")
+    )
+    self_points = points_field(_("điểm tự đánh giá"), null=True, blank=True)
+    points = points_field(_("điểm đạt"), null=True, blank=True)
+    not_applicable = models.BooleanField(_("không áp dụng"), default=False)
+    note = models.TextField(_("ghi chú của đơn vị"), blank=True)
+    reason = models.TextField(_("lý do thẩm định"), blank=True)
+    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người cập nhật"),
+    )
+
+    history = HistoricalRecords(
+        verbose_name=_("lịch sử điểm"), excluded_fields=["updated_at"], cascade_delete_history=True
+    )
+
+    class Meta:
+        ordering = ["sheet", "item__sort_key"]
+        verbose_name = _("điểm")
+        verbose_name_plural = _("điểm")
+        constraints = [
+            models.UniqueConstraint(fields=["sheet", "item"], name="score_one_per_sheet_item"),
+            models.CheckConstraint(
+                condition=Q(self_points__isnull=True) | Q(self_points__gte=0),
+                name="score_self_points_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(points__isnull=True) | Q(points__gte=0),
+                name="score_points_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sheet} · {self.item.code}"
+
+
+class ExplanationState(models.TextChoices):
+    OPEN = "open", _("Chờ giải trình")
+    ANSWERED = "answered", _("Đã giải trình")
+    CLOSED = "closed", _("Đã xử lý")
+
+
+class ExplanationRequest(models.Model):
+    """Appraisers question a score; the unit answers (giải trình); a later round settles it."""
+
+    score = models.ForeignKey(
+        Score, on_delete=models.CASCADE, related_name="explanations", verbose_name=_("điểm")
+    )
+    round = models.PositiveSmallIntegerField(_("vòng"), default=1)
+    question = models.TextField(_("nội dung yêu cầu"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("người yêu cầu"),
+    )
+    requested_at = models.DateTimeField(_("yêu cầu lúc"), auto_now_add=True)
+    answer = models.TextField(_("nội dung giải trình"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người giải trình"),
+    )
+    answered_at = models.DateTimeField(_("giải trình lúc"), null=True, blank=True)
+    state = models.CharField(
+        _("trạng thái"),
+        max_length=10,
+        choices=ExplanationState.choices,
+        default=ExplanationState.OPEN,
+    )
+
+    history = HistoricalRecords(verbose_name=_("lịch sử giải trình"))
+
+    class Meta:
+        ordering = ["score", "round", "requested_at"]
+        verbose_name = _("yêu cầu giải trình")
+        verbose_name_plural = _("yêu cầu giải trình")
+
+    def __str__(self) -> str:
+        return f"{self.score} · {self.get_state_display()}"
+
+
+def evidence_upload_to(instance: "Evidence", filename: str) -> str:
+    # The stored name is never the user's: only the extension survives (sanitised by the service).
+    return f"evidence/{instance.score.sheet.year_id}/{instance.score.sheet.unit_id}/{filename}"
+
+
+class Evidence(models.Model):
+    """An evidence document (tài liệu kiểm chứng) attached to a score, or to an explanation."""
+
+    score = models.ForeignKey(
+        Score, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("điểm")
+    )
+    explanation = models.ForeignKey(
+        ExplanationRequest,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="evidence",
+        verbose_name=_("giải trình"),
+    )
+    file = models.FileField(_("tệp"), upload_to=evidence_upload_to, max_length=255)
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    content_type = models.CharField(_("loại tệp"), max_length=100)
+    size = models.PositiveBigIntegerField(_("dung lượng"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("người tải lên"),
+    )
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["score", "uploaded_at"]
+        verbose_name = _("tài liệu kiểm chứng")
+        verbose_name_plural = _("tài liệu kiểm chứng")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ResultSource(models.TextChoices):
+    COMPUTED = "computed", _("Tính từ điểm")
+    IMPORTED = "imported", _("Nhập từ tệp")
+
+
+class ResultQuerySet(models.QuerySet):
+    def for_table(self):
+        return self.select_related("unit", "group", "band").order_by(
+            "group__order", "rank", "unit__code"
+        )
+
+
+class Result(models.Model):
+    """A unit's figures for one year: what every page, export and command reads.
+
+    Written only by `services.recompute_*` from `calculations`, in the same transaction as the
+    scores, or by the results importer (source = imported; never recomputed).
+    """
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="results", verbose_name=_("đơn vị")
+    )
+    year = models.ForeignKey(
+        AssessmentYear, on_delete=models.CASCADE, related_name="results", verbose_name=_("năm")
+    )
+    group = models.ForeignKey(
+        UnitGroup, on_delete=models.PROTECT, related_name="results", verbose_name=_("khối")
+    )
+    appraisal = points_field(_("điểm thẩm định"), default=ZERO)
+    appraisal_max = points_field(_("tối đa thẩm định"), default=ZERO)
+    survey = points_field(_("điểm điều tra XHH"), default=ZERO)
+    survey_max = points_field(_("tối đa điều tra XHH"), default=ZERO)
+    bonus = points_field(_("điểm thưởng"), default=ZERO)
+    deduction = points_field(_("điểm trừ"), default=ZERO)
+    total = points_field(_("tổng điểm"), default=ZERO)
+    max_points = points_field(_("điểm tối đa áp dụng"), default=ZERO)
+    index = models.DecimalField(_("chỉ số (%)"), max_digits=5, decimal_places=2, default=ZERO)
+    band = models.ForeignKey(
+        Band,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="results",
+        verbose_name=_("xếp loại"),
+    )
+    band_label = models.CharField(_("xếp loại"), max_length=50, blank=True)
+    rank = models.PositiveIntegerField(_("xếp hạng"), null=True, blank=True)
+    rank_of = models.PositiveIntegerField(_("trên tổng số"), null=True, blank=True)
+    source = models.CharField(
+        _("nguồn"), max_length=10, choices=ResultSource.choices, default=ResultSource.COMPUTED
+    )
+    computed_at = models.DateTimeField(_("tính lúc"), auto_now=True)
+
+    objects = ResultQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["year", "group__order", "rank", "unit__code"]
+        verbose_name = _("kết quả")
+        verbose_name_plural = _("kết quả")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="result_one_per_unit_year"),
+            models.CheckConstraint(
+                condition=Q(index__gte=0) & Q(index__lte=100), name="result_index_in_range"
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "group", "rank"], name="result_year_group_rank")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.year}: {self.index}"
+
+
+class DomainResult(models.Model):
+    """A unit's figures for one domain (lĩnh vực) of its framework in one year."""
+
+    result = models.ForeignKey(
+        Result, on_delete=models.CASCADE, related_name="domains", verbose_name=_("kết quả")
+    )
+    item = models.ForeignKey(
+        Item,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lĩnh vực"),
+    )
+    code = models.CharField(_("mã"), max_length=30)
+    name = models.TextField(_("tên"))
+    earned = points_field(_("điểm đạt"), default=ZERO)
+    max_points = points_field(_("điểm tối đa áp dụng"), default=ZERO)
+    index = models.DecimalField(_("chỉ số (%)"), max_digits=5, decimal_places=2, default=ZERO)
+    sort_key = models.CharField(max_length=120)
+
+    class Meta:
+        ordering = ["result", "sort_key"]
+        verbose_name = _("kết quả lĩnh vực")
+        verbose_name_plural = _("kết quả lĩnh vực")
+        constraints = [
+            models.UniqueConstraint(fields=["result", "code"], name="domainresult_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.result} · {self.code}"

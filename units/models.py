@@ -1,0 +1,123 @@
+"""Units (đơn vị), the groups they are ranked in, and users' memberships in them."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class UnitGroup(models.Model):
+    """A group of units scored on one framework and ranked together (SO, HUYEN, XA, NGANHDOC…)."""
+
+    code = models.CharField(_("mã"), max_length=20, unique=True)
+    name = models.CharField(_("tên"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    first_year = models.PositiveSmallIntegerField(_("từ năm"), null=True, blank=True)
+    last_year = models.PositiveSmallIntegerField(_("đến năm"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("khối đơn vị")
+        verbose_name_plural = _("khối đơn vị")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(first_year__isnull=True)
+                | Q(last_year__isnull=True)
+                | Q(last_year__gte=models.F("first_year")),
+                name="unitgroup_years_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def exists_in(self, year: int) -> bool:
+        return (self.first_year is None or self.first_year <= year) and (
+            self.last_year is None or year <= self.last_year
+        )
+
+
+class UnitQuerySet(models.QuerySet):
+    def existing_in(self, year: int) -> "UnitQuerySet":
+        """Units that exist (and so are assessed) in the given year."""
+        return self.filter(
+            Q(first_year__isnull=True) | Q(first_year__lte=year),
+            Q(last_year__isnull=True) | Q(last_year__gte=year),
+        )
+
+
+class Unit(models.Model):
+    """A unit assessed every year: a department, a district, a commune, a central agency."""
+
+    code = models.CharField(_("mã"), max_length=30, unique=True)
+    name = models.CharField(_("tên"), max_length=255)
+    group = models.ForeignKey(
+        UnitGroup, on_delete=models.PROTECT, related_name="units", verbose_name=_("khối")
+    )
+    first_year = models.PositiveSmallIntegerField(_("từ năm"), null=True, blank=True)
+    last_year = models.PositiveSmallIntegerField(_("đến năm"), null=True, blank=True)
+    email = models.EmailField(_("thư điện tử"), blank=True)
+    is_sample = models.BooleanField(_("dữ liệu mẫu"), default=False)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["group__order", "code"]
+        verbose_name = _("đơn vị")
+        verbose_name_plural = _("đơn vị")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(first_year__isnull=True)
+                | Q(last_year__isnull=True)
+                | Q(last_year__gte=models.F("first_year")),
+                name="unit_years_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def exists_in(self, year: int) -> bool:
+        return (self.first_year is None or self.first_year <= year) and (
+            self.last_year is None or year <= self.last_year
+        )
+
+
+class Role(models.TextChoices):
+    STAFF = "staff", _("Cán bộ đơn vị")
+    LEADER = "leader", _("Lãnh đạo đơn vị")
+    APPRAISER = "appraiser", _("Thẩm định viên")
+    LEADERSHIP = "leadership", _("Lãnh đạo tỉnh")
+    ADMIN = "admin", _("Quản trị")
+
+
+class Membership(models.Model):
+    """A user's role in a unit. Appraisers list the domain codes they appraise (empty = all)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("người dùng"),
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("đơn vị")
+    )
+    role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices)
+    domains = models.JSONField(
+        _("lĩnh vực thẩm định"),
+        default=list,
+        blank=True,
+        help_text=_("Mã các lĩnh vực được giao thẩm định, ví dụ [\"1\", \"3\"]; để trống là tất cả."),
+    )
+
+    class Meta:
+        ordering = ["unit__code", "role"]
+        verbose_name = _("phân quyền")
+        verbose_name_plural = _("phân quyền")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit", "role"], name="membership_unique_role")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.unit} · {self.get_role_display()}"
