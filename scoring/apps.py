@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ScoringConfig(AppConfig):
     name = "scoring"
     verbose_name = _("Chấm điểm")
+
+    def ready(self) -> None:
+        from scoring import permissions  # noqa: F401  (registers the rules)

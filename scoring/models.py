@@ -162,9 +162,7 @@ class Item(models.Model):
     depth = models.PositiveSmallIntegerField(_("cấp"), default=1, editable=False)
     name = models.TextField(_("tên"))
     max_points = points_field(_("điểm tối đa"))
-    method = models.CharField(
-        _("phương pháp"), max_length=10, choices=Method.choices, blank=True
-    )
+    method = models.CharField(_("phương pháp"), max_length=10, choices=Method.choices, blank=True)
     is_scored = models.BooleanField(_("được chấm điểm"), default=False)
     guidance = models.TextField(_("hướng dẫn chấm"), blank=True)
     na_allowed = models.BooleanField(_("được chọn không áp dụng"), default=False)
@@ -203,7 +201,10 @@ class ItemCrosswalk(models.Model):
         Item, on_delete=models.CASCADE, related_name="crosswalk_to", verbose_name=_("tiêu chí cũ")
     )
     to_item = models.ForeignKey(
-        Item, on_delete=models.CASCADE, related_name="crosswalk_from", verbose_name=_("tiêu chí mới")
+        Item,
+        on_delete=models.CASCADE,
+        related_name="crosswalk_from",
+        verbose_name=_("tiêu chí mới"),
     )
     note = models.CharField(_("ghi chú"), max_length=255, blank=True)
 
@@ -281,9 +282,7 @@ class Sheet(models.Model):
     proposals = models.TextField(_("đề xuất, kiến nghị"), blank=True)
     # Optimistic locking: every accepted save increments it; a save from an older version is refused.
     version = models.PositiveIntegerField(_("phiên bản"), default=0)
-    reminded_for = models.DateTimeField(
-        _("đã nhắc cho hạn"), null=True, blank=True, editable=False
-    )
+    reminded_for = models.DateTimeField(_("đã nhắc cho hạn"), null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)
 
     class Meta:

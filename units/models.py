@@ -108,7 +108,7 @@ class Membership(models.Model):
         _("lĩnh vực thẩm định"),
         default=list,
         blank=True,
-        help_text=_("Mã các lĩnh vực được giao thẩm định, ví dụ [\"1\", \"3\"]; để trống là tất cả."),
+        help_text=_('Mã các lĩnh vực được giao thẩm định, ví dụ ["1", "3"]; để trống là tất cả.'),
     )
 
     class Meta:

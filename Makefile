@@ -1,0 +1,48 @@
+# CCHC Portal: `make run` (demo on SQLite) and `make test` are the two commands of the README.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+DEV_ENV := DEBUG=1 SECRET_KEY=development-only-not-secret
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Test options, e.g. `make test PYTEST_ARGS="-k lineage"`; browser tests run unless -m says otherwise.
+PYTEST_ARGS ?=
+
+.PHONY: run test venv install migrate demo lint format messages bench clean
+
+$(VENV)/.installed: pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Cần Python 3.11 ($(PYTHON))"; exit 1; }
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+venv install: $(VENV)/.installed
+
+migrate: install
+	$(DEV_ENV) $(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(DEV_ENV) $(PY) manage.py load_demo
+
+run: demo
+	@$(DEV_ENV) $(PY) manage.py demo_logins
+	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(DEV_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+messages: install
+	$(DEV_ENV) $(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=static/vendor
+	$(DEV_ENV) $(PY) manage.py compilemessages -l en --ignore=.venv
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media staticfiles

@@ -1,0 +1,129 @@
+"""Small builders for test data. Tests call these rather than writing models by hand.
+
+`make_province()` builds one year with a small framework (appraisal 70 + survey 30), bands and
+units; personas are users with one membership each.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+from django.contrib.auth import get_user_model
+
+from scoring import services
+from scoring.models import AssessmentYear, Sheet, YearState
+from units.models import Membership, Role, Unit, UnitGroup
+
+PASSWORD = "mat-khau-thu-nghiem-2024"
+
+# A small framework: 2 appraisal domains (70) and 1 survey domain (30) = 100 points.
+FRAMEWORK_ROWS = [
+    ("1", "Công tác chỉ đạo, điều hành CCHC", None, ""),
+    ("1.1", "Kế hoạch CCHC năm", None, ""),
+    ("1.1.1", "Ban hành kế hoạch đúng hạn", D("10"), "appraisal"),
+    ("1.1.2", "Mức độ hoàn thành kế hoạch", D("10"), "appraisal"),
+    ("1.2", "Tuyên truyền CCHC", D("10"), "appraisal"),
+    ("2", "Cải cách thủ tục hành chính", None, ""),
+    ("2.1", "Công bố, công khai TTHC", D("20"), "appraisal"),
+    ("2.2", "Tiếp nhận hồ sơ trực tuyến", D("20"), "appraisal"),
+    ("3", "Mức độ hài lòng của người dân", None, "survey"),
+    ("3.1", "Hài lòng về tiếp cận dịch vụ", D("15"), "survey"),
+    ("3.2", "Hài lòng về kết quả giải quyết", D("15"), "survey"),
+]
+NA_ALLOWED = {"2.2"}
+BANDS = [("Tốt", D("90")), ("Khá", D("80")), ("Trung bình", D("65")), ("Yếu", D("0"))]
+
+
+def item_rows(rows=FRAMEWORK_ROWS) -> list[services.ItemRow]:
+    return [
+        services.ItemRow(
+            code=code,
+            name=name,
+            max_points=maximum,
+            method=method,
+            na_allowed=code in NA_ALLOWED,
+            row=number,
+        )
+        for number, (code, name, maximum, method) in enumerate(rows, start=2)
+    ]
+
+
+def make_group(code: str = "SO") -> UnitGroup:
+    group, _created = UnitGroup.objects.get_or_create(code=code, defaults={"name": code})
+    return group
+
+
+def make_year(
+    year: int = 2023, state: str = YearState.SELF_ASSESSMENT, group_codes=("SO",), **fields
+) -> AssessmentYear:
+    assessment_year = AssessmentYear.objects.create(
+        year=year, state=YearState.PREPARING, owner_name="Tỉnh Thử Nghiệm", **fields
+    )
+    for code in group_codes:
+        group = make_group(code)
+        services.replace_framework(assessment_year, group, item_rows())
+        services.set_bands(assessment_year, group, BANDS)
+    if state != YearState.PREPARING:
+        AssessmentYear.objects.filter(pk=assessment_year.pk).update(state=state)
+        assessment_year.refresh_from_db()
+    return assessment_year
+
+
+def make_unit(code: str, name: str | None = None, group: str = "SO", **fields) -> Unit:
+    return Unit.objects.create(
+        code=code, name=name or f"Sở {code}", group=make_group(group), **fields
+    )
+
+
+def make_sheet(unit: Unit, year: AssessmentYear) -> Sheet:
+    return services.get_or_create_sheet(unit, year)
+
+
+def score(sheet: Sheet, **points_by_code) -> Sheet:
+    """Set the points that count: score(sheet, **{"1.1.1": "9.5"}) — strings become Decimals."""
+    changes = [
+        services.ScoreChange(code, points=None if value is None else D(str(value)))
+        for code, value in points_by_code.items()
+    ]
+    was_published = sheet.year.state == YearState.PUBLISHED
+    if was_published:
+        AssessmentYear.objects.filter(pk=sheet.year_id).update(state=YearState.APPRAISAL)
+        sheet.year.refresh_from_db()
+    sheet = services.apply_score_changes(sheet, changes, source="test")
+    if was_published:
+        AssessmentYear.objects.filter(pk=sheet.year_id).update(state=YearState.PUBLISHED)
+        sheet.year.refresh_from_db()
+    return sheet
+
+
+FULL_MARKS = {
+    "1.1.1": "10",
+    "1.1.2": "10",
+    "1.2": "10",
+    "2.1": "20",
+    "2.2": "20",
+    "3.1": "15",
+    "3.2": "15",
+}
+
+
+def make_user(username: str, role: str | None = None, unit: Unit | None = None, **fields):
+    domains = fields.pop("domains", [])
+    user = get_user_model().objects.create_user(
+        username=username, password=PASSWORD, email=f"{username}@example.vn", **fields
+    )
+    if role is not None:
+        Membership.objects.create(user=user, unit=unit, role=role, domains=domains)
+    return user
+
+
+def personas(unit_a: Unit, unit_b: Unit, appraiser_unit: Unit) -> dict:
+    """The users every permission test speaks of."""
+    return {
+        "staff_a": make_user("staff_a", Role.STAFF, unit_a),
+        "leader_a": make_user("leader_a", Role.LEADER, unit_a),
+        "staff_b": make_user("staff_b", Role.STAFF, unit_b),
+        "appraiser": make_user("appraiser", Role.APPRAISER, appraiser_unit),
+        "leadership": make_user("leadership", Role.LEADERSHIP, appraiser_unit),
+        "admin": get_user_model().objects.create_superuser("admin", "admin@example.vn", PASSWORD),
+    }
