@@ -84,6 +84,12 @@ def check_points(value: Decimal) -> Decimal:
     return value
 
 
+def _check_rounding(rounding: str) -> None:
+    # An unknown mode must not silently fall back to one of the two (a typo would truncate).
+    if rounding not in (HALF_UP, TRUNCATE):
+        raise ValueError(f"unknown rounding mode {rounding!r}")
+
+
 def _cents(value: Decimal) -> int:
     return int((value * 100).to_integral_value(rounding=ROUND_DOWN))
 
@@ -94,6 +100,7 @@ def ratio_index(earned: Decimal, maximum: Decimal, rounding: str = HALF_UP) -> D
     Computed on whole hundredths with integer division, so no intermediate rounding can creep in.
     A node whose applicable maximum is zero has index 0. The result is kept within 0–100.
     """
+    _check_rounding(rounding)
     if maximum <= ZERO:
         return ZERO.quantize(CENT)
     earned_c, max_c = _cents(earned), _cents(maximum)
@@ -101,14 +108,13 @@ def ratio_index(earned: Decimal, maximum: Decimal, rounding: str = HALF_UP) -> D
     quotient, remainder = divmod(earned_c * 10000, max_c)
     if rounding == HALF_UP and remainder * 2 >= max_c:
         quotient += 1
-    elif rounding not in (HALF_UP, TRUNCATE):
-        raise ValueError(f"unknown rounding mode {rounding!r}")
     value = (Decimal(quotient) / 100).quantize(CENT)
     return min(max(value, ZERO), HUNDRED.quantize(CENT))
 
 
 def round_figure(value: Decimal, rounding: str = HALF_UP) -> Decimal:
     """Round a figure (an average, a projection) to two decimals by the year's rule."""
+    _check_rounding(rounding)
     mode = ROUND_HALF_UP if rounding == HALF_UP else ROUND_DOWN
     return value.quantize(CENT, rounding=mode)
 

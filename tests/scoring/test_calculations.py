@@ -182,11 +182,17 @@ class TestRounding:
         [
             lambda: calc.ratio_index(D("1"), D("3"), "bankers"),
             lambda: calc.ratio_index(D("1"), D("2"), "bankers"),
+            lambda: calc.ratio_index(D("0"), D("0"), "bankers"),
+            lambda: calc.round_figure(D("1.005"), "bankers"),
+            lambda: calc.mean([D("1"), D("2")], "bankers"),
             lambda: calc.compute_unit(DEPARTMENTS, {}, "bankers"),
         ],
         ids=[
             "ratio_index",
             "ratio_index_exact",
+            "ratio_index_zero_max",
+            "round_figure",
+            "mean",
             "compute_unit",
         ],
     )
