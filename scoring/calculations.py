@@ -90,23 +90,22 @@ def _check_rounding(rounding: str) -> None:
         raise ValueError(f"unknown rounding mode {rounding!r}")
 
 
-def _cents(value: Decimal) -> int:
-    return int((value * 100).to_integral_value(rounding=ROUND_DOWN))
-
-
 def ratio_index(earned: Decimal, maximum: Decimal, rounding: str = HALF_UP) -> Decimal:
     """earned ÷ maximum × 100, rounded once to two decimals (half-up, or truncated).
 
-    Computed on whole hundredths with integer division, so no intermediate rounding can creep in.
-    A node whose applicable maximum is zero has index 0. The result is kept within 0–100.
+    Computed on the exact fraction with integer division, so no intermediate rounding can creep
+    in, whatever the number of decimals. A node whose applicable maximum is zero has index 0. The
+    result is kept within 0–100.
     """
     _check_rounding(rounding)
     if maximum <= ZERO:
         return ZERO.quantize(CENT)
-    earned_c, max_c = _cents(earned), _cents(maximum)
+    earned_num, earned_den = earned.as_integer_ratio()
+    max_num, max_den = maximum.as_integer_ratio()
     # index in hundredths of a percent = earned / max * 100 * 100
-    quotient, remainder = divmod(earned_c * 10000, max_c)
-    if rounding == HALF_UP and remainder * 2 >= max_c:
+    divisor = earned_den * max_num
+    quotient, remainder = divmod(earned_num * max_den * 10000, divisor)
+    if rounding == HALF_UP and remainder * 2 >= divisor:
         quotient += 1
     value = (Decimal(quotient) / 100).quantize(CENT)
     return min(max(value, ZERO), HUNDRED.quantize(CENT))

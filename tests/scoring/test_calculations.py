@@ -167,6 +167,13 @@ class TestRounding:
         # 80.99/88 = 92.034090…
         assert str(calc.ratio_index(D("80.99"), D("88"))) == "92.03"
 
+    def test_the_index_is_exact_for_figures_with_more_than_two_decimals(self):
+        # Projections and averages may carry more decimals than points do.
+        assert calc.ratio_index(D("0.005"), D("0.01")) == D("50.00")
+        assert calc.ratio_index(D("66.665"), D("100")) == D("66.67")
+        assert calc.ratio_index(D("66.665"), D("100"), calc.TRUNCATE) == D("66.66")
+        assert calc.ratio_index(D("0.001"), D("0.003")) == D("33.33")
+
     def test_the_year_rounding_mode_applies_to_the_index_and_the_domains(self):
         items = tree(("1", "3", ""), ("1.1", "3", "appraisal"))
         figures = calc.compute_unit(items, points(**{"1.1": "2"}), calc.TRUNCATE)
