@@ -285,6 +285,14 @@ class Sheet(models.Model):
     reminded_for = models.DateTimeField(_("đã nhắc cho hạn"), null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)
 
+    # Who submitted, withdrew or rewrote the report texts, and when (the version is bumped with
+    # QuerySet.update, which history does not see, so only these deliberate saves are recorded).
+    history = HistoricalRecords(
+        verbose_name=_("lịch sử phiếu"),
+        excluded_fields=["version", "reminded_for", "updated_at"],
+        cascade_delete_history=True,
+    )
+
     class Meta:
         ordering = ["year", "unit__code"]
         verbose_name = _("phiếu chấm điểm")
