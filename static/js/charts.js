@@ -1,0 +1,187 @@
+/*
+ * CCHC Portal charts: draws the vendored Chart.js on canvases described by data attributes.
+ *
+ *   {{ chart|json_script:"chart-ranking" }}
+ *   <div class="chart-box">
+ *     <canvas data-chart="bar" data-source="chart-ranking" role="img"
+ *             aria-label="{% translate '…' %}"></canvas>
+ *   </div>
+ *
+ * data-chart is "bar", "line" or "radar"; data-source is the id of the json_script element:
+ *
+ *   {"labels": ["Sở Nội vụ", …],
+ *    "datasets": [{"label": "2024", "data": [92.03, "88.50", null], "type": "line"?}],
+ *    "options": {"suggestedMax": 100, "horizontal": false, "percent": false,
+ *                "highlight": [3]?}}
+ *
+ * Values may be numbers or strings ("92.03", a Decimal through DjangoJSONEncoder); null leaves
+ * a gap. "highlight" (indices into labels) draws those bars in red, e.g. the unit being viewed.
+ * Numbers are shown the Vietnamese way (92,03) when <html lang="vi">, else 92.03.
+ *
+ * Load after Chart.js, in a page's extra_js block:
+ *   <script src="{% static 'vendor/chart.js/chart.umd.min.js' %}" defer></script>
+ *   <script src="{% static 'js/charts.js' %}" defer></script>
+ */
+(function () {
+  "use strict";
+
+  var PALETTE = ["#0b3a7e", "#c8102e", "#e0a800", "#16794a", "#6f42c1", "#0a8ea8", "#6c757d"];
+  var HIGHLIGHT = "#c8102e";
+
+  var locale = (document.documentElement.lang || "").toLowerCase().indexOf("vi") === 0
+    ? "vi-VN"
+    : "en-US";
+  // Figures as published: always two decimals.
+  var figure = new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  // Axis ticks: same separators, without trailing ",00" on round steps (0, 20, 40 … 100).
+  var tick = new Intl.NumberFormat(locale, { minimumFractionDigits: 0, maximumFractionDigits: 2 });
+
+  function toNumber(value) {
+    if (value === null || value === undefined || value === "") {
+      return null;
+    }
+    var number = Number(value);
+    return isFinite(number) ? number : null;
+  }
+
+  function withAlpha(hex, alpha) {
+    var n = parseInt(hex.slice(1), 16);
+    return "rgba(" + ((n >> 16) & 255) + ", " + ((n >> 8) & 255) + ", " + (n & 255) + ", " + alpha + ")";
+  }
+
+  function dataset(source, index, chartType, highlight) {
+    var type = source.type || chartType;
+    var color = PALETTE[index % PALETTE.length];
+    var data = (source.data || []).map(toNumber);
+    var result = { label: source.label || "", data: data };
+    if (source.type) {
+      result.type = source.type;
+    }
+    if (type === "bar") {
+      result.backgroundColor = data.map(function (_, i) {
+        return index === 0 && highlight.indexOf(i) !== -1 ? HIGHLIGHT : color;
+      });
+      result.borderRadius = 2;
+      result.maxBarThickness = 36;
+    } else if (type === "radar") {
+      result.borderColor = color;
+      result.backgroundColor = withAlpha(color, 0.15);
+      result.pointBackgroundColor = color;
+      result.borderWidth = 2;
+    } else {
+      result.borderColor = color;
+      result.backgroundColor = color;
+      result.pointRadius = 3;
+      result.borderWidth = 2;
+      result.tension = 0;
+    }
+    return result;
+  }
+
+  function build(canvas, spec) {
+    var chartType = canvas.getAttribute("data-chart");
+    var options = spec.options || {};
+    var horizontal = chartType === "bar" && Boolean(options.horizontal);
+    var suffix = options.percent ? "%" : "";
+    var highlight = [].concat(options.highlight === undefined ? [] : options.highlight);
+    var datasets = (spec.datasets || []).map(function (source, index) {
+      return dataset(source, index, chartType, highlight);
+    });
+
+    var valueScale = {
+      beginAtZero: true,
+      ticks: {
+        callback: function (value) {
+          return tick.format(value) + suffix;
+        },
+      },
+    };
+    if (options.suggestedMax !== undefined && options.suggestedMax !== null) {
+      valueScale.suggestedMax = toNumber(options.suggestedMax);
+    }
+
+    var scales;
+    if (chartType === "radar") {
+      valueScale.ticks.backdropColor = "rgba(255, 255, 255, 0.75)";
+      scales = { r: valueScale };
+    } else {
+      var categoryScale = { ticks: { autoSkip: !horizontal } };
+      scales = horizontal ? { x: valueScale, y: categoryScale } : { x: categoryScale, y: valueScale };
+    }
+
+    var reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+
+    return {
+      type: chartType,
+      data: { labels: spec.labels || [], datasets: datasets },
+      options: {
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: reduceMotion ? false : { duration: 400 },
+        indexAxis: horizontal ? "y" : "x",
+        scales: scales,
+        plugins: {
+          legend: { display: datasets.length > 1, position: "bottom" },
+          tooltip: {
+            callbacks: {
+              label: function (context) {
+                var parsed = context.parsed;
+                var value = chartType === "radar" ? parsed.r : horizontal ? parsed.x : parsed.y;
+                var label = context.dataset.label ? context.dataset.label + ": " : "";
+                return label + (value === null ? "–" : figure.format(value) + suffix);
+              },
+            },
+          },
+        },
+      },
+    };
+  }
+
+  function draw(canvas) {
+    if (window.Chart.getChart(canvas)) {
+      return; // drawn already
+    }
+    var source = document.getElementById(canvas.getAttribute("data-source"));
+    if (!source) {
+      console.warn("charts.js: no json_script #" + canvas.getAttribute("data-source"));
+      return;
+    }
+    var spec = JSON.parse(source.textContent);
+    var config = build(canvas, spec);
+    // A horizontal ranking grows with its units so that every name stays readable.
+    if (config.options.indexAxis === "y" && canvas.parentElement) {
+      var needed = (spec.labels || []).length * 24 + 60;
+      if (needed > canvas.parentElement.clientHeight) {
+        canvas.parentElement.style.height = needed + "px"; // CSSOM, allowed by the CSP
+      }
+    }
+    new window.Chart(canvas, config);
+  }
+
+  function setUp(root) {
+    if (!window.Chart) {
+      console.warn("charts.js: Chart.js is not loaded");
+      return;
+    }
+    window.Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
+    window.Chart.defaults.color = "#1d2433";
+    if (root.matches && root.matches("canvas[data-chart][data-source]")) {
+      draw(root);
+    }
+    var canvases = root.querySelectorAll("canvas[data-chart][data-source]");
+    Array.prototype.forEach.call(canvases, draw);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () {
+      setUp(document);
+    });
+  } else {
+    setUp(document);
+  }
+  document.addEventListener("htmx:load", function (event) {
+    if (event.target && event.target !== document.body) {
+      setUp(event.target);
+    }
+  });
+})();
