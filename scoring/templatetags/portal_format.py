@@ -1,0 +1,127 @@
+"""Formatting filters for points, indices, changes, ranks and classifications.
+
+Filters only format: every figure arrives already computed and rounded by `calculations.py`.
+Numbers follow the active language (vi: "92,03"; en: "92.03").
+
+    {% load portal_format %}
+    {{ result.total|points }}            92,03
+    {{ change|delta }}                   ▲ 1,25 / ▼ 0,50 / = 0,00
+    <span class="{{ change|delta_css }}" title="{{ change|delta_label }}">…</span>
+    {{ result|rank_of }}                 thứ 2/20     (or {{ rank|rank_of:total }})
+    <span class="badge {{ result.band_label|band_css }}">…</span>
+"""
+
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+
+from django import template
+from django.utils.formats import number_format
+from django.utils.text import slugify
+from django.utils.translation import gettext
+
+register = template.Library()
+
+MISSING = "–"  # en dash: shown where there is no figure (not yet scored, no previous year)
+
+# Slugs of the classification labels that have a colour in portal.css (.band-…).
+BAND_SLUGS = frozenset({"xuat-sac", "tot", "kha", "trung-binh", "yeu"})
+
+
+def _decimal(value) -> Decimal | None:
+    """The value as a Decimal, or None when it is missing or not a number."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, Decimal):
+        return value
+    try:
+        # str() first so that a float shows the digits it prints, not its binary expansion.
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() else None
+
+
+def _direction(value: Decimal) -> int:
+    """1, -1 or 0 by the two decimals that are shown, so the arrow agrees with the digits."""
+    cents = int(value * 100)  # int() truncates, as number_format does
+    return (cents > 0) - (cents < 0)
+
+
+@register.filter
+def points(value) -> str:
+    """Points or an index with exactly two decimals in the active locale; "–" when missing.
+
+    Digits beyond the second are cut, not rounded (Django's number_format): rounding belongs
+    to calculations.py, which knows the year's rounding rule.
+    """
+    number = _decimal(value)
+    if number is None:
+        return MISSING if value is None or value == "" else value
+    if _direction(number) == 0:
+        number = Decimal(0)  # never "-0,00"
+    return number_format(number, 2, use_l10n=True)
+
+
+@register.filter
+def delta(value) -> str:
+    """A change between two figures: "▲ 1,25", "▼ 0,50" or "= 0,00"; "–" when missing."""
+    number = _decimal(value)
+    if number is None:
+        return MISSING
+    direction = _direction(number)
+    if direction == 0:
+        return f"= {points(0)}"
+    arrow = "▲" if direction > 0 else "▼"
+    return f"{arrow} {points(abs(number))}"
+
+
+@register.filter
+def delta_css(value) -> str:
+    """The CSS class of a change: delta-up, delta-down or delta-same (also when missing)."""
+    number = _decimal(value)
+    direction = 0 if number is None else _direction(number)
+    return {1: "delta-up", -1: "delta-down", 0: "delta-same"}[direction]
+
+
+@register.filter
+def delta_label(value) -> str:
+    """A change in words, for title and aria-label attributes: "tăng 1,25", "giảm 0,50"."""
+    number = _decimal(value)
+    if number is None:
+        return gettext("chưa có số liệu so sánh")
+    direction = _direction(number)
+    if direction == 0:
+        return gettext("không đổi")
+    if direction > 0:
+        return gettext("tăng %(points)s") % {"points": points(number)}
+    return gettext("giảm %(points)s") % {"points": points(abs(number))}
+
+
+@register.filter
+def rank_of(value, of=None) -> str:
+    """A rank within its group: "thứ 2/20".
+
+    Either a result-like object (or dict) with rank and rank_of ({{ result|rank_of }}) or a rank and
+    the group's size ({{ rank|rank_of:total }}); "–" when either is missing.
+    """
+    if of is None:
+        if isinstance(value, Mapping):
+            rank, of = value.get("rank"), value.get("rank_of")
+        else:
+            rank, of = getattr(value, "rank", None), getattr(value, "rank_of", None)
+    else:
+        rank = value
+    if rank in (None, "") or of in (None, ""):
+        return MISSING
+    return gettext("thứ %(rank)s/%(of)s") % {"rank": rank, "of": of}
+
+
+@register.filter
+def band_css(value) -> str:
+    """The CSS class of a classification: "Xuất sắc" → band-xuat-sac … "Yếu" → band-yeu.
+
+    Takes a label or an object with a .label (a Band); any other label gets band-none.
+    """
+    label = getattr(value, "label", value)
+    slug = slugify(str(label or ""))
+    return f"band-{slug}" if slug in BAND_SLUGS else "band-none"
