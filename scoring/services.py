@@ -497,6 +497,7 @@ class ScoreChange:
 
 
 UNSET = ...
+CLEARED = {"not_applicable": False, "note": "", "reason": ""}
 
 
 def get_or_create_sheet(unit: Unit, year: AssessmentYear) -> Sheet:
@@ -623,11 +624,8 @@ def apply_score_changes(
         for name in ("self_points", "points", "not_applicable", "note", "reason"):
             value = getattr(change, name)
             if value is not UNSET:
-                setattr(
-                    score,
-                    name,
-                    value if value is not None or name in ("self_points", "points") else "",
-                )
+                # None clears a field: points become empty, texts "", not applicable False.
+                setattr(score, name, CLEARED.get(name) if value is None else value)
         if score.not_applicable:
             score.self_points = score.points = None
         after = (score.self_points, score.points, score.not_applicable, score.note, score.reason)

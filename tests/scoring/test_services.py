@@ -465,6 +465,11 @@ class TestApplyScoreChanges(TestCase):
         self.apply(ScoreChange("1.1.1", self_points=None, note=None, reason=None))
         assert self.scores()["1.1.1"] == (None, None, False, "", "")
 
+    def test_not_applicable_none_means_applicable(self):
+        self.apply(ScoreChange("2.2", not_applicable=True))
+        self.apply(ScoreChange("2.2", not_applicable=None, points=D("12")))
+        assert self.scores()["2.2"] == (None, D("12"), False, "", "")
+
     def test_marking_an_item_not_applicable_clears_its_points(self):
         self.apply(ScoreChange("2.2", self_points=D("20"), points=D("18")))
         self.apply(ScoreChange("2.2", not_applicable=True))
