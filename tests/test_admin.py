@@ -357,6 +357,30 @@ def test_a_state_change_in_the_admin_is_recorded(admin_client, province, admin_u
     )
 
 
+def test_a_rounding_change_in_the_admin_recomputes_the_years_results(admin_client, province):
+    year = province["year"]
+    year.refresh_from_db()
+    version = year.results_version
+
+    response = admin_client.post(
+        admin_url(AssessmentYear, "change", year.pk),
+        {
+            "year": "2023",
+            "state": YearState.APPRAISAL,
+            "owner_name": year.owner_name,
+            "rounding": "truncate",
+            "transitions-TOTAL_FORMS": "0",
+            "transitions-INITIAL_FORMS": "0",
+            "_save": "1",
+        },
+    )
+
+    assert response.status_code == 302
+    year.refresh_from_db()
+    assert (year.rounding, year.results_version) == ("truncate", version + 1)
+    assert YearTransition.objects.count() == 0
+
+
 # --------------------------------------------------------------------------- scores
 
 
