@@ -8,7 +8,7 @@ the same transaction, so pages always read figures that match the scores.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -516,18 +516,28 @@ def framework_for(unit: Unit, year: AssessmentYear) -> Framework:
 
 
 def validate_score_changes(
-    items_by_code: dict[str, Item], current: dict[str, Score], changes: Sequence[ScoreChange], where
+    items_by_code: dict[str, Item],
+    current: dict[str, Score],
+    changes: Sequence[ScoreChange],
+    where: Callable[[ScoreChange], str] | None = None,
 ) -> list[str]:
-    """Check changes against the framework; `where(change)` prefixes a message with its place."""
+    """Check changes against the framework; return every problem (empty list: all valid).
+
+    Without `where` each message is a sentence of its own. With it, a message follows the place
+    `where(change)` gives (e.g. "Dòng 7: "), as written, even when the place is empty: importers
+    file the bare message under their own row.
+    """
     problems = []
     for change in changes:
         item = items_by_code.get(change.item_code)
-        prefix = where(change)
+        prefix = where(change) if where is not None else None
         if item is None or not item.is_scored:
             problems.append(
-                prefix
-                + _("tiêu chí “%(code)s” không có (hoặc không được chấm) trong bộ chỉ số.")
-                % {"code": change.item_code}
+                _placed(
+                    prefix,
+                    _("tiêu chí “%(code)s” không có (hoặc không được chấm) trong bộ chỉ số.")
+                    % {"code": change.item_code},
+                )
             )
             continue
         score = current.get(item.code)
@@ -549,21 +559,23 @@ def validate_score_changes(
             if value is UNSET or value is None:
                 continue
             if value < 0:
-                problems.append(prefix + _("%(field)s không được âm.") % {"field": label})
+                problems.append(_placed(prefix, _("%(field)s không được âm.") % {"field": label}))
             elif value != value.quantize(calc.CENT):
                 problems.append(
-                    prefix + _("%(field)s có tối đa 2 chữ số thập phân.") % {"field": label}
+                    _placed(prefix, _("%(field)s có tối đa 2 chữ số thập phân.") % {"field": label})
                 )
             elif value > item.max_points:
                 problems.append(
-                    prefix
-                    + _("%(field)s %(value)s vượt điểm tối đa %(max)s của tiêu chí %(code)s.")
-                    % {
-                        "field": label,
-                        "value": number_format(value, 2),
-                        "max": number_format(item.max_points, 2),
-                        "code": item.code,
-                    }
+                    _placed(
+                        prefix,
+                        _("%(field)s %(value)s vượt điểm tối đa %(max)s của tiêu chí %(code)s.")
+                        % {
+                            "field": label,
+                            "value": number_format(value, 2),
+                            "max": number_format(item.max_points, 2),
+                            "code": item.code,
+                        },
+                    )
                 )
         if (
             item.method == Method.SURVEY
@@ -571,24 +583,37 @@ def validate_score_changes(
             and change.self_points is not UNSET
         ):
             problems.append(
-                prefix
-                + _("tiêu chí %(code)s chấm bằng điều tra XHH: đơn vị không tự chấm.")
-                % {"code": item.code}
+                _placed(
+                    prefix,
+                    _("tiêu chí %(code)s chấm bằng điều tra XHH: đơn vị không tự chấm.")
+                    % {"code": item.code},
+                )
             )
         if na and not item.na_allowed and change.not_applicable is not UNSET:
             problems.append(
-                prefix
-                + _("tiêu chí %(code)s không được chọn “không áp dụng”.") % {"code": item.code}
+                _placed(
+                    prefix,
+                    _("tiêu chí %(code)s không được chọn “không áp dụng”.") % {"code": item.code},
+                )
             )
         if na and (
             (change.self_points is not UNSET and self_points is not None)
             or (change.points is not UNSET and points is not None)
         ):
             problems.append(
-                prefix
-                + _("tiêu chí %(code)s không áp dụng thì không có điểm.") % {"code": item.code}
+                _placed(
+                    prefix,
+                    _("tiêu chí %(code)s không áp dụng thì không có điểm.") % {"code": item.code},
+                )
             )
     return problems
+
+
+def _placed(prefix: str | None, message: str) -> str:
+    """A message after its place, or on its own as a sentence (first letter capitalised)."""
+    if prefix is None:
+        return message[:1].upper() + message[1:]
+    return prefix + message
 
 
 @transaction.atomic
@@ -599,7 +624,7 @@ def apply_score_changes(
     user=None,
     source: str = "form",
     expected_version: int | None = None,
-    where=lambda change: "",
+    where: Callable[[ScoreChange], str] | None = None,
 ) -> Sheet:
     """Write score changes to one sheet, all or nothing, then recompute its result and ranks.
 

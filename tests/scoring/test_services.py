@@ -546,6 +546,25 @@ class TestApplyScoreChanges(TestCase):
             )
         assert refused.value.messages == [message for _bad, message in self.REFUSED]
 
+    def test_without_a_place_each_message_is_a_sentence(self):
+        with pytest.raises(ServiceError) as refused:
+            self.apply(ScoreChange("1.1.1", points=D("10.01")), ScoreChange("9.9", points=D("1")))
+        assert refused.value.messages == [
+            "Điểm 10,01 vượt điểm tối đa 10,00 của tiêu chí 1.1.1.",
+            "Tiêu chí “9.9” không có (hoặc không được chấm) trong bộ chỉ số.",
+        ]
+
+    def test_with_a_place_a_message_follows_it_as_written(self):
+        # Importers file the message under their own "Dòng 7: " and pass an empty place.
+        items = {item.code: item for item in Item.objects.filter(framework__year=self.year)}
+        change = ScoreChange("1.1.1", self_points=D("-1"))
+        assert services.validate_score_changes(items, {}, [change], lambda change: "") == [
+            "điểm tự đánh giá không được âm."
+        ]
+        assert services.validate_score_changes(items, {}, [change]) == [
+            "Điểm tự đánh giá không được âm."
+        ]
+
     def test_points_on_an_item_already_not_applicable_are_refused(self):
         self.apply(ScoreChange("2.2", not_applicable=True))
         with pytest.raises(ServiceError) as refused:
