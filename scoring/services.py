@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -362,6 +362,10 @@ def recompute_group(
 
     One unit's result is recomputed from its sheet; every unit with a sheet in the group gets a
     result; imported results are left as they are. Bumps the year's results version.
+
+    A sheet belongs to the group whose framework it has scores on: `Unit.group` is today's group
+    and a unit may have moved since. A sheet without scores goes by its result's group, else by
+    its unit's (the same rule as `framework_for`).
     """
     framework = Framework.objects.filter(year=year, group=group).first()
     if framework is None:
@@ -369,7 +373,12 @@ def recompute_group(
     items = list(framework.items.all())
     specs = item_specs(items)
     bands = list(Band.objects.filter(year=year, group=group))
-    sheets = Sheet.objects.filter(year=year, unit__group=group).select_related("unit")
+    sheets = Sheet.objects.filter(
+        Q(unit__group=group)
+        | Q(pk__in=Score.objects.filter(item__framework=framework).values("sheet_id"))
+        | Q(unit__in=Result.objects.filter(year=year, group=group).values("unit_id")),
+        year=year,
+    ).select_related("unit")
     if unit_ids is not None:
         sheets = sheets.filter(unit_id__in=list(unit_ids))
     sheets = list(sheets)
@@ -383,10 +392,19 @@ def recompute_group(
         r.unit_id: r
         for r in Result.objects.filter(year=year, unit_id__in=[s.unit_id for s in sheets])
     }
+    item_ids = {item.id for item in items}
+
+    def belongs(sheet: Sheet) -> bool:
+        scores = scores_by_sheet.get(sheet.id)
+        if scores:
+            return any(score.item_id in item_ids for score in scores)
+        result = existing.get(sheet.unit_id)
+        return (result.group_id if result else sheet.unit.group_id) == group.id
+
     to_create, to_update, figures_by_unit = [], [], {}
     for sheet in sheets:
         result = existing.get(sheet.unit_id)
-        if result is not None and result.source == ResultSource.IMPORTED:
+        if not belongs(sheet) or (result is not None and result.source == ResultSource.IMPORTED):
             continue
         figures = calc.compute_unit(
             specs,
@@ -477,7 +495,28 @@ def recompute_year(year: AssessmentYear) -> None:
 
 def recompute_unit(sheet: Sheet) -> None:
     """Recompute one sheet's result and its group's ranks (called inside the saving transaction)."""
-    recompute_group(sheet.year, sheet.unit.group, unit_ids=[sheet.unit_id])
+    framework = _framework_of(sheet.unit, sheet.year)
+    if framework is not None:
+        recompute_group(sheet.year, framework.group, unit_ids=[sheet.unit_id])
+
+
+def _framework_of(unit: Unit, year: AssessmentYear) -> Framework | None:
+    # `Unit.group` is today's group: a unit may have moved since it was scored in `year`.
+    scored_on = (
+        Framework.objects.filter(year=year, items__scores__sheet__unit=unit)
+        .select_related("group")
+        .first()
+    )
+    if scored_on is not None:
+        return scored_on
+    result_group = (
+        Result.objects.filter(unit=unit, year=year).values_list("group_id", flat=True).first()
+    )
+    return (
+        Framework.objects.filter(year=year, group_id=result_group or unit.group_id)
+        .select_related("group")
+        .first()
+    )
 
 
 # --------------------------------------------------------------------------- scores
@@ -506,7 +545,12 @@ def get_or_create_sheet(unit: Unit, year: AssessmentYear) -> Sheet:
 
 
 def framework_for(unit: Unit, year: AssessmentYear) -> Framework:
-    framework = Framework.objects.filter(year=year, group_id=unit.group_id).first()
+    """The framework a unit is scored on in a year; refused if there is none.
+
+    That is the framework its sheet has scores on, else its result's group's, else its group's:
+    `Unit.group` is today's group and a unit may have moved since (see `recompute_group`).
+    """
+    framework = _framework_of(unit, year)
     if framework is None:
         raise ServiceError(
             _("Chưa có bộ chỉ số năm %(year)s cho khối %(group)s.")

@@ -743,3 +743,52 @@ class TestRecomputeGroup(TestCase):
         assert not imported.domains.exists()
         # It still takes its place among the others.
         assert (imported.rank, imported.rank_of) == (3, 6)
+
+
+class TestAUnitThatMovedToAnotherGroup(TestCase):
+    """Kho bạc was scored with the central agencies in 2023, then moved to the departments.
+
+    `Unit.group` is today's group: the 2023 sheet stays on the framework it was scored on.
+    """
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.year = make_year(2023, group_codes=("SO", "NGANHDOC"))
+        marks(make_sheet(make_unit("SNV"), cls.year), "10 10 10 20 20 10 10")  # 90
+        cls.sheet = marks(
+            make_sheet(make_unit("KBNN", group="NGANHDOC"), cls.year), "10 10 10 20 20 15 10"
+        )  # 95
+        Unit.objects.filter(code="KBNN").update(group=make_group("SO"))
+
+    def figures(self) -> dict[str, tuple]:
+        return {
+            r.unit.code: (r.group.code, r.total, r.max_points, r.rank, r.rank_of)
+            for r in Result.objects.filter(year=self.year).select_related("unit", "group")
+        }
+
+    def test_recomputing_the_year_keeps_its_result_in_the_group_it_was_scored_in(self):
+        services.recompute_year(self.year)
+        assert self.figures() == {
+            "SNV": ("SO", D("90"), D("100"), 1, 1),
+            "KBNN": ("NGANHDOC", D("95"), D("100"), 1, 1),
+        }
+        assert (
+            list(
+                DomainResult.objects.filter(result__unit__code="KBNN").values_list(
+                    "item__framework__group__code", flat=True
+                )
+            )
+            == ["NGANHDOC"] * 3
+        )
+
+    def test_a_change_to_its_old_sheet_uses_the_framework_it_was_scored_on(self):
+        score(self.sheet, **{"1.1.1": "5"})
+        assert self.figures() == {
+            "SNV": ("SO", D("90"), D("100"), 1, 1),
+            "KBNN": ("NGANHDOC", D("90"), D("100"), 1, 1),
+        }
+        assert set(
+            Score.objects.filter(sheet=self.sheet).values_list(
+                "item__framework__group__code", flat=True
+            )
+        ) == {"NGANHDOC"}
