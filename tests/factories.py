@@ -127,3 +127,126 @@ def personas(unit_a: Unit, unit_b: Unit, appraiser_unit: Unit) -> dict:
         "leadership": make_user("leadership", Role.LEADERSHIP, appraiser_unit),
         "admin": get_user_model().objects.create_superuser("admin", "admin@example.vn", PASSWORD),
     }
+
+# --------------------------------------------------------------------------- files to import
+
+TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"  # grave, acute, tilde, hook above, dot below
+
+
+def cp1258_bytes(text: str) -> bytes:
+    """Text as Windows-1258 writes it: precomposed base letters, tones as combining marks."""
+    import unicodedata
+
+    out = []
+    for char in unicodedata.normalize("NFC", text):
+        try:
+            out.append(char.encode("cp1258"))
+        except UnicodeEncodeError:
+            decomposed = unicodedata.normalize("NFD", char)
+            tones = "".join(c for c in decomposed if c in TONE_MARKS)
+            base = unicodedata.normalize(
+                "NFC", "".join(c for c in decomposed if c not in TONE_MARKS)
+            )
+            out.append((base + tones).encode("cp1258"))
+    return b"".join(out)
+
+
+def csv_file(tmp_path, rows, *, encoding: str = "utf-8", sep: str = ",", name: str = "data.csv"):
+    """Write rows (lists of cells) as a CSV file; encoding utf-8, utf-8-sig or cp1258."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    csv.writer(out, delimiter=sep, lineterminator="\r\n").writerows(
+        [["" if cell is None else str(cell) for cell in row] for row in rows]
+    )
+    text = out.getvalue()
+    path = tmp_path / name
+    path.write_bytes(cp1258_bytes(text) if encoding == "cp1258" else text.encode(encoding))
+    return str(path)
+
+
+def xlsx_file(tmp_path, rows, *, name: str = "data.xlsx"):
+    """Write rows (lists of cells: str, int, float, bool, None) to the first sheet of an xlsx."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    path = tmp_path / name
+    workbook.save(path)
+    return str(path)
+
+
+def db_snapshot() -> dict:
+    """Every row of the tables an import may touch, as comparable values (before == after)."""
+    from scoring.models import Band, DomainResult, Framework, Item, Result, Score
+
+    def rows(model, *fields):
+        return sorted(model.objects.values_list(*fields))
+
+    return {
+        "groups": rows(UnitGroup, "code", "name", "order"),
+        "units": rows(Unit, "code", "name", "group__code"),
+        "years": rows(AssessmentYear, "year", "state", "results_version"),
+        "frameworks": rows(Framework, "year__year", "group__code"),
+        "items": rows(
+            Item,
+            "framework__year__year",
+            "framework__group__code",
+            "code",
+            "name",
+            "max_points",
+            "method",
+            "is_scored",
+            "na_allowed",
+            "evidence_required",
+        ),
+        "bands": rows(Band, "year__year", "group__code", "label", "min_index"),
+        "sheets": rows(Sheet, "unit__code", "year__year", "version"),
+        "scores": rows(
+            Score,
+            "sheet__unit__code",
+            "item__code",
+            "self_points",
+            "points",
+            "not_applicable",
+            "note",
+        ),
+        "score_history": Score.history.count(),
+        "results": rows(
+            Result, "unit__code", "year__year", "total", "max_points", "index", "band_label", "rank"
+        ),
+        "domain_results": DomainResult.objects.count(),
+    }
+
+
+def make_small_province():
+    """Year 2023 with six units in two groups (SO, HUYEN), every result computed.
+
+    SO: SNV 96,86; SLDTBXH 65,81 + 26,22 = 92,03; SCT and STP tied at 85,00 (both rank 3, the
+    next is 5); STNMT 66,00 of 80 (item 2.2 not applicable) = 82,50. HUYEN: TAMKY 95,00.
+    """
+    year = make_year(2023, group_codes=("SO", "HUYEN"))
+    units = {
+        "SNV": ("Sở Nội vụ", "10 10 10 20 19.5 14 13.36"),
+        "SLDTBXH": ("Sở Lao động - Thương binh và Xã hội", "10 9.81 10 18 18 13.11 13.11"),
+        "STP": ("Sở Tư pháp", "9 9 9 18 15 12.5 12.5"),
+        "SCT": ("Sở Công Thương", "10 10 5 15 15 15 15"),
+        "STNMT": ("Sở Tài nguyên và Môi trường", "8 8 8 16 - 13 13"),
+    }
+    codes = ["1.1.1", "1.1.2", "1.2", "2.1", "2.2", "3.1", "3.2"]
+    sheets = {}
+    for code, (name, marks) in units.items():
+        sheets[code] = make_sheet(make_unit(code, name), year)
+        score(sheets[code], **{c: p for c, p in zip(codes, marks.split(), strict=True) if p != "-"})
+    services.apply_score_changes(
+        sheets["STNMT"], [services.ScoreChange("2.2", not_applicable=True)], source="test"
+    )
+    district = make_unit("TAMKY", "UBND thành phố Tam Kỳ, tỉnh Quảng Nam", group="HUYEN")
+    score(
+        make_sheet(district, year),
+        **{"1.1.1": 10, "1.1.2": 10, "1.2": 10, "2.1": 20, "2.2": 20, "3.1": 10, "3.2": 15},
+    )
+    return year
+
