@@ -2,12 +2,37 @@
 
 from django.urls import path
 
-from scoring.views import public
+from scoring.views import public, sheets
 
 urlpatterns = [
     # --- public results (home)
     path("", public.home, name="home"),
     # --- accounts and workflow (sheets, appraisal, survey, tracker)
+    path("cua-toi/", sheets.my_sheets, name="my_sheets"),
+    path("phieu/<str:unit_code>/<int:year>/", sheets.sheet, name="sheet"),
+    path("phieu/<str:unit_code>/<int:year>/tam-tinh/", sheets.sheet_preview, name="sheet_preview"),
+    path("phieu/<str:unit_code>/<int:year>/gui/", sheets.submit, name="sheet_submit"),
+    path("phieu/<str:unit_code>/<int:year>/rut/", sheets.withdraw, name="sheet_withdraw"),
+    path(
+        "phieu/<str:unit_code>/<int:year>/minh-chung/<str:item_code>/tai-len/",
+        sheets.evidence_upload,
+        name="evidence_upload",
+    ),
+    path(
+        "phieu/<str:unit_code>/<int:year>/minh-chung/<int:pk>/",
+        sheets.evidence_download,
+        name="evidence_download",
+    ),
+    path(
+        "phieu/<str:unit_code>/<int:year>/minh-chung/<int:pk>/xoa/",
+        sheets.evidence_delete,
+        name="evidence_delete",
+    ),
+    path(
+        "phieu/<str:unit_code>/<int:year>/lich-su/<str:item_code>/",
+        sheets.item_history,
+        name="item_history",
+    ),
     # --- dashboards (overview, unit profile, comparison, most lost)
     # --- exports and imports (xlsx, csv, docx)
 ]

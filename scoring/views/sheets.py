@@ -1,0 +1,465 @@
+"""The unit's pages: my sheets, the self-assessment sheet, submission, evidence and history.
+
+Every view loads its sheet through `_sheet_for` (the unit and year in the URL, then the
+permission check), so a forged unit, item or document id never reaches another unit's data.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from scoring import evidence, workflow
+from scoring.forms import EvidenceUploadForm, SelfAssessmentForm
+from scoring.models import (
+    AssessmentYear,
+    Evidence,
+    Framework,
+    Item,
+    Method,
+    Result,
+    Score,
+    Sheet,
+    YearState,
+)
+from scoring.permissions import memberships, require
+from units.models import Role, Unit
+
+# --------------------------------------------------------------------------- loading
+
+
+def _sheet_for(request, unit_code: str, year: int, perm: str) -> Sheet:
+    """The sheet of the unit and year in the URL, if the user has `perm` on it (else 403/404)."""
+    unit = get_object_or_404(Unit.objects.select_related("group"), code=unit_code)
+    assessment_year = get_object_or_404(AssessmentYear, year=year)
+    if not unit.exists_in(assessment_year.year):
+        raise Http404(_("Đơn vị không được đánh giá trong năm này."))
+    sheet = workflow.sheet_for(unit, assessment_year)
+    require(request.user, perm, sheet)
+    return sheet
+
+
+def _framework_for(sheet: Sheet) -> Framework:
+    framework = Framework.objects.filter(year=sheet.year, group_id=sheet.unit.group_id).first()
+    if framework is None:
+        raise Http404(_("Chưa có bộ chỉ số cho đơn vị này trong năm này."))
+    return framework
+
+
+def _item_for(sheet: Sheet, item_code: str) -> Item:
+    return get_object_or_404(
+        Item,
+        framework__year=sheet.year,
+        framework__group_id=sheet.unit.group_id,
+        code=item_code,
+        is_scored=True,
+    )
+
+
+def _items_and_scores(sheet: Sheet) -> tuple[list[Item], dict[int, Score]]:
+    items = list(_framework_for(sheet).items.all())
+    scores = {score.item_id: score for score in sheet.scores.all()} if sheet.pk else {}
+    return items, scores
+
+
+def _sees_appraisal(user, sheet: Sheet) -> bool:
+    """The appraisal side (points, reasons, results) is the unit's to read once published."""
+    return sheet.year.is_published or user.has_perm("scoring.view_unpublished_results")
+
+
+def _sheet_url(sheet: Sheet) -> str:
+    return reverse("sheet", args=[sheet.unit.code, sheet.year.year])
+
+
+# --------------------------------------------------------------------------- my sheets
+
+
+@login_required
+def my_sheets(request):
+    """The units the user works for, and their sheet of every open year."""
+    units = {
+        m.unit_id: m.unit for m in memberships(request.user) if m.role in (Role.STAFF, Role.LEADER)
+    }
+    roles = defaultdict(list)
+    for m in memberships(request.user):
+        if m.unit_id in units:
+            roles[m.unit_id].append(m.get_role_display())
+    years = list(AssessmentYear.objects.exclude(state=YearState.PREPARING))
+    frameworks = set(Framework.objects.filter(year__in=years).values_list("year_id", "group_id"))
+    sheets = {
+        (s.unit_id, s.year_id): s
+        for s in Sheet.objects.filter(unit_id__in=units, year__in=years).select_related(
+            "submitted_by"
+        )
+    }
+    rows = [
+        {
+            "unit": unit,
+            "roles": roles[unit.pk],
+            "years": [
+                {"year": year, "sheet": sheets.get((unit.pk, year.pk))}
+                for year in years
+                if unit.exists_in(year.year) and (year.pk, unit.group_id) in frameworks
+            ],
+        }
+        for unit in sorted(units.values(), key=lambda u: u.code)
+    ]
+    return render(request, "scoring/my_sheets.html", {"rows": rows})
+
+
+# --------------------------------------------------------------------------- the sheet
+
+
+@dataclass
+class Row:
+    item: Item
+    score: Score | None
+    documents: list[Evidence]
+    fields: dict | None
+
+
+@dataclass
+class DomainBlock:
+    item: Item
+    self_total: object = None
+    is_survey: bool = False
+    rows: list[Row] = field(default_factory=list)
+
+
+def _domain_blocks(items, scores, documents_by_score, form, totals) -> list[DomainBlock]:
+    blocks: dict[str, DomainBlock] = {}
+    for item in items:
+        if item.parent_id is None:
+            blocks[item.code] = DomainBlock(
+                item=item,
+                self_total=totals.domains.get(item.code),
+                is_survey=item.method == Method.SURVEY,
+            )
+        score = scores.get(item.id)
+        blocks[item.domain_code].rows.append(
+            Row(
+                item=item,
+                score=score,
+                documents=documents_by_score.get(score.id, []) if score else [],
+                fields=form.fields_for(item) if form is not None and item.is_scored else None,
+            )
+        )
+    return list(blocks.values())
+
+
+def _render_sheet(request, sheet, items, scores, *, form=None, stale=None, status=200):
+    user = request.user
+    can_edit = user.has_perm("scoring.edit_self_assessment", sheet)
+    lock_reason = workflow.self_assessment_lock_reason(sheet)
+    if can_edit and lock_reason is None and form is None:
+        form = SelfAssessmentForm(items=items, scores=scores, sheet=sheet)
+    if lock_reason is not None:
+        form = None
+    documents_by_score = defaultdict(list)
+    if sheet.pk:
+        for document in Evidence.objects.filter(score__sheet=sheet):
+            documents_by_score[document.score_id].append(document)
+    if form is not None and form.is_bound:
+        values = form.values()
+    else:
+        values = {
+            item.code: (scores[item.id].self_points, scores[item.id].not_applicable)
+            for item in items
+            if item.id in scores
+        }
+    totals = workflow.self_totals(items, values, sheet.year.rounding)
+    sees_appraisal = _sees_appraisal(user, sheet)
+    is_leader = user.has_perm("scoring.submit_sheet", sheet)
+    missing_points, missing_evidence = workflow.missing_for_submission(
+        items, scores, {sid: len(docs) for sid, docs in documents_by_score.items()}
+    )
+    context = {
+        "sheet": sheet,
+        "unit": sheet.unit,
+        "year": sheet.year,
+        "form": form,
+        "domains": _domain_blocks(items, scores, documents_by_score, form, totals),
+        "totals": totals,
+        "result": (
+            Result.objects.filter(unit=sheet.unit, year=sheet.year).first()
+            if sees_appraisal and sheet.pk
+            else None
+        ),
+        "sees_appraisal": sees_appraisal,
+        "can_edit": can_edit,
+        "lock_reason": lock_reason if can_edit else None,
+        "can_submit": is_leader and workflow.submit_refusal(sheet) is None,
+        "can_withdraw": is_leader and workflow.withdraw_refusal(sheet) is None,
+        "missing_points": missing_points,
+        "missing_evidence": missing_evidence,
+        "stale": stale,
+    }
+    return render(request, "scoring/sheet/sheet.html", context, status=status)
+
+
+@login_required
+def sheet(request, unit_code: str, year: int):
+    """The self-assessment sheet: editable by the unit while open, read-only otherwise."""
+    sheet = _sheet_for(request, unit_code, year, "scoring.view_sheet")
+    items, scores = _items_and_scores(sheet)
+    if request.method != "POST":
+        return _render_sheet(request, sheet, items, scores)
+    require(request.user, "scoring.edit_self_assessment", sheet)
+    reason = workflow.self_assessment_lock_reason(sheet)
+    if reason:
+        messages.error(request, reason)
+        return redirect(_sheet_url(sheet))
+    form = SelfAssessmentForm(request.POST, items=items, scores=scores, sheet=sheet)
+    if not form.is_valid():
+        return _render_sheet(request, sheet, items, scores, form=form)
+    try:
+        workflow.save_self_assessment(
+            sheet,
+            form.changes(),
+            user=request.user,
+            expected_version=form.cleaned_data["version"],
+            difficulties=form.cleaned_data["difficulties"],
+            proposals=form.cleaned_data["proposals"],
+        )
+    except workflow.StaleSheetError:
+        return _render_stale(request, sheet, form)
+    except workflow.ServiceError as error:
+        for message in error.messages:
+            form.add_error(None, message)
+        return _render_sheet(request, sheet, items, scores, form=form)
+    messages.success(request, _("Đã lưu nháp phiếu tự đánh giá."))
+    return redirect(_sheet_url(sheet))
+
+
+def _shown(kind: str, value) -> str:
+    if kind == "points":
+        return "–" if value is None else number_format(value, 2)
+    if kind == "bool":
+        return _("Có") if value else _("Không")
+    return value or "–"
+
+
+def _render_stale(request, sheet, form):
+    """Refuse a save made from an older version: show what is stored now, keep what was typed.
+
+    The form comes back with the current version, so saving again (after reading the newer
+    values) is a deliberate choice, never a silent overwrite.
+    """
+    fresh = workflow.sheet_for(sheet.unit, sheet.year)
+    items, scores = _items_and_scores(fresh)
+    typed = form.cleaned_data
+    newer = []
+    for item in form.appraisal_items:
+        score = scores.get(item.id)
+        for name, label, kind, stored in (
+            ("self_points", _("Điểm tự chấm"), "points", score.self_points if score else None),
+            ("na", _("Không áp dụng"), "bool", bool(score and score.not_applicable)),
+            ("note", _("Ghi chú"), "text", score.note if score else ""),
+        ):
+            key = f"{name}-{item.code}"
+            if key in typed and typed[key] != stored:
+                newer.append(
+                    {
+                        "code": item.code,
+                        "label": label,
+                        "stored": _shown(kind, stored),
+                        "typed": _shown(kind, typed[key]),
+                    }
+                )
+    for name, label in (
+        ("difficulties", _("Khó khăn, vướng mắc")),
+        ("proposals", _("Đề xuất, kiến nghị")),
+    ):
+        if typed[name] != getattr(fresh, name):
+            newer.append(
+                {
+                    "code": "",
+                    "label": label,
+                    "stored": _shown("text", getattr(fresh, name)),
+                    "typed": _shown("text", typed[name]),
+                }
+            )
+    data = request.POST.copy()
+    data["version"] = str(fresh.version)
+    rebound = SelfAssessmentForm(data, items=items, scores=scores, sheet=fresh)
+    rebound.is_valid()
+    return _render_sheet(request, fresh, items, scores, form=rebound, stale=newer, status=409)
+
+
+@login_required
+@require_POST
+def sheet_preview(request, unit_code: str, year: int):
+    """Running totals of what is typed, not saved (htmx), through the official calculation."""
+    sheet = _sheet_for(request, unit_code, year, "scoring.edit_self_assessment")
+    items, scores = _items_and_scores(sheet)
+    form = SelfAssessmentForm(request.POST, items=items, scores=scores, sheet=sheet)
+    form.is_valid()
+    totals = workflow.self_totals(items, form.values(), sheet.year.rounding)
+    domains = [
+        DomainBlock(
+            item=item,
+            self_total=totals.domains.get(item.code),
+            is_survey=item.method == Method.SURVEY,
+        )
+        for item in items
+        if item.parent_id is None
+    ]
+    return render(
+        request,
+        "scoring/sheet/_totals.html",
+        {"totals": totals, "domains": domains, "oob": True, "preview": True},
+    )
+
+
+@login_required
+@require_POST
+def submit(request, unit_code: str, year: int):
+    sheet = _sheet_for(request, unit_code, year, "scoring.submit_sheet")
+    try:
+        workflow.submit_sheet(sheet, user=request.user)
+    except workflow.ServiceError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Đã gửi phiếu tự đánh giá. Phiếu đã khóa đối với đơn vị."))
+    return redirect(_sheet_url(sheet))
+
+
+@login_required
+@require_POST
+def withdraw(request, unit_code: str, year: int):
+    sheet = _sheet_for(request, unit_code, year, "scoring.submit_sheet")
+    try:
+        workflow.withdraw_sheet(sheet, user=request.user)
+    except workflow.ServiceError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Đã rút phiếu về để sửa. Nhớ gửi lại trước hạn."))
+    return redirect(_sheet_url(sheet))
+
+
+# --------------------------------------------------------------------------- evidence
+
+
+def _item_documents(sheet: Sheet, item: Item) -> list[Evidence]:
+    if sheet.pk is None:
+        return []
+    return list(
+        Evidence.objects.filter(score__sheet=sheet, score__item=item).select_related("uploaded_by")
+    )
+
+
+@login_required
+def evidence_upload(request, unit_code: str, year: int, item_code: str):
+    """One item's evidence documents: the list, and the upload form while the sheet is open."""
+    sheet = _sheet_for(request, unit_code, year, "scoring.view_sheet")
+    item = _item_for(sheet, item_code)
+    can_edit = request.user.has_perm("scoring.edit_self_assessment", sheet)
+    form = EvidenceUploadForm()
+    if request.method == "POST":
+        require(request.user, "scoring.edit_self_assessment", sheet)
+        form = EvidenceUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                document = workflow.add_evidence(
+                    sheet, item.code, form.cleaned_data["file"], user=request.user
+                )
+            except workflow.ServiceError as error:
+                for message in error.messages:
+                    form.add_error("file", message)
+            else:
+                messages.success(
+                    request, _("Đã tải lên “%(name)s”.") % {"name": document.original_name}
+                )
+                return redirect(request.path)
+    lock_reason = workflow.self_assessment_lock_reason(sheet) if can_edit else None
+    context = {
+        "sheet": sheet,
+        "unit": sheet.unit,
+        "year": sheet.year,
+        "item": item,
+        "documents": _item_documents(sheet, item),
+        "form": form
+        if can_edit and lock_reason is None and item.method == Method.APPRAISAL
+        else None,
+        "lock_reason": lock_reason,
+        "can_remove": can_edit and lock_reason is None,
+        "max_bytes": evidence.max_bytes_label(),
+    }
+    return render(
+        request, "scoring/sheet/evidence.html", context, status=400 if form.errors else 200
+    )
+
+
+@login_required
+def evidence_download(request, unit_code: str, year: int, pk: int):
+    """Serve a document as an attachment, only to those who may read this sheet."""
+    sheet = _sheet_for(request, unit_code, year, "scoring.view_sheet")
+    document = get_object_or_404(Evidence, pk=pk, score__sheet_id=sheet.pk)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404(_("Không tìm thấy tệp.")) from error
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=evidence.download_name(document),
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def evidence_delete(request, unit_code: str, year: int, pk: int):
+    sheet = _sheet_for(request, unit_code, year, "scoring.edit_self_assessment")
+    document = get_object_or_404(
+        Evidence.objects.select_related("score__item"), pk=pk, score__sheet_id=sheet.pk
+    )
+    try:
+        workflow.remove_evidence(document, user=request.user)
+    except workflow.ServiceError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Đã xóa “%(name)s”.") % {"name": document.original_name})
+    return redirect(
+        "evidence_upload",
+        unit_code=sheet.unit.code,
+        year=sheet.year.year,
+        item_code=document.score.item.code,
+    )
+
+
+# --------------------------------------------------------------------------- history
+
+
+@login_required
+def item_history(request, unit_code: str, year: int, item_code: str):
+    """Who changed what on one item, when, from which source."""
+    sheet = _sheet_for(request, unit_code, year, "scoring.view_sheet")
+    item = _item_for(sheet, item_code)
+    entries = workflow.score_history(
+        sheet, item, include_appraisal=_sees_appraisal(request.user, sheet)
+    )
+    context = {
+        "sheet": sheet,
+        "unit": sheet.unit,
+        "year": sheet.year,
+        "item": item,
+        "entries": entries,
+    }
+    return render(request, "scoring/sheet/history.html", context)
