@@ -17,7 +17,6 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from scoring import calculations as calc
 from scoring.models import (
@@ -384,47 +383,54 @@ def recompute_group(
     if unit_ids is not None:
         sheets = sheets.filter(unit_id__in=list(unit_ids))
     sheets = list(sheets)
-    scores_by_sheet: dict[int, list[Score]] = defaultdict(list)
-    for score in Score.objects.filter(sheet__in=sheets).only(
-        "sheet_id", "item_id", "points", "not_applicable"
-    ):
-        scores_by_sheet[score.sheet_id].append(score)
+    # Plain tuples, not model instances: a group is ~100 sheets × ~150 scores.
+    code_by_id = {item.id: item.code for item in items}
+    values_by_sheet: dict[int, dict[str, calc.ScoreValue]] = defaultdict(dict)
+    scored_elsewhere: set[int] = set()
+    for sheet_id, item_id, points, not_applicable in Score.objects.filter(
+        sheet__in=sheets
+    ).values_list("sheet_id", "item_id", "points", "not_applicable"):
+        if item_id in code_by_id:
+            values_by_sheet[sheet_id][code_by_id[item_id]] = calc.ScoreValue(points, not_applicable)
+        else:
+            scored_elsewhere.add(sheet_id)
 
     existing = {
         r.unit_id: r
         for r in Result.objects.filter(year=year, unit_id__in=[s.unit_id for s in sheets])
     }
-    item_ids = {item.id for item in items}
 
     def belongs(sheet: Sheet) -> bool:
-        scores = scores_by_sheet.get(sheet.id)
-        if scores:
-            return any(score.item_id in item_ids for score in scores)
+        if sheet.id in values_by_sheet or sheet.id in scored_elsewhere:
+            return sheet.id in values_by_sheet
         result = existing.get(sheet.unit_id)
         return (result.group_id if result else sheet.unit.group_id) == group.id
 
-    to_create, to_update, figures_by_unit = [], [], {}
+    now = timezone.now()
+    to_create, to_update, changed, figures_by_unit = [], [], [], {}
+    changed_fields: set[str] = set()
     for sheet in sheets:
         result = existing.get(sheet.unit_id)
         if not belongs(sheet) or (result is not None and result.source == ResultSource.IMPORTED):
             continue
-        figures = calc.compute_unit(
-            specs,
-            _score_values(items, scores_by_sheet[sheet.id]),
-            year.rounding,
-        )
+        figures = calc.compute_unit(specs, values_by_sheet.get(sheet.id, {}), year.rounding)
         figures_by_unit[sheet.unit_id] = figures
-        fields = _result_fields(figures, bands)
+        fields = {**_result_fields(figures, bands), "group": group}
         if result is None:
-            to_create.append(Result(unit_id=sheet.unit_id, year=year, group=group, **fields))
-        else:
-            for name, value in fields.items():
-                setattr(result, name, value)
-            result.group = group
-            to_update.append(result)
+            to_create.append(Result(unit_id=sheet.unit_id, year=year, **fields))
+            continue
+        to_update.append(result)
+        differing = _differing_fields(result, fields)
+        if differing:
+            for name in differing:
+                setattr(result, name, fields[name])
+            result.computed_at = now  # bulk_update does not apply auto_now
+            changed.append(result)
+            changed_fields |= differing
     Result.objects.bulk_create(to_create)
-    if to_update:
-        Result.objects.bulk_update(to_update, [*_result_fields_names(), "group"])
+    if changed:
+        # Only the fields that changed: bulk_update's cost grows with fields × rows.
+        Result.objects.bulk_update(changed, [*sorted(changed_fields), "computed_at"])
     results = to_create + to_update
     DomainResult.objects.filter(result__in=results).delete()
     domain_items = {item.code: item for item in items if item.parent_id is None}
@@ -449,12 +455,16 @@ def recompute_group(
     return results
 
 
-def _score_values(items: list[Item], scores: list[Score]) -> dict[str, calc.ScoreValue]:
-    code_by_id = {item.id: item.code for item in items}
+def _differing_fields(result: Result, fields: dict) -> set[str]:
+    # Foreign keys by id: reading `result.band` would cost a query per result.
     return {
-        code_by_id[s.item_id]: calc.ScoreValue(s.points, s.not_applicable)
-        for s in scores
-        if s.item_id in code_by_id
+        name
+        for name, value in fields.items()
+        if (
+            getattr(result, f"{name}_id") != (value.pk if value is not None else None)
+            if name in ("band", "group")
+            else getattr(result, name) != value
+        )
     }
 
 
@@ -671,14 +681,12 @@ def apply_score_changes(
     source: str = "form",
     expected_version: int | None = None,
     where: Callable[[ScoreChange], str] | None = None,
-    recompute: bool = True,
 ) -> Sheet:
     """Write score changes to one sheet, all or nothing, then recompute its result and ranks.
 
     With `expected_version`, a save made from an older version of the sheet is refused
     (optimistic locking: nobody's change is silently overwritten). History records the user and
-    `source` (form, import, admin, command). With `recompute=False` the caller recomputes
-    (importers: once per group with `recompute_group`, in the same transaction).
+    `source` (form, import, admin, command).
     """
     sheet = Sheet.objects.select_for_update().select_related("unit", "year").get(pk=sheet.pk)
     ensure_not_published(sheet.year)
@@ -690,8 +698,6 @@ def apply_score_changes(
     problems = validate_score_changes(items_by_code, current, changes, where)
     if problems:
         raise ServiceError(problems)
-    created: dict[str, Score] = {}
-    updated: dict[str, Score] = {}
     for change in changes:
         item = items_by_code[change.item_code]
         score = current.get(item.code) or Score(sheet=sheet, item=item)
@@ -710,39 +716,12 @@ def apply_score_changes(
         score._change_reason = source
         if user is not None:
             score._history_user = user
-        (updated if score.pk else created)[item.code] = score
+        score.save()
         current[item.code] = score
-    _write_scores(list(created.values()), list(updated.values()))
     Sheet.objects.filter(pk=sheet.pk).update(version=F("version") + 1)
     sheet.refresh_from_db()
-    if recompute:
-        recompute_unit(sheet)
+    recompute_unit(sheet)
     return sheet
-
-
-def _write_scores(created: list[Score], updated: list[Score]) -> None:
-    """Save scores in bulk, each with its history row (user and source as `save()` records them).
-
-    One save per score (with simple_history's per-save work) made a 100-unit file take half a
-    minute; in bulk it is a few queries per sheet.
-    """
-    now = timezone.now()
-    for score in updated:
-        score.updated_at = now  # bulk_update does not apply auto_now
-    bulk_create_with_history(created, Score)
-    bulk_update_with_history(
-        updated,
-        Score,
-        [
-            "self_points",
-            "points",
-            "not_applicable",
-            "note",
-            "reason",
-            "updated_by",
-            "updated_at",
-        ],
-    )
 
 
 class StaleSheetError(ServiceError):

@@ -3,7 +3,9 @@
 from decimal import Decimal as D
 
 import pytest
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 
 from scoring import calculations as calc
 from scoring import services
@@ -707,6 +709,24 @@ class TestRecomputeGroup(TestCase):
         )
         assert [r.unit.code for r in results] == ["STP"]
         assert DomainResult.objects.filter(result__year=self.year).count() == 18
+
+    def test_a_changed_result_records_when_it_was_computed(self):
+        before = result_of("STP", self.year).computed_at
+        score(Sheet.objects.get(unit__code="STP"), **{"1.2": "10"})
+        assert result_of("STP", self.year).computed_at > before
+
+    def test_the_number_of_queries_does_not_grow_with_the_units(self):
+        # One changed result and no changed rank in each run (only what changes is rewritten).
+        Score.objects.filter(sheet__unit__code="SNV", item__code="1.2").update(points=D("9.5"))
+        with CaptureQueriesContext(connection) as five_units:
+            services.recompute_group(self.year, self.group)
+        for unit in [make_unit("SXD"), make_unit("SGDDT"), Unit.objects.get(code="SYT")]:
+            marks(make_sheet(unit, self.year), "1 2 3 4 5 6 7")
+        Score.objects.filter(sheet__unit__code="SNV", item__code="1.2").update(points=D("9"))
+        with CaptureQueriesContext(connection) as eight_units:
+            services.recompute_group(self.year, self.group)
+        assert len(eight_units) == len(five_units)
+        assert result_of("SNV", self.year).total == D("95.86")
 
     def test_every_recompute_bumps_the_results_version(self):
         before = AssessmentYear.objects.get(pk=self.year.pk).results_version
