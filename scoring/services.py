@@ -187,9 +187,10 @@ def validate_framework_rows(rows: Sequence[ItemRow]) -> list[str]:
 
 @transaction.atomic
 def replace_framework(year: AssessmentYear, group: UnitGroup, rows: Sequence[ItemRow]) -> Framework:
-    """Replace a year and group's framework with `rows`, all or nothing.
+    """Replace a year and group's framework with `rows`, all or nothing, and recompute results.
 
-    Refused when the year is published or when the framework already has scores.
+    Refused when the year is published or when the framework already has scores. Sheets without
+    scores may already have results: their maxima and domains follow the new tree.
     """
     ensure_not_published(year)
     problems = validate_framework_rows(rows)
@@ -205,6 +206,7 @@ def replace_framework(year: AssessmentYear, group: UnitGroup, rows: Sequence[Ite
         )
     framework.items.all().delete()
     build_items(framework, rows)
+    recompute_group(year, group)
     return framework
 
 

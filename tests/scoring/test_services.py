@@ -123,6 +123,26 @@ class TestReplaceFramework(TestCase):
         assert list(framework.items.values_list("code", flat=True)) == ["1", "1.9", "1.10", "2"]
         assert tree(framework)["2"] == (None, 1, D("50"), "appraisal", True)
 
+    def test_results_of_sheets_without_scores_follow_the_new_framework(self):
+        make_sheet(make_unit("SNV"), self.year)
+        services.recompute_group(self.year, self.group)
+        services.replace_framework(
+            self.year,
+            self.group,
+            rows(("1", "Chỉ đạo", None, ""), ("1.1", "Kế hoạch", "40", "appraisal"),
+                 ("2", "Hài lòng", "10", "survey")),
+        )  # fmt: skip
+        result = result_of("SNV", self.year)
+        assert (result.appraisal_max, result.survey_max, result.max_points) == (
+            D("40"),
+            D("10"),
+            D("50"),
+        )
+        assert list(result.domains.values_list("code", "name", "max_points")) == [
+            ("1", "Chỉ đạo", D("40")),
+            ("2", "Hài lòng", D("10")),
+        ]
+
     def test_it_refuses_a_framework_that_already_has_scores(self):
         score(make_sheet(make_unit("SNV"), self.year), **{"1.2": "5"})
         with pytest.raises(ServiceError) as refused:
