@@ -2,11 +2,14 @@
 
 from django.urls import path
 
-from scoring.views import public, sheets
+from scoring.views import dashboards, public, sheets
 
 urlpatterns = [
     # --- public results (home)
     path("", public.home, name="home"),
+    path("mo/", public.open_data, name="open_data"),
+    path("mo/ket-qua-<int:year>.csv", public.open_data_csv, name="open_data_csv"),
+    path("mo/ket-qua-<int:year>.json", public.open_data_json, name="open_data_json"),
     # --- accounts and workflow (sheets, appraisal, survey, tracker)
     path("cua-toi/", sheets.my_sheets, name="my_sheets"),
     path("phieu/<str:unit_code>/<int:year>/", sheets.sheet, name="sheet"),
@@ -34,5 +37,9 @@ urlpatterns = [
         name="item_history",
     ),
     # --- dashboards (overview, unit profile, comparison, most lost)
+    path("don-vi/<str:code>/", dashboards.unit_profile, name="unit_profile"),
+    path("don-vi/<str:code>/<int:year>/nang-hang/", dashboards.move_up, name="move_up"),
+    path("so-sanh/", dashboards.compare, name="compare"),
+    path("mat-diem/", dashboards.most_lost, name="most_lost"),
     # --- exports and imports (xlsx, csv, docx)
 ]

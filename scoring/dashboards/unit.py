@@ -1,0 +1,265 @@
+"""A unit's profile: headline, domains, history, where points were lost, claimed versus granted."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from scoring.dashboards import (
+    ZERO,
+    domains_by_code,
+    framework_items,
+    index_change,
+    previous_results,
+    rank_move,
+    stored_figures,
+)
+from scoring.models import (
+    AssessmentYear,
+    DomainResult,
+    Item,
+    Method,
+    Result,
+    Score,
+)
+from units.models import Unit
+
+
+@dataclass
+class LostItem:
+    code: str
+    name: str
+    method: str
+    max_points: Decimal
+    earned: Decimal
+    lost: Decimal
+    reason: str = ""
+
+
+@dataclass
+class LostDomain:
+    code: str
+    name: str
+    lost: Decimal
+    items: list[LostItem]
+
+
+@dataclass
+class ClaimRow:
+    code: str
+    name: str
+    claimed: Decimal
+    granted: Decimal
+
+    @property
+    def over(self) -> Decimal:
+        return self.claimed - self.granted
+
+
+@dataclass
+class ClaimDomain(ClaimRow):
+    items: list[ClaimRow] = field(default_factory=list)
+
+
+@dataclass
+class ClaimYear:
+    year: AssessmentYear
+    claimed: Decimal
+    granted: Decimal
+
+    @property
+    def over(self) -> Decimal:
+        return self.claimed - self.granted
+
+
+@dataclass
+class UnitProfile:
+    unit: Unit
+    year: AssessmentYear
+    result: Result | None
+    previous: Result | None
+    index_change: Decimal | None
+    rank_move: int | None
+    domains: list[DomainResult]
+    history: list[Result]
+    has_scores: bool
+    lost: list[LostDomain]
+    lost_total: Decimal
+    claims: list[ClaimDomain]
+    claim_years: list[ClaimYear]
+    show_reasons: bool = False
+
+    @property
+    def rank_move_abs(self) -> int | None:
+        return None if self.rank_move is None else abs(self.rank_move)
+
+    @property
+    def claimed_total(self) -> Decimal:
+        return sum((domain.claimed for domain in self.claims), ZERO)
+
+    @property
+    def granted_total(self) -> Decimal:
+        return sum((domain.granted for domain in self.claims), ZERO)
+
+    @property
+    def over_total(self) -> Decimal:
+        return sum((domain.over for domain in self.claims), ZERO)
+
+    def domain_chart(self) -> dict:
+        return {
+            "labels": [f"{d.code}. {d.name}" for d in self.domains],
+            "datasets": [
+                {"label": _("Điểm đạt"), "data": [str(d.earned) for d in self.domains]},
+                {"label": _("Điểm tối đa"), "data": [str(d.max_points) for d in self.domains]},
+            ],
+            "options": {"horizontal": True},
+        }
+
+    def domain_index_chart(self) -> dict:
+        return {
+            "labels": [f"{d.code}. {d.name}" for d in self.domains],
+            "datasets": [
+                {"label": _("Tỷ lệ đạt (%)"), "data": [str(d.index) for d in self.domains]}
+            ],
+            "options": {"suggestedMax": 100, "percent": True},
+        }
+
+    def history_chart(self) -> dict:
+        return {
+            "labels": [str(r.year.year) for r in self.history],
+            "datasets": [
+                {"label": _("Chỉ số (%)"), "data": [str(r.index) for r in self.history]},
+            ],
+            "options": {"suggestedMax": 100, "percent": True},
+        }
+
+
+def unit_profile(
+    unit: Unit,
+    year: AssessmentYear,
+    years: list[AssessmentYear],
+    *,
+    show_reasons: bool = False,
+    published_only_previous: bool = True,
+) -> UnitProfile:
+    """A unit's figures in one year and across the visible `years` (6 queries).
+
+    Points lost and claims are the stored scores run through `calculations.compute_unit`, so
+    they add up to the stored result: the lost points to its maximum minus its earned points.
+    Reasons are the appraisers' and are filled in only with `show_reasons`.
+    """
+    year_ids = [y.id for y in years]
+    history = list(
+        Result.objects.filter(unit=unit, year_id__in=year_ids)
+        .select_related("year", "band")
+        .order_by("year__year")
+    )
+    result = next((r for r in history if r.year_id == year.id), None)
+    previous = previous_results([unit], year, published_only=published_only_previous).get(unit.id)
+    domains = list(result.domains.all()) if result else []
+    items = framework_items((r.year_id, r.group_id) for r in history)
+    scores: dict[int, list[Score]] = defaultdict(list)
+    for score in Score.objects.filter(sheet__unit=unit, sheet__year_id__in=year_ids).select_related(
+        "sheet"
+    ):
+        scores[score.sheet.year_id].append(score)
+
+    lost, claims, claim_years = [], [], []
+    current_scores = scores.get(year.id, [])
+    if result is not None and current_scores:
+        year_items = items.get((year.id, result.group_id), [])
+        lost = _lost_by_domain(year_items, current_scores, year.rounding, show_reasons)
+        claims = _claims_by_domain(year_items, current_scores, year.rounding)
+    for r in history:
+        year_claims = _claims_by_domain(
+            items.get((r.year_id, r.group_id), []), scores.get(r.year_id, []), r.year.rounding
+        )
+        if year_claims:
+            claim_years.append(
+                ClaimYear(
+                    r.year,
+                    sum((d.claimed for d in year_claims), ZERO),
+                    sum((d.granted for d in year_claims), ZERO),
+                )
+            )
+    return UnitProfile(
+        unit=unit,
+        year=year,
+        result=result,
+        previous=previous,
+        index_change=index_change(result, previous),
+        rank_move=rank_move(result, previous),
+        domains=domains,
+        history=history,
+        has_scores=bool(current_scores),
+        lost=lost,
+        lost_total=sum((domain.lost for domain in lost), ZERO),
+        claims=claims,
+        claim_years=claim_years,
+        show_reasons=show_reasons,
+    )
+
+
+def _lost_by_domain(
+    items: list[Item], scores: list[Score], rounding: str, show_reasons: bool
+) -> list[LostDomain]:
+    """Every scored item below its maximum, by domain; domains and items by points lost."""
+    figures = stored_figures(items, scores, rounding)
+    reasons = {s.item_id: s.reason for s in scores} if show_reasons else {}
+    domains = domains_by_code(items)
+    by_domain: dict[str, list[LostItem]] = defaultdict(list)
+    for item in items:
+        if not item.is_scored:
+            continue
+        node = figures.nodes[item.code]
+        lost = node.max_points - node.earned
+        if lost > ZERO:
+            by_domain[item.domain_code].append(
+                LostItem(
+                    code=item.code,
+                    name=item.name,
+                    method=item.method,
+                    max_points=node.max_points,
+                    earned=node.earned,
+                    lost=lost,
+                    reason=reasons.get(item.id, ""),
+                )
+            )
+    result = [
+        LostDomain(
+            code=code,
+            name=domains[code].name,
+            lost=sum((entry.lost for entry in entries), ZERO),
+            items=sorted(entries, key=lambda entry: -entry.lost),
+        )
+        for code, entries in by_domain.items()
+    ]
+    return sorted(result, key=lambda domain: -domain.lost)
+
+
+def _claims_by_domain(items: list[Item], scores: list[Score], rounding: str) -> list[ClaimDomain]:
+    """Self points against appraised points, by domain, on the applicable appraisal items the
+    unit scored itself (an item without a claim is left out on both sides, so the domains'
+    differences add up to the total)."""
+    granted = stored_figures(items, scores, rounding)
+    claimed = stored_figures(items, scores, rounding, claimed=True)
+    self_scored = {s.item_id for s in scores if not s.not_applicable and s.self_points is not None}
+    domains = domains_by_code(items)
+    by_domain: dict[str, ClaimDomain] = {}
+    for item in items:
+        if not item.is_scored or item.method != Method.APPRAISAL or item.id not in self_scored:
+            continue
+        domain = by_domain.get(item.domain_code)
+        if domain is None:
+            head = domains[item.domain_code]
+            domain = by_domain[item.domain_code] = ClaimDomain(head.code, head.name, ZERO, ZERO)
+        row = ClaimRow(
+            item.code, item.name, claimed.nodes[item.code].earned, granted.nodes[item.code].earned
+        )
+        domain.items.append(row)
+        domain.claimed += row.claimed
+        domain.granted += row.granted
+    return list(by_domain.values())
