@@ -290,6 +290,12 @@ def set_bands(
             for label, minimum in zip(labels, minima, strict=True)
         ]
     )
+    # Imported results are never reclassified: they keep their published label, and its band
+    # when the new set still has one of that name.
+    for band in created:
+        Result.objects.filter(
+            year=year, group=group, source=ResultSource.IMPORTED, band_label=band.label
+        ).update(band=band)
     recompute_group(year, group)
     return created
 

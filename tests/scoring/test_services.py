@@ -334,6 +334,28 @@ class TestSetBands(TestCase):
         assert self.bands() == before
         assert result_of("SLDTBXH", self.year).band_label == "Tốt"
 
+    def test_imported_results_keep_their_published_band(self):
+        unit = make_unit("SKHDT")
+        Result.objects.create(
+            unit=unit,
+            year=self.year,
+            group=self.group,
+            index=D("91"),
+            band=Band.objects.get(year=self.year, group=self.group, label="Tốt"),
+            band_label="Tốt",
+            source=ResultSource.IMPORTED,
+        )
+        services.set_bands(self.year, self.group, [("Tốt", D("95")), ("Khá", D("0"))])
+        imported = result_of("SKHDT", self.year)
+        assert (imported.band.label, imported.band.min_index, imported.band_label) == (
+            "Tốt",
+            D("95"),
+            "Tốt",
+        )
+        services.set_bands(self.year, self.group, [("Xuất sắc", D("95")), ("Đạt", D("0"))])
+        imported = result_of("SKHDT", self.year)
+        assert (imported.band, imported.band_label) == (None, "Tốt")
+
     def test_the_extreme_minima_0_and_100_are_accepted(self):
         services.set_bands(self.year, self.group, [("Tuyệt đối", D("100")), ("Còn lại", D("0"))])
         assert result_of("SLDTBXH", self.year).band_label == "Còn lại"
