@@ -150,6 +150,13 @@ def validate_framework_rows(rows: Sequence[ItemRow]) -> list[str]:
                     % {"row": row.row, "code": code}
                 )
                 return ZERO, {row.method}
+            if row.max_points < 0 or row.max_points != row.max_points.quantize(calc.CENT):
+                problems.append(
+                    _(
+                        "Dòng %(row)s, cột max_points: điểm tối đa của %(code)s không được âm và có tối đa 2 chữ số thập phân."
+                    )
+                    % {"row": row.row, "code": code}
+                )
             return row.max_points, {row.method}
         total, methods = ZERO, set()
         for kid in kids:

@@ -254,6 +254,17 @@ class TestValidateFrameworkRows:
                     "Dòng 2, cột method: 1 ghi “survey” nhưng không phải mọi tiêu chí con đều như vậy."
                 ],
             ),
+            (
+                [
+                    ("1", "x", None, ""),
+                    ("1.1", "y", "-5", "appraisal"),
+                    ("1.2", "z", "2.555", "survey"),
+                ],
+                [
+                    "Dòng 3, cột max_points: điểm tối đa của 1.1 không được âm và có tối đa 2 chữ số thập phân.",
+                    "Dòng 4, cột max_points: điểm tối đa của 1.2 không được âm và có tối đa 2 chữ số thập phân.",
+                ],
+            ),
         ],
         ids=[
             "invalid-codes",
@@ -264,6 +275,7 @@ class TestValidateFrameworkRows:
             "leaf-without-maximum",
             "parent-maximum",
             "parent-method",
+            "leaf-maximum",
         ],
     )
     def test_each_problem_names_its_row(self, specs, problems):
