@@ -319,6 +319,7 @@ def copy_year(
             "rounding": source.rounding,
         },
     )
+    ensure_not_published(target)
     if target.frameworks.exists() or target.bands.exists():
         raise ServiceError(
             _("Năm %(year)s đã có bộ chỉ số hoặc mức xếp loại: không sao chép đè.")

@@ -453,6 +453,15 @@ class TestCopyYear(TestCase):
         assert target == empty
         assert self.items(target) == self.items(self.source)
 
+    def test_it_refuses_a_published_year(self):
+        AssessmentYear.objects.create(year=2024, state=YearState.PUBLISHED)
+        with pytest.raises(ServiceError) as refused:
+            services.copy_year(self.source, 2024)
+        assert refused.value.messages == [
+            "Năm 2024 đã công bố kết quả: không thể thay đổi (cần mở lại năm trước)."
+        ]
+        assert not Framework.objects.filter(year__year=2024).exists()
+
     def test_it_refuses_a_year_that_already_has_a_framework(self):
         existing = AssessmentYear.objects.create(year=2024)
         services.replace_framework(existing, make_group("SO"), rows(("1", "Một", "100", "survey")))
