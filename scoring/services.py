@@ -531,13 +531,15 @@ def recompute_unit(sheet: Sheet) -> None:
 
 def _framework_of(unit: Unit, year: AssessmentYear) -> Framework | None:
     # `Unit.group` is today's group: a unit may have moved since it was scored in `year`.
-    scored_on = (
-        Framework.objects.filter(year=year, items__scores__sheet__unit=unit)
-        .select_related("group")
-        .first()
+    # From the unit's sheet to one of its scores, unordered: a join from the frameworks, sorted
+    # for .first(), took ~0.1 s per unit on PostgreSQL (a 100-unit import: 20 s).
+    scored_on = list(
+        Score.objects.filter(sheet__unit=unit, sheet__year=year, item__framework__year=year)
+        .order_by()
+        .values_list("item__framework_id", flat=True)[:1]
     )
-    if scored_on is not None:
-        return scored_on
+    if scored_on:
+        return Framework.objects.select_related("group").get(pk=scored_on[0])
     result_group = (
         Result.objects.filter(unit=unit, year=year).values_list("group_id", flat=True).first()
     )
