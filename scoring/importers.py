@@ -181,9 +181,7 @@ def import_framework(
     year, created = AssessmentYear.objects.get_or_create(
         year=year_number, defaults={"state": YearState.PREPARING}
     )
-    framework = services.replace_framework(year, group, rows)
-    # Sheets without scores may already have results: their maxima follow the new framework.
-    services.recompute_group(year, group)
+    framework = services.replace_framework(year, group, rows)  # recomputes the group's results
     items = list(framework.items.all())
     scored = [item for item in items if item.is_scored]
     return FrameworkImportSummary(
@@ -277,6 +275,13 @@ def read_score_rows(data) -> list[ScoreRow]:
 
 
 @dataclass(frozen=True)
+class StoredScore:
+    self_points: Decimal | None
+    points: Decimal | None
+    not_applicable: bool
+
+
+@dataclass(frozen=True)
 class ScoreImportSummary:
     year: int
     rows: int
@@ -340,9 +345,14 @@ def import_scores(
     for item in Item.objects.filter(framework__year=year):
         items_by_framework[item.framework_id][item.code] = item
     sheets = {s.unit_id: s for s in Sheet.objects.filter(year=year, unit__in=units.values())}
-    current: dict[int, dict[str, Score]] = defaultdict(dict)
-    for score in Score.objects.filter(sheet__in=sheets.values()).select_related("item"):
-        current[score.sheet_id][score.item.code] = score
+    # What validate_score_changes reads of a stored score, without building 15 000 models.
+    current: dict[int, dict[str, StoredScore]] = defaultdict(dict)
+    for sheet_id, code, self_points, points, not_applicable in (
+        Score.objects.filter(sheet__in=sheets.values())
+        .order_by()
+        .values_list("sheet_id", "item__code", "self_points", "points", "not_applicable")
+    ):
+        current[sheet_id][code] = StoredScore(self_points, points, not_applicable)
 
     changes_by_unit: dict[Unit, list[ScoreChange]] = {}
     for code, unit_rows in rows_by_code.items():

@@ -393,6 +393,18 @@ class TestImportScores:
         )  # fmt: skip
         assert Result.objects.get(unit__code="STP").rank == 2
 
+    def test_xlsx_true_and_false_cells_are_yes_and_no(self, tmp_path, scoring_year):
+        rows = [
+            ["unit_code", "item_code", "points", "not_applicable"],
+            ["STP", "2.2", None, True],
+            ["STP", "2.1", 19.75, False],
+        ]
+
+        run("import_scores", xlsx_file(tmp_path, rows), year=2023)
+
+        assert scores()[("STP", "2.2")] == (None, None, True, "")
+        assert scores()[("STP", "2.1")] == (None, D("19.75"), False, "")
+
     def test_history_records_the_import_as_the_source(self, tmp_path, scoring_year):
         run("import_scores", csv_file(tmp_path, self.GOOD), year=2023)
 
