@@ -12,7 +12,7 @@ import os
 import uuid
 import zipfile
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import filetype
 from django.conf import settings
@@ -109,9 +109,16 @@ def detect_file_kind(upload) -> FileKind | None:
 
 
 def _size_label(size: int) -> str:
+    """A size as people read it: "850 byte", "12,5 KB", "20,0 MB" (one decimal, half-up)."""
+
+    def one_decimal(value: Decimal) -> str:
+        return number_format(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP), 1)
+
     if size >= 1024 * 1024:
-        return _("%(size)s MB") % {"size": number_format(Decimal(size) / (1024 * 1024), 1)}
-    return _("%(size)s KB") % {"size": number_format(Decimal(size) / 1024, 1)}
+        return _("%(size)s MB") % {"size": one_decimal(Decimal(size) / (1024 * 1024))}
+    if size >= 1024:
+        return _("%(size)s KB") % {"size": one_decimal(Decimal(size) / 1024)}
+    return _("%(size)s byte") % {"size": size}
 
 
 def max_bytes_label() -> str:

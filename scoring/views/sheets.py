@@ -383,15 +383,16 @@ def evidence_upload(request, unit_code: str, year: int, item_code: str):
                 )
                 return redirect(request.path)
     lock_reason = workflow.self_assessment_lock_reason(sheet) if can_edit else None
+    may_upload = can_edit and lock_reason is None and item.method == Method.APPRAISAL
     context = {
         "sheet": sheet,
         "unit": sheet.unit,
         "year": sheet.year,
         "item": item,
         "documents": _item_documents(sheet, item),
-        "form": form
-        if can_edit and lock_reason is None and item.method == Method.APPRAISAL
-        else None,
+        "form": form if may_upload else None,
+        # Why an upload was refused, also when the form is no longer offered.
+        "refusals": form.errors.get("file", []),
         "lock_reason": lock_reason,
         "can_remove": can_edit and lock_reason is None,
         "max_bytes": evidence.max_bytes_label(),
