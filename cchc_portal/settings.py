@@ -171,3 +171,91 @@ LOGGING = {
 
 # The admin's address, changeable so that it is not where scanners look first.
 ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
+
+# --------------------------------------------------------------------------- security
+# Hardening (README: "Bảo mật / Security"). With DEBUG on (development, tests) HTTPS-only
+# settings are off; with DEBUG off they default on, each overridable from the environment (e.g.
+# SECURE_SSL_REDIRECT=0 behind a proxy that already redirects to HTTPS).
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+if env.bool("TRUST_X_FORWARDED_PROTO", default=False):
+    # Only behind a proxy that sets (and overwrites) X-Forwarded-Proto itself.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # no script reads the cookie: htmx sends the token from the page
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): own origin only, no inline script or style anywhere
+# (chart data goes out through json_script, behaviour lives in static/js). Bootstrap's CSS draws
+# its small icons with data: SVG images, hence img-src data:. The admin gets 'unsafe-inline'
+# styles only (cchc_portal.security.PortalCSPMiddleware).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# Lockout after repeated failed logins (django-axes): by user name and address together, so that
+# nobody can lock a colleague out from elsewhere. Behind a proxy set AXES_PROXY_COUNT=1 so that
+# the client's address is read from X-Forwarded-For.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_MINUTES", default=15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_LOCKOUT_CALLABLE = "cchc_portal.security.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+# Lockouts are lifted with `manage.py axes_reset_username <name>` (README), not in the admin.
+AXES_ENABLE_ADMIN = False
+
+# Two-factor login (django-otp, TOTP) for admins and appraisers; required when
+# OTP_REQUIRED_FOR_STAFF is on (cchc_portal.security.OTPRequiredMiddleware).
+OTP_REQUIRED_FOR_STAFF = env.bool("OTP_REQUIRED_FOR_STAFF", default=False)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default=PORTAL_OWNER_NAME)
+
+
+def _after(name: str, *new: str) -> None:
+    position = MIDDLEWARE.index(name) + 1
+    MIDDLEWARE[position:position] = list(new)
+
+
+INSTALLED_APPS += [
+    "cchc_portal.apps.PortalConfig",
+    "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+]
+_after(
+    "django.middleware.security.SecurityMiddleware",
+    "cchc_portal.security.PortalCSPMiddleware",
+)
+_after(
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+)
+_after(
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "cchc_portal.security.OTPRequiredMiddleware",
+)
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as django-axes asks
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", *AUTHENTICATION_BACKENDS]
