@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from scoring.views import dashboards, public, sheets
+from scoring.views import appraisal, dashboards, public, sheets, survey, tracker, years
 
 urlpatterns = [
     # --- public results (home)
@@ -36,6 +36,41 @@ urlpatterns = [
         sheets.item_history,
         name="item_history",
     ),
+    # appraisal, survey, year states, tracker
+    path(
+        "phieu/<str:unit_code>/<int:year>/giai-trinh/<int:pk>/",
+        appraisal.explanation_answer,
+        name="explanation_answer",
+    ),
+    path("tham-dinh/", appraisal.appraisal_index, name="appraisal_index"),
+    path("tham-dinh/<int:year>/", appraisal.appraisal_list, name="appraisal_list"),
+    path(
+        "tham-dinh/<str:unit_code>/<int:year>/", appraisal.appraisal_sheet, name="appraisal_sheet"
+    ),
+    path(
+        "tham-dinh/<str:unit_code>/<int:year>/yeu-cau/<str:item_code>/",
+        appraisal.request_explanation,
+        name="appraisal_request_explanation",
+    ),
+    path(
+        "tham-dinh/<str:unit_code>/<int:year>/giai-trinh/<int:pk>/dong/",
+        appraisal.close_explanation,
+        name="appraisal_close_explanation",
+    ),
+    path("dieu-tra/<int:year>/", survey.survey_page, name="survey"),
+    path("dieu-tra/<int:year>/nhap/", survey.survey_import, name="survey_import"),
+    path("nam/<int:year>/quan-ly/", years.year_manage, name="year_manage"),
+    path("nam/<int:year>/quan-ly/mo/", years.year_open, name="year_open"),
+    path("nam/<int:year>/quan-ly/han/", years.year_deadline, name="year_deadline"),
+    path(
+        "nam/<int:year>/quan-ly/tham-dinh/",
+        years.year_start_appraisal,
+        name="year_start_appraisal",
+    ),
+    path("nam/<int:year>/quan-ly/cong-bo/", years.year_publish, name="year_publish"),
+    path("nam/<int:year>/quan-ly/mo-lai/", years.year_reopen, name="year_reopen"),
+    path("theo-doi/", tracker.tracker_index, name="tracker_index"),
+    path("theo-doi/<int:year>/", tracker.tracker, name="tracker"),
     # --- dashboards (overview, unit profile, comparison, most lost)
     path("don-vi/<str:code>/", dashboards.unit_profile, name="unit_profile"),
     path("don-vi/<str:code>/<int:year>/nang-hang/", dashboards.move_up, name="move_up"),

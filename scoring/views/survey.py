@@ -1,0 +1,130 @@
+"""The survey page: a grid of units × survey items, and the xlsx/CSV import (all or nothing).
+
+Readable with `scoring.view_tracker`; a cell is editable where the user has
+`scoring.enter_survey` on the unit's sheet (admins; appraisers, except on their own unit). The
+survey service checks the same permission on every cell, grid or file.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cchc_portal import tabular
+from scoring import survey
+from scoring.forms_appraisal import SurveyGridForm, SurveyImportForm
+from scoring.models import AssessmentYear, Sheet
+from scoring.permissions import require
+from scoring.services import ServiceError
+
+
+def _year_for(request, year: int) -> AssessmentYear:
+    require(request.user, "scoring.view_tracker")
+    return get_object_or_404(AssessmentYear, year=year)
+
+
+def _editable_groups(user, year: AssessmentYear, groups=None) -> list[survey.SurveyGroup]:
+    """The grid, keeping only the units whose survey points the user may enter."""
+    editable = []
+    for group in survey.survey_grid(year) if groups is None else groups:
+        units = [
+            (unit, values)
+            for unit, values in group.units
+            if user.has_perm("scoring.enter_survey", Sheet(unit=unit, year=year))
+        ]
+        if units:
+            editable.append(survey.SurveyGroup(group.group, group.items, units))
+    return editable
+
+
+def _table(groups: list[survey.SurveyGroup], form) -> list[dict]:
+    """The grid as the template draws it: per group, rows of cells (value, field or None)."""
+    fields = form.fields if form is not None else {}
+    return [
+        {
+            "group": group.group,
+            "items": group.items,
+            "rows": [
+                {
+                    "unit": unit,
+                    "cells": [
+                        {
+                            "item": item,
+                            "value": values.get(item.code),
+                            "field": form[name] if name in fields else None,
+                        }
+                        for item in group.items
+                        for name in [SurveyGridForm.field_name(unit.code, item.code)]
+                    ],
+                }
+                for unit, values in group.units
+            ],
+        }
+        for group in groups
+    ]
+
+
+def _render(request, year, *, form=None, import_form=None, import_errors=(), status=200):
+    groups = survey.survey_grid(year)
+    if form is None and not year.is_published:
+        form = SurveyGridForm(groups=_editable_groups(request.user, year, groups))
+    if form is not None and not form.fields:
+        form = None
+    context = {
+        "year": year,
+        "table": _table(groups, form),
+        "form": form,
+        "import_form": import_form or SurveyImportForm(),
+        "import_errors": import_errors,
+    }
+    return render(request, "scoring/survey/survey.html", context, status=status)
+
+
+@login_required
+def survey_page(request, year: int):
+    """GET: the grid; POST: save the changed cells, all or nothing."""
+    assessment_year = _year_for(request, year)
+    if request.method != "POST":
+        return _render(request, assessment_year)
+    form = SurveyGridForm(request.POST, groups=_editable_groups(request.user, assessment_year))
+    if not form.fields:
+        raise PermissionDenied
+    if not form.is_valid():
+        return _render(request, assessment_year, form=form, status=400)
+    values = form.values()
+    try:
+        count = survey.save_survey(assessment_year, values, user=request.user)
+    except ServiceError as error:
+        for message in error.messages:
+            form.add_error(None, message)
+        return _render(request, assessment_year, form=form, status=400)
+    messages.success(request, _("Đã lưu %(count)s điểm điều tra XHH.") % {"count": count})
+    return redirect("survey", year=assessment_year.year)
+
+
+@login_required
+@require_POST
+def survey_import(request, year: int):
+    """Import survey points from a file; every problem is listed and nothing is saved."""
+    assessment_year = _year_for(request, year)
+    import_form = SurveyImportForm(request.POST, request.FILES)
+    if not import_form.is_valid():
+        return _render(request, assessment_year, import_form=import_form, status=400)
+    try:
+        summary = survey.import_survey(
+            import_form.cleaned_data["file"], assessment_year, user=request.user
+        )
+    except (tabular.TableError, ServiceError) as error:
+        return _render(
+            request,
+            assessment_year,
+            import_form=import_form,
+            import_errors=error.messages,
+            status=400,
+        )
+    messages.success(request, str(summary))
+    return redirect("survey", year=assessment_year.year)
