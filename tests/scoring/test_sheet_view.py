@@ -3,6 +3,7 @@ saves, history, the "my sheets" page and the number of queries."""
 
 from decimal import Decimal as D
 
+from django.core import mail
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
@@ -12,6 +13,7 @@ from scoring import services
 from scoring.models import AssessmentYear, Framework, Result, Score, Sheet, YearState
 from scoring.services import ItemRow, ScoreChange
 from tests.factories import (
+    PASSWORD,
     make_group,
     make_sheet,
     make_unit,
@@ -510,6 +512,60 @@ class TestMySheets(SheetTestCase):
 
         self.assertEqual(len(response.context["rows"]), 1)
         self.assertContains(response, "Lãnh đạo đơn vị, Cán bộ đơn vị")
+
+
+# --------------------------------------------------------------------------- accounts
+
+
+class TestAccountPages(SheetTestCase):
+    def test_logging_in_leads_back_to_the_sheet(self):
+        # Hashed again under the tests' password hasher (set after setUpTestData ran).
+        user = self.people["staff_a"]
+        user.set_password(PASSWORD)
+        user.save()
+
+        response = self.client.post(
+            "/tai-khoan/login/?next=/phieu/STP/2023/",
+            {"username": "staff_a", "password": PASSWORD, "next": "/phieu/STP/2023/"},
+        )
+
+        self.assertRedirects(response, sheet_url(), fetch_redirect_response=False)
+
+    def test_a_wrong_password_is_refused_in_vietnamese(self):
+        response = self.client.post("/tai-khoan/login/", {"username": "staff_a", "password": "x"})
+
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Đăng nhập")
+        self.assertFalse(response.wsgi_request.user.is_authenticated)
+
+    def test_logging_out_is_a_post(self):
+        self.login("staff_a")
+
+        response = self.client.post(reverse("logout"))
+
+        self.assertRedirects(response, "/", fetch_redirect_response=False)
+        self.assertEqual(self.client.get(sheet_url()).status_code, 302)
+
+    def test_the_password_change_page_needs_a_login(self):
+        anonymous = self.client.get(reverse("password_change"))
+        self.login("staff_a")
+        member = self.client.get(reverse("password_change"))
+
+        self.assertEqual(anonymous.status_code, 302)
+        self.assertEqual(member.status_code, 200)
+        self.assertContains(member, "Đổi mật khẩu")
+
+    def test_a_password_reset_sends_a_vietnamese_email(self):
+        response = self.client.post(reverse("password_reset"), {"email": "staff_a@example.vn"})
+
+        self.assertRedirects(
+            response, reverse("password_reset_done"), fetch_redirect_response=False
+        )
+        self.assertEqual(len(mail.outbox), 1)
+        self.assertEqual(mail.outbox[0].to, ["staff_a@example.vn"])
+        self.assertTrue(mail.outbox[0].subject.startswith("Đặt lại mật khẩu trên"))
+        self.assertIn("Tên đăng nhập của bạn: staff_a", mail.outbox[0].body)
+        self.assertIn("/tai-khoan/reset/", mail.outbox[0].body)
 
 
 # --------------------------------------------------------------------------- queries
