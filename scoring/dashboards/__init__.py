@@ -28,6 +28,12 @@ ZERO = Decimal("0")
 # --------------------------------------------------------------------------- years
 
 
+def chart_label(text: str, limit: int = 32) -> str:
+    """A chart's axis label, shortened (the table beside the chart has the full name)."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip(" ,.-") + "…"
+
+
 def can_see_unpublished(user) -> bool:
     """Appraisers, provincial leadership and admins see the year in progress (tạm tính)."""
     return user.has_perm("scoring.view_unpublished_results")

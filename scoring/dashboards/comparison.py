@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy
 
 from scoring import calculations as calc
-from scoring.dashboards import rank_move
+from scoring.dashboards import chart_label, rank_move
 from scoring.models import (
     AssessmentYear,
     DomainResult,
@@ -195,9 +195,9 @@ class Comparison:
     items: list[MatchRow]
 
     def chart(self) -> dict:
-        rows = [row for row in self.units if self.unit is None or row.unit == self.unit]
+        rows = self.units
         return {
-            "labels": [row.unit.name for row in rows],
+            "labels": [chart_label(row.unit.name) for row in rows],
             "datasets": [
                 {
                     "label": str(self.old_year.year),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from scoring.dashboards import (
     ZERO,
+    chart_label,
     framework_items,
     stored_figures,
 )
@@ -51,7 +52,7 @@ class MostLost:
     def chart(self, limit: int = 15) -> dict:
         top = self.items[:limit]
         return {
-            "labels": [f"{entry.code}. {entry.name[:60]}" for entry in top],
+            "labels": [chart_label(f"{entry.code}. {entry.name}", 26) for entry in top],
             "datasets": [{"label": _("Tổng điểm bị mất"), "data": [str(e.lost) for e in top]}],
             "options": {"horizontal": True},
         }

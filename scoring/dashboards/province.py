@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from scoring import calculations as calc
 from scoring.dashboards import (
+    chart_label,
     framework_items,
     index_change,
     previous_results,
@@ -69,7 +70,7 @@ class GroupOverview:
 
     def index_chart(self) -> dict:
         return {
-            "labels": [row.result.unit.name for row in self.rows],
+            "labels": [chart_label(row.result.unit.name) for row in self.rows],
             "datasets": [
                 {"label": _("Chỉ số (%)"), "data": [str(row.result.index) for row in self.rows]}
             ],
@@ -78,7 +79,7 @@ class GroupOverview:
 
     def domain_chart(self) -> dict:
         return {
-            "labels": [f"{domain.code}. {domain.name}" for domain in self.domains],
+            "labels": [chart_label(f"{domain.code}. {domain.name}", 26) for domain in self.domains],
             "datasets": [
                 {
                     "label": _("Điểm trung bình"),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from scoring.dashboards import (
     ZERO,
+    chart_label,
     domains_by_code,
     framework_items,
     index_change,
@@ -110,7 +111,7 @@ class UnitProfile:
 
     def domain_chart(self) -> dict:
         return {
-            "labels": [f"{d.code}. {d.name}" for d in self.domains],
+            "labels": [chart_label(f"{d.code}. {d.name}", 26) for d in self.domains],
             "datasets": [
                 {"label": _("Điểm đạt"), "data": [str(d.earned) for d in self.domains]},
                 {"label": _("Điểm tối đa"), "data": [str(d.max_points) for d in self.domains]},
@@ -120,7 +121,7 @@ class UnitProfile:
 
     def domain_index_chart(self) -> dict:
         return {
-            "labels": [f"{d.code}. {d.name}" for d in self.domains],
+            "labels": [chart_label(f"{d.code}. {d.name}", 26) for d in self.domains],
             "datasets": [
                 {"label": _("Tỷ lệ đạt (%)"), "data": [str(d.index) for d in self.domains]}
             ],
