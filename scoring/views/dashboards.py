@@ -167,13 +167,18 @@ def compare(request):
         unit = None
         if request.GET.get("unit"):
             unit = load_unit(request.GET["unit"])
+        comparison = compare_years(group, old_year, new_year, unit) if group else None
+        if unit is not None and (
+            comparison is None or not any(row.unit == unit for row in comparison.units)
+        ):
+            raise Http404(_("Đơn vị không có kết quả trong khối này ở hai năm đã chọn."))
         context.update(
             old_year=old_year,
             new_year=new_year,
             groups=groups,
             group=group,
             unit=unit,
-            comparison=compare_years(group, old_year, new_year, unit) if group else None,
+            comparison=comparison,
         )
     return render(request, "scoring/dashboards/compare.html", context)
 

@@ -208,6 +208,11 @@ def test_the_year_in_progress_is_not_found_for_the_public(client, years):
     assert client.get("/so-sanh/?from=2024&to=2022").status_code == 404
 
 
+def test_a_unit_outside_the_group_is_not_found(client, years):
+    assert client.get("/so-sanh/?from=2022&to=2023&group=SO&unit=TAMKY").status_code == 404
+    assert client.get("/so-sanh/?from=2022&to=2023&group=SO&unit=NOPE").status_code == 404
+
+
 def test_choosing_the_same_year_twice_asks_for_two_years(client, years):
     html = client.get("/so-sanh/?from=2023&to=2023").content.decode()
     assert "Chọn hai năm khác nhau đã có kết quả để so sánh." in html
