@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from scoring.views import appraisal, dashboards, public, sheets, survey, tracker, years
+from scoring.views import (
+    appraisal,
+    dashboards,
+    exports,
+    public,
+    sheets,
+    survey,
+    tracker,
+    years,
+)
 
 urlpatterns = [
     # --- public results (home)
@@ -77,4 +86,40 @@ urlpatterns = [
     path("so-sanh/", dashboards.compare, name="compare"),
     path("mat-diem/", dashboards.most_lost, name="most_lost"),
     # --- exports and imports (xlsx, csv, docx)
+    path("xuat/ket-qua-<int:year>.<str:fmt>", exports.ranking, name="export_ranking"),
+    path("xuat/so-sanh.<str:fmt>", exports.comparison, name="export_comparison"),
+    path("xuat/theo-doi-<int:year>.<str:fmt>", exports.tracker_export, name="export_tracker"),
+    path("xuat/phieu/<str:unit_code>/<int:year>.<str:fmt>", exports.sheet, name="export_sheet"),
+    path(
+        "bao-cao/tu-danh-gia/<str:unit_code>/<int:year>.docx",
+        exports.sheet_report,
+        name="report_self_assessment",
+    ),
+    path("bao-cao/ket-qua-<int:year>.docx", exports.results_report, name="report_results"),
+    path(
+        "nhap-excel/<str:kind>/<str:unit_code>/<int:year>/",
+        exports.roundtrip_page,
+        name="roundtrip",
+    ),
+    path(
+        "nhap-excel/<str:kind>/<str:unit_code>/<int:year>/tep-mau.xlsx",
+        exports.roundtrip_download,
+        name="roundtrip_download",
+    ),
+    path(
+        "nhap-excel/<str:kind>/<str:unit_code>/<int:year>/xac-nhan/",
+        exports.roundtrip_confirm,
+        name="roundtrip_confirm",
+    ),
+    path("nhap-excel/dieu-tra/<int:year>/", exports.roundtrip_survey, name="roundtrip_survey"),
+    path(
+        "nhap-excel/dieu-tra/<int:year>/tep-mau.xlsx",
+        exports.roundtrip_survey_download,
+        name="roundtrip_survey_download",
+    ),
+    path(
+        "nhap-excel/dieu-tra/<int:year>/xac-nhan/",
+        exports.roundtrip_survey_confirm,
+        name="roundtrip_survey_confirm",
+    ),
 ]

@@ -1,0 +1,469 @@
+"""Report documents (.docx) in the usual administrative layout (python-docx).
+
+* `self_assessment_report(sheet)`: a unit's report on its self-assessment — title block, a
+  summary table per domain, the items without evidence with the unit's explanations, and the
+  difficulties and proposals the unit wrote.
+* `results_report(year)`: the province's results for a year — the figures per unit group, the
+  ranking table of each group, the classification counts and the items that cost the most.
+
+Layout (Nghị định 30/2020/NĐ-CP on administrative documents): A4, margins 2/2/3/2 cm, Times
+New Roman 14 (tables 12–13), the national heading "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" /
+"Độc lập - Tự do - Hạnh phúc" on the right, the issuing body on the left, then the place and
+date line. Every figure comes from the pages' selectors (`workflow.self_totals`,
+`dashboards.province.overview`, `dashboards.losses.most_lost`) and the stored results.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+from scoring import exports, services, workflow
+from scoring.dashboards.losses import most_lost
+from scoring.dashboards.province import overview
+from scoring.models import AssessmentYear, Evidence, ExplanationRequest, Method, Sheet
+
+FONT = "Times New Roman"
+BODY_SIZE, TABLE_SIZE = 14, 12
+MOST_LOST = 10
+
+
+def _points(value: Decimal | None) -> str:
+    return "–" if value is None else number_format(value, 2, use_l10n=True)
+
+
+def place_name(owner: str) -> str:
+    """The place of the date line: "Tỉnh Quảng Nam" → "Quảng Nam"."""
+    return re.sub(r"^(tỉnh|thành phố|tp\.?)\s+", "", owner.strip(), flags=re.IGNORECASE) or owner
+
+
+def date_line(owner: str, moment: datetime | None = None) -> str:
+    day = timezone.localtime(moment or timezone.now(), exports.VIETNAM)
+    return _("%(place)s, ngày %(day)s tháng %(month)s năm %(year)s") % {
+        "place": place_name(owner),
+        "day": f"{day.day:02d}",
+        "month": f"{day.month:02d}" if day.month < 3 else day.month,
+        "year": day.year,
+    }
+
+
+# --------------------------------------------------------------------------- document helpers
+
+
+def _set_font(run_or_style, size: int | None = None) -> None:
+    font = run_or_style.font
+    font.name = FONT
+    if size:
+        font.size = Pt(size)
+    element = run_or_style.element
+    properties = element.get_or_add_rPr()
+    fonts = properties.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        properties.append(fonts)
+    for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attribute), FONT)
+
+
+def new_document() -> Document:
+    document = Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.top_margin, section.bottom_margin = Cm(2), Cm(2)
+    section.left_margin, section.right_margin = Cm(3), Cm(2)
+    style = document.styles["Normal"]
+    _set_font(style, BODY_SIZE)
+    style.paragraph_format.space_after = Pt(6)
+    style.paragraph_format.line_spacing = 1.15
+    return document
+
+
+def paragraph(
+    document, text: str = "", *, bold=False, italic=False, align=None, size=None, indent=True
+):
+    p = document.add_paragraph()
+    if align is not None:
+        p.alignment = align
+    elif indent:
+        p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        p.paragraph_format.first_line_indent = Cm(1)
+    run = p.add_run(text)
+    run.bold, run.italic = bold, italic
+    if size:
+        run.font.size = Pt(size)
+    return p
+
+
+def _cell_text(
+    cell, text: str, *, bold=False, italic=False, align=None, size=TABLE_SIZE, underline=False
+) -> None:
+    p = cell.paragraphs[0] if not cell.paragraphs[0].text else cell.add_paragraph()
+    p.paragraph_format.space_after = Pt(0)
+    if align is not None:
+        p.alignment = align
+    run = p.add_run(text)
+    run.bold, run.italic, run.underline = bold, italic, underline
+    _set_font(run, size)
+
+
+def _no_borders(table) -> None:
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:val"), "nil")
+        borders.append(element)
+    table._tbl.tblPr.append(borders)
+
+
+def heading_block(document, body_lines: Sequence[str], owner: str, *, number: str = "") -> None:
+    """The issuing body (left) and the national heading (right), then the number and date."""
+    table = document.add_table(rows=2, cols=2)
+    _no_borders(table)
+    left, right = table.rows[0].cells
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    for index, line in enumerate(body_lines):
+        last = index == len(body_lines) - 1
+        _cell_text(left, line, bold=last, align=center, size=13, underline=last)
+    _cell_text(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, align=center, size=13)
+    _cell_text(
+        right, "Độc lập - Tự do - Hạnh phúc", bold=True, align=center, size=14, underline=True
+    )
+    below_left, below_right = table.rows[1].cells
+    _cell_text(below_left, number or _("Số:        /BC-"), align=center, size=13)
+    _cell_text(below_right, date_line(owner), italic=True, align=center, size=14)
+    for row in table.rows:
+        row.cells[0].width, row.cells[1].width = Cm(6.5), Cm(9.5)
+    document.add_paragraph()
+
+
+def title(document, lines: Sequence[str]) -> None:
+    for index, line in enumerate(lines):
+        paragraph(
+            document, line, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=14 if index else 15
+        )
+
+
+def data_table(
+    document,
+    headers: Sequence[str],
+    rows: Sequence[Sequence],
+    *,
+    numeric: Sequence[int] = (),
+    widths: Sequence[float] = (),
+    bold_last=False,
+):
+    """A bordered table; `numeric` columns are right-aligned."""
+    table = document.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, header in zip(table.rows[0].cells, headers, strict=True):
+        _cell_text(cell, header, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    for index, values in enumerate(rows):
+        cells = table.add_row().cells
+        bold = bold_last and index == len(rows) - 1
+        for column, (cell, value) in enumerate(zip(cells, values, strict=True)):
+            align = WD_ALIGN_PARAGRAPH.RIGHT if column in numeric else None
+            _cell_text(cell, "" if value is None else str(value), bold=bold, align=align)
+    if widths:
+        for row in table.rows:
+            for cell, width in zip(row.cells, widths, strict=False):
+                cell.width = Cm(width)
+    document.add_paragraph()
+    return table
+
+
+def signature(document, recipients: Sequence[str], signer: Sequence[str]) -> None:
+    table = document.add_table(rows=1, cols=2)
+    _no_borders(table)
+    left, right = table.rows[0].cells
+    _cell_text(left, _("Nơi nhận:"), bold=True, italic=True, size=12)
+    for line in recipients:
+        _cell_text(left, line, size=11)
+    for index, line in enumerate(signer):
+        _cell_text(
+            right,
+            line,
+            bold=index == 0,
+            italic=index > 0,
+            align=WD_ALIGN_PARAGRAPH.CENTER,
+            size=14 if index == 0 else 12,
+        )
+
+
+def to_bytes(document) -> bytes:
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+# --------------------------------------------------------------------------- the unit's report
+
+
+def self_assessment_report(sheet: Sheet) -> bytes:
+    """The unit's self-assessment report for its sheet's year (figures: the unit's claims)."""
+    year, unit = sheet.year, sheet.unit
+    owner = exports.owner_name(year)
+    items = list(services.framework_for(unit, year).items.all())
+    scores = {s.item_id: s for s in sheet.scores.all()} if sheet.pk else {}
+    claims = workflow.self_totals(
+        items,
+        {i.code: (s.self_points, s.not_applicable) for i in items if (s := scores.get(i.id))},
+        year.rounding,
+    )
+    document = new_document()
+    heading_block(
+        document, [_("UBND %(owner)s") % {"owner": owner.upper()}, unit.name.upper()], owner
+    )
+    title(
+        document,
+        [
+            _("BÁO CÁO"),
+            _("Kết quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm %(year)s")
+            % {"year": year.year},
+        ],
+    )
+    paragraph(
+        document,
+        _(
+            "Thực hiện kế hoạch xác định Chỉ số cải cách hành chính năm %(year)s của %(owner)s, "
+            "%(unit)s báo cáo kết quả tự đánh giá, chấm điểm như sau:"
+        )
+        % {"year": year.year, "owner": owner, "unit": unit.name},
+    )
+    paragraph(document, _("I. KẾT QUẢ TỰ ĐÁNH GIÁ"), bold=True, indent=False)
+    paragraph(
+        document,
+        _(
+            "Tổng điểm tự đánh giá: %(earned)s/%(max)s điểm (các tiêu chí thẩm định; điểm điều tra "
+            "xã hội học do Sở Nội vụ xác định)."
+        )
+        % {"earned": _points(claims.earned), "max": _points(claims.max_points)},
+    )
+    rows = []
+    for number, item in enumerate((i for i in items if i.parent_id is None), start=1):
+        node = claims.domains.get(item.code)
+        survey = item.method == Method.SURVEY
+        rows.append(
+            [
+                number,
+                f"{item.code}. {item.name}",
+                _points(item.max_points),
+                _("ĐTXHH") if survey or node is None else _points(node.earned),
+                "–" if survey or node is None else _points(node.index),
+            ]
+        )
+    rows.append(
+        [
+            "",
+            _("Tổng (các tiêu chí thẩm định)"),
+            _points(claims.max_points),
+            _points(claims.earned),
+            "–",
+        ]
+    )
+    data_table(
+        document,
+        [_("STT"), _("Lĩnh vực"), _("Điểm tối đa"), _("Điểm tự đánh giá"), _("Tỷ lệ đạt (%)")],
+        rows,
+        numeric=(2, 3, 4),
+        widths=(1.2, 8.3, 2.3, 2.4, 1.8),
+        bold_last=True,
+    )
+
+    paragraph(document, _("II. TIÊU CHÍ CHƯA CÓ TÀI LIỆU KIỂM CHỨNG"), bold=True, indent=False)
+    missing = _without_evidence(sheet, items, scores)
+    if missing:
+        data_table(
+            document,
+            [_("STT"), _("Mã"), _("Tiêu chí"), _("Điểm tự đánh giá"), _("Giải trình của đơn vị")],
+            missing,
+            numeric=(3,),
+            widths=(1.2, 1.6, 6.0, 2.2, 5.0),
+        )
+    else:
+        paragraph(document, _("Tất cả các tiêu chí thẩm định đều đã có tài liệu kiểm chứng."))
+    paragraph(document, _("III. KHÓ KHĂN, VƯỚNG MẮC"), bold=True, indent=False)
+    for line in (sheet.difficulties or _("Không có.")).splitlines() or [""]:
+        if line.strip():
+            paragraph(document, line.strip())
+    paragraph(document, _("IV. ĐỀ XUẤT, KIẾN NGHỊ"), bold=True, indent=False)
+    for line in (sheet.proposals or _("Không có.")).splitlines() or [""]:
+        if line.strip():
+            paragraph(document, line.strip())
+    signature(
+        document,
+        [_("- Sở Nội vụ;"), _("- Lưu: VT.")],
+        [_("THỦ TRƯỞNG ĐƠN VỊ"), _("(Ký, ghi rõ họ tên và đóng dấu)")],
+    )
+    return to_bytes(document)
+
+
+def _without_evidence(sheet: Sheet, items, scores) -> list[list]:
+    """Applicable appraisal items with no evidence document, with the unit's explanations."""
+    counts = {}
+    answers: dict[int, list[str]] = {}
+    if sheet.pk:
+        counts = dict(
+            Evidence.objects.filter(score__sheet=sheet)
+            .values("score_id")
+            .annotate(n=Count("id"))
+            .values_list("score_id", "n")
+        )
+        for score_id, answer in (
+            ExplanationRequest.objects.filter(score__sheet=sheet)
+            .exclude(answer="")
+            .order_by("round")
+            .values_list("score_id", "answer")
+        ):
+            answers.setdefault(score_id, []).append(answer)
+    rows = []
+    for item in items:
+        if not item.is_scored or item.method != Method.APPRAISAL:
+            continue
+        score = scores.get(item.id)
+        if score is not None and (score.not_applicable or counts.get(score.id)):
+            continue
+        texts = [score.note] if score is not None and score.note else []
+        texts += answers.get(score.id, []) if score is not None else []
+        rows.append(
+            [
+                len(rows) + 1,
+                item.code,
+                item.name,
+                _points(score.self_points if score else None),
+                "\n".join(texts) or _("(chưa giải trình)"),
+            ]
+        )
+    return rows
+
+
+# --------------------------------------------------------------------------- the province's report
+
+
+def results_report(year: AssessmentYear, *, published_only_previous: bool = True) -> bytes:
+    """The province's results report for a year: figures, rankings, bands, most lost items."""
+    owner = exports.owner_name(year)
+    groups = overview(year, published_only_previous=published_only_previous)
+    document = new_document()
+    heading_block(document, [_("UBND %(owner)s") % {"owner": owner.upper()}, _("SỞ NỘI VỤ")], owner)
+    title(
+        document,
+        [
+            _("BÁO CÁO"),
+            _(
+                "Kết quả xác định Chỉ số cải cách hành chính năm %(year)s của các cơ quan, "
+                "đơn vị trên địa bàn"
+            )
+            % {"year": year.year},
+        ],
+    )
+    if not year.is_published:
+        paragraph(
+            document,
+            _("(Số liệu tạm tính, chưa công bố)"),
+            italic=True,
+            align=WD_ALIGN_PARAGRAPH.CENTER,
+        )
+    paragraph(document, _("I. KẾT QUẢ CHUNG"), bold=True, indent=False)
+    for g in groups:
+        highest = ", ".join(row.result.unit.name for row in g.highest)
+        lowest = ", ".join(row.result.unit.name for row in g.lowest)
+        paragraph(
+            document,
+            _(
+                "%(group)s: %(count)s đơn vị; chỉ số trung bình %(average)s%%; cao nhất %(top)s "
+                "(%(top_index)s%%); thấp nhất %(bottom)s (%(bottom_index)s%%)."
+            )
+            % {
+                "group": g.group.name,
+                "count": len(g.rows),
+                "average": _points(g.average),
+                "top": highest or "–",
+                "top_index": _points(g.highest[0].result.index) if g.highest else "–",
+                "bottom": lowest or "–",
+                "bottom_index": _points(g.lowest[0].result.index) if g.lowest else "–",
+            },
+        )
+    paragraph(document, _("II. XẾP HẠNG THEO KHỐI"), bold=True, indent=False)
+    for number, g in enumerate(groups, start=1):
+        paragraph(document, f"{number}. {g.group.name}", bold=True, indent=False)
+        data_table(
+            document,
+            [
+                _("Hạng"),
+                _("Đơn vị"),
+                _("Điểm thẩm định"),
+                _("Điểm ĐTXHH"),
+                _("Tổng điểm"),
+                _("Chỉ số (%)"),
+                _("Xếp loại"),
+            ],
+            [
+                [
+                    row.result.rank or "–",
+                    row.result.unit.name,
+                    _points(row.result.appraisal),
+                    _points(row.result.survey),
+                    _points(row.result.total),
+                    _points(row.result.index),
+                    row.result.band_label or "–",
+                ]
+                for row in g.rows
+            ],
+            numeric=(0, 2, 3, 4, 5),
+            widths=(1.3, 5.4, 2.0, 1.9, 1.9, 1.7, 1.8),
+        )
+    paragraph(document, _("III. XẾP LOẠI"), bold=True, indent=False)
+    data_table(
+        document,
+        [_("Khối"), _("Xếp loại"), _("Số đơn vị")],
+        [[g.group.name, label, count] for g in groups for label, count in g.band_counts],
+        numeric=(2,),
+        widths=(7.0, 5.0, 3.0),
+    )
+    paragraph(document, _("IV. CÁC TIÊU CHÍ MẤT NHIỀU ĐIỂM NHẤT"), bold=True, indent=False)
+    for number, g in enumerate(groups, start=1):
+        losses = most_lost(year, g.group).items[:MOST_LOST]
+        paragraph(document, f"{number}. {g.group.name}", bold=True, indent=False)
+        if not losses:
+            paragraph(document, _("Chưa có số liệu điểm chi tiết."))
+            continue
+        data_table(
+            document,
+            [
+                _("STT"),
+                _("Mã"),
+                _("Tiêu chí"),
+                _("Điểm tối đa"),
+                _("Tổng điểm bị mất"),
+                _("Số đơn vị bị mất điểm"),
+            ],
+            [
+                [i, e.code, e.name, _points(e.max_points), _points(e.lost), e.units]
+                for i, e in enumerate(losses, start=1)
+            ],
+            numeric=(0, 3, 4, 5),
+            widths=(1.1, 1.5, 7.0, 1.9, 2.2, 2.3),
+        )
+    signature(
+        document,
+        [_("- UBND tỉnh;"), _("- Các cơ quan, đơn vị;"), _("- Lưu: VT.")],
+        [_("GIÁM ĐỐC"), _("(Ký, ghi rõ họ tên và đóng dấu)")],
+    )
+    return to_bytes(document)

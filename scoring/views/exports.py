@@ -1,0 +1,327 @@
+"""Downloads (xlsx, CSV, docx) of the pages' tables, and the Excel round trip of score sheets.
+
+Each download has the access rules of the page its table comes from: the ranking and the
+comparison those of the dashboards (published years for everyone, the year in progress for
+appraisers, leadership and admins), a sheet `scoring.view_sheet` (the appraisal side only for
+those who see it on the page), the tracker `scoring.view_tracker`. The round trip needs the
+right to edit what the file edits: `edit_self_assessment`, `appraise_sheet` or, for the survey,
+`view_tracker` with `enter_survey` on each unit (checked by the survey service).
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from scoring import appraisal, exports, reports, roundtrip, tracker, workflow
+from scoring.dashboards import can_see_unpublished, visible_years
+from scoring.dashboards.comparison import compare as compare_years
+from scoring.dashboards.province import overview
+from scoring.exports import tables
+from scoring.models import AssessmentYear, Framework, Sheet
+from scoring.permissions import require
+from scoring.views.dashboards import groups_with_results, load_group, load_unit, load_year
+from units.models import Unit
+
+FORMATS = ("xlsx", "csv")
+KINDS = {"tu-danh-gia": roundtrip.SELF, "tham-dinh": roundtrip.APPRAISAL}
+PERMS = {
+    roundtrip.SELF: "scoring.edit_self_assessment",
+    roundtrip.APPRAISAL: "scoring.appraise_sheet",
+}
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+# --------------------------------------------------------------------------- responses
+
+
+def _attachment(content: bytes, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _table_response(parts: list[exports.Table], fmt: str, stem: str, csv_index: int = 0):
+    if fmt == "xlsx":
+        return _attachment(exports.to_xlsx(parts), exports.XLSX_TYPE, f"{stem}.xlsx")
+    return _attachment(exports.to_csv(parts[csv_index]), exports.CSV_TYPE, f"{stem}.csv")
+
+
+def _format(fmt: str) -> str:
+    if fmt not in FORMATS:
+        raise Http404(_("Không có định dạng tệp này."))
+    return fmt
+
+
+def _sheet(request, unit_code: str, year: int, perm: str) -> Sheet:
+    """The sheet of the unit and year in the URL, if the user has `perm` on it (else 403/404)."""
+    unit = get_object_or_404(Unit.objects.select_related("group"), code=unit_code)
+    assessment_year = get_object_or_404(AssessmentYear, year=year)
+    if not unit.exists_in(assessment_year.year):
+        raise Http404(_("Đơn vị không được đánh giá trong năm này."))
+    sheet = workflow.sheet_for(unit, assessment_year)
+    require(request.user, perm, sheet)
+    return sheet
+
+
+def _sees_appraisal(user, sheet: Sheet) -> bool:
+    # The sheet page's rule: the appraisal side is the unit's to read once published.
+    return sheet.year.is_published or user.has_perm("scoring.view_unpublished_results")
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def ranking(request, year: int, fmt: str):
+    """A year's ranking: one group (?group=) or, in xlsx, every group on its own worksheet."""
+    fmt = _format(fmt)
+    chosen = load_year(visible_years(request.user), year)
+    groups = overview(chosen, published_only_previous=not can_see_unpublished(request.user))
+    code = request.GET.get("group")
+    if code:
+        groups = [g for g in groups if g.group.code == code]
+    if not groups or (fmt == "csv" and len(groups) > 1):
+        raise Http404(_("Không có khối đơn vị này."))
+    parts = [tables.ranking_table(chosen, g) for g in groups]
+    return _table_response(parts, fmt, exports.file_stem("ket-qua", chosen.year, code or ""))
+
+
+@login_required
+def sheet(request, unit_code: str, year: int, fmt: str):
+    fmt = _format(fmt)
+    found = _sheet(request, unit_code, year, "scoring.view_sheet")
+    table = tables.sheet_table(found, sees_appraisal=_sees_appraisal(request.user, found))
+    return _table_response([table], fmt, exports.file_stem("phieu", unit_code, year))
+
+
+def comparison(request, fmt: str):
+    """The comparison page's tables (?from=&to=&group=&unit=); CSV: ?bang=don-vi|linh-vuc|tieu-chi."""
+    fmt = _format(fmt)
+    years = visible_years(request.user)
+    old = load_year(years, request.GET.get("from"), fallback=False)
+    new = load_year(years, request.GET.get("to"), fallback=False)
+    if old is None or new is None or old == new:
+        raise Http404(_("Chọn hai năm khác nhau để so sánh."))
+    if old.year > new.year:
+        old, new = new, old
+    group = load_group(groups_with_results([old, new]), request.GET.get("group"))
+    if group is None:
+        raise Http404(_("Không có khối đơn vị này."))
+    unit = load_unit(request.GET["unit"]) if request.GET.get("unit") else None
+    parts = tables.comparison_tables(compare_years(group, old, new, unit))
+    part = ["don-vi", "linh-vuc", "tieu-chi"].index(request.GET.get("bang", "don-vi"))
+    stem = exports.file_stem("so-sanh", old.year, new.year, group.code)
+    return _table_response(parts, fmt, stem, csv_index=part)
+
+
+@login_required
+def tracker_export(request, year: int, fmt: str):
+    fmt = _format(fmt)
+    require(request.user, "scoring.view_tracker")
+    chosen = get_object_or_404(AssessmentYear, year=year)
+    codes = set(Framework.objects.filter(year=chosen).values_list("group__code", flat=True))
+    code = request.GET.get("khoi", "")
+    code = code if code in codes else ""
+    rows = tracker.tracker_rows(chosen, group_code=code or None)
+    table = tables.tracker_table(chosen, rows, tracker.appraisal_progress(chosen))
+    return _table_response([table], fmt, exports.file_stem("theo-doi", year, code))
+
+
+# --------------------------------------------------------------------------- reports (docx)
+
+
+@login_required
+def sheet_report(request, unit_code: str, year: int):
+    found = _sheet(request, unit_code, year, "scoring.view_sheet")
+    content = reports.self_assessment_report(found)
+    return _attachment(
+        content, DOCX_TYPE, exports.file_stem("bao-cao-tu-danh-gia", unit_code, year) + ".docx"
+    )
+
+
+def results_report(request, year: int):
+    chosen = load_year(visible_years(request.user), year)
+    content = reports.results_report(
+        chosen, published_only_previous=not can_see_unpublished(request.user)
+    )
+    return _attachment(content, DOCX_TYPE, exports.file_stem("bao-cao-ket-qua", year) + ".docx")
+
+
+# --------------------------------------------------------------------------- the round trip
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Tệp đã điền (.xlsx)"),
+        help_text=gettext_lazy("Tệp tải từ nút “Tải tệp để điền” ở trên, đã điền và lưu lại."),
+    )
+
+    def clean_file(self):
+        # The size, the content and every cell are checked by the shared reader.
+        upload = self.cleaned_data["file"]
+        upload.seek(0)
+        head = upload.read(8)
+        upload.seek(0)
+        try:
+            roundtrip.check_file_name(upload.name, head)
+        except roundtrip.RoundTripError as error:
+            raise forms.ValidationError(error.messages) from None
+        return upload
+
+
+def _sheet_subject(request, slug: str, unit_code: str, year: int):
+    kind = KINDS.get(slug)
+    if kind is None:
+        raise Http404(_("Không có loại tệp này."))
+    found = _sheet(request, unit_code, year, PERMS[kind])
+    return roundtrip.sheet_subject(found, kind, request.user)
+
+
+def _survey_subject(request, year: int):
+    require(request.user, "scoring.view_tracker")
+    chosen = get_object_or_404(AssessmentYear, year=year)
+    codes = set(Framework.objects.filter(year=chosen).values_list("group__code", flat=True))
+    code = request.GET.get("khoi") or request.POST.get("khoi") or ""
+    return roundtrip.survey_subject(chosen, request.user, code if code in codes else "")
+
+
+def _closed_reason(subject: roundtrip.Subject) -> str | None:
+    """Why nothing can be uploaded now (the services' own state rules), or None."""
+    if subject.kind == roundtrip.SELF:
+        return workflow.self_assessment_lock_reason(subject.sheet)
+    if subject.kind == roundtrip.APPRAISAL:
+        return appraisal.appraisal_closed_reason(subject.year)
+    if subject.year.is_published:
+        return _("Năm %(year)s đã công bố kết quả: không thể thay đổi.") % {
+            "year": subject.year.year
+        }
+    return None
+
+
+def _urls(subject: roundtrip.Subject, slug: str) -> dict:
+    year = subject.year.year
+    if subject.sheet is None:
+        query = f"?khoi={subject.group_code}" if subject.group_code else ""
+        return {
+            "page": reverse("roundtrip_survey", args=[year]) + query,
+            "download": reverse("roundtrip_survey_download", args=[year]) + query,
+            "confirm": reverse("roundtrip_survey_confirm", args=[year]),
+            "back": reverse("survey", args=[year]),
+        }
+    code = subject.sheet.unit.code
+    back = "sheet" if subject.kind == roundtrip.SELF else "appraisal_sheet"
+    return {
+        "page": reverse("roundtrip", args=[slug, code, year]),
+        "download": reverse("roundtrip_download", args=[slug, code, year]),
+        "confirm": reverse("roundtrip_confirm", args=[slug, code, year]),
+        "back": reverse(back, args=[code, year]),
+    }
+
+
+def _session_key(subject: roundtrip.Subject) -> str:
+    unit = subject.sheet.unit.code if subject.sheet else subject.group_code
+    return f"roundtrip:{subject.kind}:{subject.year.year}:{unit}"
+
+
+def _page(request, subject, slug, *, form=None, errors=(), preview=None, nonce="", status=200):
+    context = {
+        "subject": subject,
+        "kind_label": roundtrip.kind_label(subject.kind),
+        "unit": subject.sheet.unit if subject.sheet else None,
+        "year": subject.year,
+        "urls": _urls(subject, slug),
+        "closed_reason": _closed_reason(subject),
+        "form": form or UploadForm(),
+        "errors": errors,
+        "preview": preview,
+        "nonce": nonce,
+        "columns": [f.column for f in subject.layout.editable],
+        "max_bytes": settings.IMPORT_MAX_BYTES,
+    }
+    return render(request, "scoring/exports/roundtrip.html", context, status=status)
+
+
+def _upload(request, subject, slug):
+    """GET: the page; POST: read the file and show the preview (nothing saved yet)."""
+    if request.method != "POST":
+        return _page(request, subject, slug)
+    reason = _closed_reason(subject)
+    if reason:
+        return _page(request, subject, slug, errors=[reason], status=400)
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _page(request, subject, slug, form=form, status=400)
+    try:
+        preview = roundtrip.read_upload(form.cleaned_data["file"], subject, user=request.user)
+    except roundtrip.RoundTripError as error:
+        return _page(request, subject, slug, form=form, errors=error.messages, status=400)
+    nonce = secrets.token_urlsafe(16)
+    request.session[_session_key(subject)] = {**preview.to_session(), "nonce": nonce}
+    return _page(request, subject, slug, preview=preview, nonce=nonce)
+
+
+def _confirm(request, subject, slug):
+    stored = request.session.get(_session_key(subject))
+    urls = _urls(subject, slug)
+    if not stored or not secrets.compare_digest(
+        stored.get("nonce", ""), request.POST.get("nonce", "")
+    ):
+        messages.error(
+            request, _("Bản xem trước đã hết hạn hoặc đã được áp dụng; hãy tải tệp lên lại.")
+        )
+        return redirect(urls["page"])
+    try:
+        count = roundtrip.apply_upload(subject, stored, user=request.user)
+    except roundtrip.RoundTripError as error:
+        request.session.pop(_session_key(subject), None)
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(urls["page"])
+    request.session.pop(_session_key(subject), None)
+    messages.success(request, _("Đã cập nhật %(count)s ô từ tệp Excel.") % {"count": count})
+    return redirect(urls["back"])
+
+
+@login_required
+def roundtrip_page(request, kind: str, unit_code: str, year: int):
+    return _upload(request, _sheet_subject(request, kind, unit_code, year), kind)
+
+
+@login_required
+def roundtrip_download(request, kind: str, unit_code: str, year: int):
+    subject = _sheet_subject(request, kind, unit_code, year)
+    return _attachment(roundtrip.to_xlsx(subject), exports.XLSX_TYPE, roundtrip.file_name(subject))
+
+
+@login_required
+@require_POST
+def roundtrip_confirm(request, kind: str, unit_code: str, year: int):
+    return _confirm(request, _sheet_subject(request, kind, unit_code, year), kind)
+
+
+@login_required
+def roundtrip_survey(request, year: int):
+    return _upload(request, _survey_subject(request, year), "dieu-tra-xhh")
+
+
+@login_required
+def roundtrip_survey_download(request, year: int):
+    subject = _survey_subject(request, year)
+    return _attachment(roundtrip.to_xlsx(subject), exports.XLSX_TYPE, roundtrip.file_name(subject))
+
+
+@login_required
+@require_POST
+def roundtrip_survey_confirm(request, year: int):
+    return _confirm(request, _survey_subject(request, year), "dieu-tra-xhh")
