@@ -123,3 +123,38 @@ def test_pages_carry_no_inline_script_or_style(client, years):
         scripts = html.count("<script")
         assert scripts == html.count('<script src="') + html.count('type="application/json">'), url
         assert " style=" not in html and "onclick" not in html, url
+
+
+PAGES = [
+    "/?year=2024",
+    "/?year=2023",
+    "/don-vi/SLDTBXH/?year=2023",
+    "/don-vi/SLDTBXH/2024/nang-hang/?full=2.2",
+    "/so-sanh/?from=2023&to=2024",
+    "/mat-diem/?year=2024&item=2.2",
+]
+
+
+@pytest.mark.parametrize("persona", ["staff_a", "leadership"])
+def test_signed_in_pages_do_not_grow_with_units_or_years(client, years, persona):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.scoring.dashboard_data import add_units, scored_year, set_state
+
+    people = personas(unit_named("SLDTBXH"), unit_named("SNV"), unit_named("SYT"))
+    client.force_login(people[persona])
+
+    def counts():
+        found = []
+        for url in PAGES:
+            with CaptureQueriesContext(connection) as queries:
+                client.get(url)
+            found.append(len(queries.captured_queries))
+        return found
+
+    before = counts()
+    add_units(years[2024], 3)
+    add_units(years[2023], 2, prefix="Y")
+    set_state(scored_year(2021, units={"SLDTBXH": "10 10 10 20 20 15 15"}), "published")
+    assert counts() == before
