@@ -23,14 +23,18 @@ APPRAISAL_FORM_ID = "appraisal-form"
 class AppraisalForm(forms.Form):
     """Appraisal points and reason for the items the user may appraise on one sheet.
 
-    Only editable rows get fields: a value posted for any other item is never read. `changes()`
+    Only editable rows get fields (not those the unit marked not applicable): a value posted
+    for any other item is never read. `changes()`
     returns the items whose points or reason differ from what was stored when the page loaded.
     """
 
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
     def __init__(self, *args, rows: Iterable, sheet, **kwargs):
-        self.rows = [row for row in rows if row.editable]
+        # An item the unit marked not applicable has no points to appraise.
+        self.rows = [
+            row for row in rows if row.editable and not (row.score and row.score.not_applicable)
+        ]
         kwargs.setdefault("initial", {})["version"] = sheet.version
         super().__init__(*args, **kwargs)
         for row in self.rows:

@@ -472,6 +472,15 @@ class TestAppraisalPages(AppraisalTestCase):
         self.assertIn("Lĩnh vực này không được giao cho bạn.", html)
         self.assertNotIn('name="points-3.1"', html)  # survey items are entered elsewhere
 
+    def test_an_item_the_unit_marked_not_applicable_gets_no_points_input(self):
+        self.login("appraiser")
+
+        response = self.client.get(sheet_url())
+
+        self.assertNotIn("points-2.2", response.context["form"].fields)
+        self.assertIn("points-2.1", response.context["form"].fields)
+        self.assertContains(response, "Đơn vị chọn “không áp dụng”: tiêu chí không tính điểm.")
+
     def test_saving_points_with_a_reason_redirects_with_a_message(self):
         self.login("appraiser")
 
