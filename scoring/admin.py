@@ -21,7 +21,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from scoring import admin_services, services
+from scoring import admin_framework_io, admin_services, services
 from scoring.models import (
     AssessmentYear,
     Band,
@@ -328,6 +328,10 @@ class FrameworkAdmin(WholeTreeDeletionMixin, PublishedYearReadOnlyMixin, admin.M
     def has_add_permission(self, request):
         # A framework is a whole tree: it comes from import_framework or from copying a year.
         return False
+
+    def get_urls(self):
+        # Import from and export to xlsx (scoring/admin_framework_io.py).
+        return admin_framework_io.framework_io_urls(self) + super().get_urls()
 
     @admin.display(description=_("số tiêu chí"), ordering="item_count")
     def item_count(self, obj: Framework) -> int:
