@@ -23,7 +23,7 @@ from scoring.models import (
     YearTransition,
 )
 from tests.factories import FULL_MARKS, make_sheet, make_unit, make_year, score
-from units.models import Membership, Role
+from units.models import LineageEvent, LineageKind, Membership, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -98,6 +98,8 @@ def one_of_everything(province, admin_user):
         uploaded_by=admin_user,
     )
     Group.objects.create(name="Thẩm định viên")
+    event = LineageEvent.objects.create(year=2025, kind=LineageKind.RENAME, new_name="Sở Nội vụ")
+    event.predecessors.set([sheet.unit])
     return province
 
 

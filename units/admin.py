@@ -1,11 +1,14 @@
-"""Admin for unit groups, units and memberships; memberships are also shown on each user."""
+"""Admin for unit groups, units (with their names by year), lineage events and memberships;
+memberships are also shown on each user."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from units.models import Membership, Unit, UnitGroup
+from units import services
+from units.models import LineageEvent, Membership, Unit, UnitGroup, UnitName
 
 User = get_user_model()
 
@@ -18,6 +21,16 @@ class UnitGroupAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
 
 
+class UnitNameInline(admin.TabularInline):
+    model = UnitName
+    extra = 0
+    fields = ["from_year", "name"]
+    verbose_name_plural = _(
+        "Tên theo năm (trang của một năm hiển thị tên đơn vị có năm đó; tên của năm mới nhất là "
+        "tên hiện tại ở trên)"
+    )
+
+
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "group", "first_year", "last_year", "is_sample"]
@@ -26,6 +39,58 @@ class UnitAdmin(admin.ModelAdmin):
     list_select_related = ["group"]
     search_fields = ["code", "name"]
     autocomplete_fields = ["group"]
+    inlines = [UnitNameInline]
+
+
+class LineageEventForm(forms.ModelForm):
+    class Meta:
+        model = LineageEvent
+        fields = ["year", "kind", "predecessors", "successors", "new_name", "note"]
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind:
+            problems = services.shape_problems(
+                kind,
+                list(data.get("predecessors") or []),
+                list(data.get("successors") or []),
+                data.get("new_name") or "",
+            )
+            field_of = {"from_codes": "predecessors", "to_codes": "successors"}
+            for column, message in problems:
+                self.add_error(field_of.get(column, column), message)
+        year = data.get("year")
+        if year is not None and (problem := services.year_problem(year)):
+            self.add_error("year", problem)
+        return data
+
+
+@admin.register(LineageEvent)
+class LineageEventAdmin(admin.ModelAdmin):
+    """Recording an event also applies it (`services.apply_event`): units that do not continue
+    end the year before, new ones begin, a new name is recorded. Bulk set-up: import_lineage."""
+
+    form = LineageEventForm
+    list_display = ["year", "kind", "before", "after", "new_name"]
+    list_filter = ["year", "kind"]
+    search_fields = ["predecessors__code", "predecessors__name", "successors__code", "new_name"]
+    filter_horizontal = ["predecessors", "successors"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("predecessors", "successors")
+
+    @admin.display(description=_("đơn vị trước"))
+    def before(self, obj: LineageEvent) -> str:
+        return ", ".join(unit.code for unit in obj.predecessors.all())
+
+    @admin.display(description=_("đơn vị sau"))
+    def after(self, obj: LineageEvent) -> str:
+        return ", ".join(unit.code for unit in obj.successors.all())
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.apply_event(form.instance)
 
 
 @admin.register(Membership)

@@ -1,4 +1,10 @@
-"""Units (đơn vị), the groups they are ranked in, and users' memberships in them."""
+"""Units (đơn vị), the groups they are ranked in, users' memberships in them, and their lineage.
+
+A unit exists over a range of years (first_year–last_year, open at either end). It may be renamed
+(`UnitName` keeps the name it had from each year on), merged into another, split or ended: each
+such change is a `LineageEvent` of a year, the first assessment year of the new structure. The
+rules that read them (names by year, which figures a comparison uses) live in `units.lineage`.
+"""
 
 from django.conf import settings
 from django.db import models
@@ -121,3 +127,67 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.unit} · {self.get_role_display()}"
+
+
+class UnitName(models.Model):
+    """The name a unit had from a year on (until the year of its next name).
+
+    Pages of a year show `lineage.name_in(unit, year)`. Years before a unit's first recorded name
+    show that first name; from its latest recorded year on, the unit has `Unit.name` (today's).
+    """
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="names", verbose_name=_("đơn vị")
+    )
+    from_year = models.PositiveSmallIntegerField(_("từ năm"))
+    name = models.CharField(_("tên"), max_length=255)
+
+    class Meta:
+        ordering = ["unit", "from_year"]
+        verbose_name = _("tên theo năm")
+        verbose_name_plural = _("tên theo năm")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "from_year"], name="unitname_one_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.from_year})"
+
+
+class LineageKind(models.TextChoices):
+    RENAME = "rename", _("Đổi tên")
+    MERGE = "merge", _("Hợp nhất")
+    SPLIT = "split", _("Chia tách")
+    END = "end", _("Kết thúc")
+
+
+class LineageEvent(models.Model):
+    """A change of the structure: units before (predecessors) → units after (successors).
+
+    `year` is the first assessment year of the new structure. A merge has one successor, which
+    may be one of its predecessors (the 2025 Sở Nội vụ continues the 2024 one and absorbs Sở
+    LĐ-TB&XH); a split has one predecessor and several successors; an end has no successor; a
+    rename has one predecessor, and either no successor (the same unit) or the unit that
+    continues it, and the new name.
+    """
+
+    year = models.PositiveSmallIntegerField(
+        _("năm"), help_text=_("Năm đánh giá đầu tiên của cơ cấu mới.")
+    )
+    kind = models.CharField(_("loại"), max_length=10, choices=LineageKind.choices)
+    predecessors = models.ManyToManyField(
+        Unit, related_name="lineage_as_predecessor", verbose_name=_("đơn vị trước")
+    )
+    successors = models.ManyToManyField(
+        Unit, related_name="lineage_as_successor", blank=True, verbose_name=_("đơn vị sau")
+    )
+    new_name = models.CharField(_("tên mới"), max_length=255, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        ordering = ["year", "kind", "id"]
+        verbose_name = _("thay đổi đơn vị")
+        verbose_name_plural = _("thay đổi đơn vị (sáp nhập, chia tách, đổi tên)")
+
+    def __str__(self) -> str:
+        return f"{self.year} · {self.get_kind_display()}"

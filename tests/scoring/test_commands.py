@@ -230,7 +230,7 @@ class TestImportFramework:
             "import_framework", csv_file(tmp_path, FRAMEWORK), year=2024, group="PHUONG"
         )
 
-        assert message == "Không có khối “PHUONG” (các khối: SO, HUYEN, NGANHDOC)."
+        assert message == "Không có khối “PHUONG” (các khối: SO, HUYEN, XA, NGANHDOC)."
 
     def test_it_refuses_a_file_without_a_required_column(self, tmp_path):
         rows = [row[:3] for row in FRAMEWORK]
@@ -329,9 +329,9 @@ class TestSetBands:
     def test_it_refuses_an_unknown_group(self):
         make_year(2023)
 
-        message = refused("set_bands", "Tốt=90", year=2023, group="XA")
+        message = refused("set_bands", "Tốt=90", year=2023, group="PHUONG")
 
-        assert message.startswith("Không có khối “XA”")
+        assert message.startswith("Không có khối “PHUONG”")
 
 
 # --------------------------------------------------------------------------- import_scores
@@ -645,7 +645,7 @@ class TestResults:
     def test_it_refuses_an_unknown_group(self):
         make_year(2023)
 
-        assert refused("results", year=2023, group="XA").startswith("Không có khối “XA”")
+        assert refused("results", year=2023, group="PHUONG").startswith("Không có khối “PHUONG”")
 
 
 # --------------------------------------------------------------------------- copy_year

@@ -93,7 +93,7 @@ class TestImportUnitsCommand:
         message = refused(csv_file(tmp_path, rows))
 
         assert message == (
-            "Dòng 5, cột group: không có khối “PHUONG” (các khối: SO, HUYEN, NGANHDOC)"
+            "Dòng 5, cột group: không có khối “PHUONG” (các khối: SO, HUYEN, XA, NGANHDOC)"
         )
 
     def test_it_refuses_a_code_given_twice(self, tmp_path):
@@ -126,7 +126,10 @@ class TestImportUnitsCommand:
 
         message = refused(csv_file(tmp_path, rows))
 
-        assert message == "Cột “email” không được hỗ trợ; các cột hợp lệ: code, name, group"
+        assert message == (
+            "Cột “email” không được hỗ trợ; các cột hợp lệ: code, name, group, first_year, "
+            "last_year"
+        )
 
     def test_it_refuses_a_file_that_is_neither_csv_nor_xlsx(self, tmp_path):
         path = tmp_path / "don-vi.png"
@@ -161,7 +164,7 @@ class TestImportUnitsService:
 
     def test_it_raises_a_table_error_with_every_problem(self):
         rows = [
-            services.UnitRow("SNV", "Sở Nội vụ", "XA", row=2),
+            services.UnitRow("SNV", "Sở Nội vụ", "PHUONG", row=2),
             services.UnitRow("SNV", "Sở Nội vụ", "SO", row=3),
         ]
 
@@ -169,7 +172,7 @@ class TestImportUnitsService:
             services.import_units(rows)
 
         assert exc.value.messages == [
-            "Dòng 2, cột group: không có khối “XA” (các khối: SO, HUYEN, NGANHDOC)",
+            "Dòng 2, cột group: không có khối “PHUONG” (các khối: SO, HUYEN, XA, NGANHDOC)",
             "Dòng 3, cột code: mã đơn vị “SNV” đã có ở dòng 2",
         ]
         assert not Unit.objects.exists()
