@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from scoring import calculations as calc
-from scoring import services
+from scoring import notifications, services
 from scoring.evidence import check_evidence_file, store_evidence_file
 from scoring.models import (
     AssessmentYear,
@@ -296,6 +296,7 @@ def submit_sheet(sheet: Sheet, *, user=None, now: datetime | None = None) -> She
     sheet.submitted_by = user
     _save_with_history(sheet, user, "submit", ["state", "submitted_at", "submitted_by"])
     _bump_version(sheet)
+    notifications.on_commit(notifications.notify_sheet_submitted, sheet)
     return sheet
 
 

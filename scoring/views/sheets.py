@@ -18,7 +18,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from scoring import evidence, workflow
+from scoring import appraisal, evidence, workflow
 from scoring.forms import EvidenceUploadForm, SelfAssessmentForm
 from scoring.models import (
     AssessmentYear,
@@ -202,6 +202,7 @@ def _render_sheet(request, sheet, items, scores, *, form=None, stale=None, statu
         "missing_points": missing_points,
         "missing_evidence": missing_evidence,
         "stale": stale,
+        "explanations": appraisal.sheet_explanations(sheet),
     }
     return render(request, "scoring/sheet/sheet.html", context, status=status)
 

@@ -14,9 +14,13 @@ from tests.factories import PASSWORD
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
-# Playwright's sync API runs an event loop in the test thread; the ORM calls made by the test
-# itself (setting up data) are still synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+@pytest.fixture(autouse=True)
+def _allow_orm_beside_playwright(monkeypatch):
+    # Playwright's sync API runs an event loop in the test thread; the ORM calls made by the test
+    # itself (setting up data) are still synchronous and safe. Only for browser tests: a
+    # process-wide setting would leak into other tests (and into `check --deploy`).
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -601,5 +601,5 @@ class TestTheSheetPageQueryCount(TestCase):
 
         self.assertEqual(small, large)
         # session, user, unit, year, sheet, memberships, framework, items, scores, documents,
-        # and Django's own permissions (asked once, when `rules` says no).
-        self.assertEqual(large, 12)
+        # explanation requests, and Django's own permissions (asked once, when `rules` says no).
+        self.assertEqual(large, 13)
