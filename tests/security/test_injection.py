@@ -40,7 +40,7 @@ PAYLOAD = (
     '<script>alert("xss")</script><a href="http://evil.example/">bấm vào</a>'
     "<img src=x onerror=alert(1)>\" onmouseover=\"alert(2)' onfocus='alert(3)"
 )
-SHORT = '<script>alert(4)</script>"\'><a href="http://evil.x">'  # for 50-character fields
+SHORT = "<script>alert(4)</script>\"'<a href=http://evil.x>"  # fits 50-character fields
 
 
 def hostile(label: str) -> str:
@@ -170,7 +170,7 @@ def province(db, tmp_path):
         by=people["admin"],
     )
     first = Item.objects.filter(framework=framework, code="1.2").first()
-    ItemCrosswalk.objects.create(from_item=first, to_item=first, note=SHORT)
+    ItemCrosswalk.objects.create(from_item=first, to_item=first, note=hostile("Ghi chú"))
     return {"year": year, "people": people, "evidence": document, "explanation": explanation}
 
 
