@@ -8,7 +8,7 @@ PORT ?= 8000
 # Test options, e.g. `make test PYTEST_ARGS="-k lineage"`; browser tests run unless -m says otherwise.
 PYTEST_ARGS ?=
 
-.PHONY: run test venv install migrate demo lint format messages bench clean
+.PHONY: run test venv install migrate demo lint format messages bench clean faults backup
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Cần Python 3.11 ($(PYTHON))"; exit 1; }
@@ -43,6 +43,14 @@ format: install
 messages: install
 	$(DEV_ENV) $(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=static/vendor
 	$(DEV_ENV) $(PY) manage.py compilemessages -l en --ignore=.venv
+
+# Load with faults (not part of `make test`: about a minute, restarts PostgreSQL): README "Bảo mật".
+faults: install
+	$(PY) scripts/load_with_faults.py
+
+# A backup of the database and MEDIA_ROOT named by the environment: README "Sao lưu / Backups".
+backup: install
+	$(PY) scripts/backup.py create
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles
