@@ -128,7 +128,7 @@ class Lineage:
         for link in through.order_by("lineageevent_id", "unit__code"):
             successors[link.lineageevent_id].append(units.setdefault(link.unit_id, link.unit))
         names: dict[int, list[tuple[int, str]]] = defaultdict(list)
-        for unit_id, from_year, name in UnitName.objects.values_list(
+        for unit_id, from_year, name in UnitName.objects.order_by().values_list(
             "unit_id", "from_year", "name"
         ):
             names[unit_id].append((from_year, name))
@@ -184,35 +184,43 @@ class Lineage:
             return "", []
         return event.kind, list(event.successors)
 
-    def fate(self, unit: Unit, after_year: int, until_year: int | None = None) -> str:
-        """What became of a unit after `after_year` (up to `until_year`), in words; "" when it
-        continues unchanged."""
+    def next_event(
+        self, unit: Unit, after_year: int, until_year: int | None = None
+    ) -> Event | None:
+        """The first event after `after_year` (up to `until_year`) that takes the unit in as a
+        predecessor and does not simply continue it (a merge into itself, a rename in place)."""
         for event in self.events:
             if event.year <= after_year or (until_year is not None and event.year > until_year):
                 continue
             if not any(u.pk == unit.pk for u in event.predecessors):
                 continue
-            others = [u for u in event.successors if u.pk != unit.pk]
-            names = _names_text(self.name_in(u, event.year) for u in others)
-            if event.kind == LineageKind.END:
-                return _("kết thúc từ năm %(year)s") % {"year": event.year}
-            if event.kind == LineageKind.SPLIT:
-                names = _names_text(self.name_in(u, event.year) for u in event.successors)
-                return _("chia tách thành %(names)s từ năm %(year)s") % {
-                    "names": names,
-                    "year": event.year,
-                }
-            if event.kind == LineageKind.MERGE and others:
-                return _("hợp nhất vào %(names)s từ năm %(year)s") % {
-                    "names": names,
-                    "year": event.year,
-                }
-            if event.kind == LineageKind.RENAME and others:
-                return _("đổi thành %(names)s từ năm %(year)s") % {
-                    "names": names,
-                    "year": event.year,
-                }
-        return ""
+            if event.kind == LineageKind.END or any(u.pk != unit.pk for u in event.successors):
+                return event
+        return None
+
+    def fate(self, unit: Unit, after_year: int, until_year: int | None = None) -> str:
+        """What became of a unit after `after_year` (up to `until_year`), in words; "" when it
+        continues (merged into itself, renamed in place, unchanged)."""
+        event = self.next_event(unit, after_year, until_year)
+        if event is None:
+            return ""
+        names = _names_text(
+            self.name_in(u, event.year) for u in event.successors if u.pk != unit.pk
+        )
+        if event.kind == LineageKind.END:
+            return _("kết thúc từ năm %(year)s") % {"year": event.year}
+        if event.kind == LineageKind.SPLIT:
+            names = _names_text(self.name_in(u, event.year) for u in event.successors)
+            return _("chia tách thành %(names)s từ năm %(year)s") % {
+                "names": names,
+                "year": event.year,
+            }
+        if event.kind == LineageKind.MERGE:
+            return _("hợp nhất vào %(names)s từ năm %(year)s") % {
+                "names": names,
+                "year": event.year,
+            }
+        return _("đổi thành %(names)s từ năm %(year)s") % {"names": names, "year": event.year}
 
     # ----------------------------------------------------------------------- references
 

@@ -5,13 +5,15 @@ points (`losses`) and the year-over-year comparison with the crosswalk (`compari
 Every figure comes from the stored results (Result, DomainResult) or from `calculations.py`
 applied to the stored scores; nothing here writes, and nothing repeats a scoring rule. Each
 selector runs a fixed number of queries, whatever the number of units, items or years.
-This module holds what they share: which years a user may see and the previous figure of a unit.
+This module holds what they share: which years a user may see, and the figure a unit is compared
+with in an earlier year (`previous_figures`, which follows the units' lineage).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Q
@@ -20,6 +22,7 @@ from django.utils.translation import gettext as _
 from scoring import calculations as calc
 from scoring.models import AssessmentYear, Item, Result, Score, SheetState, YearState
 from scoring.services import item_specs
+from units.lineage import SAME, Lineage, Reference
 from units.models import Unit
 
 ZERO = Decimal("0")
@@ -55,33 +58,155 @@ def default_year(years: list[AssessmentYear]) -> AssessmentYear | None:
     return years[0] if years else None
 
 
-def previous_results(
-    units: Iterable[Unit | int], year: AssessmentYear, *, published_only: bool = True
-) -> dict[int, Result]:
-    """The figure each unit is compared with: its own result of the year before, by unit id.
+@dataclass
+class PreviousFigures:
+    """What a unit's figure of a year is compared with, by the lineage rule (`units.lineage`).
 
-    The one place that answers "what did this unit have last year"; the lineage of units across
-    the 2025 reorganisation will replace this lookup. With `published_only`, a previous year that
-    is not published is treated as missing.
+    The one place that answers "what did this unit have before": the unit's own result of the
+    earlier year, or after a merge the mean index of its predecessors (`calculations.mean`),
+    each predecessor's own result beside it; nothing after a split or for a new body.
     """
-    ids = [getattr(unit, "pk", unit) for unit in units]
-    results = Result.objects.filter(unit_id__in=ids, year__year=year.year - 1).select_related(
-        "year"
-    )
-    if published_only:
-        results = results.filter(year__state=YearState.PUBLISHED)
-    return {result.unit_id: result for result in results}
 
+    reference: Reference
+    results: list[Result]  # the reference units' results, in the reference's order
+    missing: list[Unit]  # reference units without a (visible) result that year
+    index: Decimal | None  # the figure compared with: one result's index, or the mean
+    names: dict[int, str] = field(default_factory=dict)  # unit id → its name that year
+    for_year: int | None = None  # the year whose figure is compared
 
-def rank_move(current: Result | None, previous: Result | None) -> int | None:
-    """Places gained since the previous figure (positive: moved up), None without both ranks."""
-    if current is None or previous is None or current.rank is None or previous.rank is None:
+    @property
+    def comparable(self) -> bool:
+        return self.reference.comparable and self.index is not None
+
+    @property
+    def is_mean(self) -> bool:
+        return self.reference.is_mean
+
+    @property
+    def refused(self) -> bool:
+        """No honest comparison: a split, a new body, or units of the lineage without figures
+        that year (a unit's own missing figure is just "no data")."""
+        if not self.reference.comparable:
+            return True
+        return bool(self.missing) and self.reference.kind != SAME
+
+    @property
+    def result(self) -> Result | None:
+        """The earlier result of the same body (itself, or under its earlier name)."""
+        if self.reference.same_body and len(self.results) == 1:
+            return self.results[0]
         return None
-    return previous.rank - current.rank
+
+    @property
+    def rank(self) -> int | None:
+        return self.result.rank if self.result else None
+
+    @property
+    def rank_of(self) -> int | None:
+        return self.result.rank_of if self.result else None
+
+    @property
+    def band_label(self) -> str:
+        return self.result.band_label if self.result else ""
+
+    @property
+    def members(self) -> list[tuple[str, Result]]:
+        """Each reference unit's name that year beside its own result."""
+        return [(self.names.get(r.unit_id, ""), r) for r in self.results]
+
+    @property
+    def label(self) -> str:
+        """Which figure the comparison uses, in words ("" for the unit's own)."""
+        if self.reference.kind == SAME and self.comparable:
+            return ""
+        if self.reference.comparable and self.missing:
+            return _("không so sánh được: chưa có kết quả năm %(year)s của %(names)s") % {
+                "year": self.reference.year,
+                "names": ", ".join(self.names.get(u.pk, u.name) for u in self.missing),
+            }
+        return self.reference.label
+
+    @property
+    def short_label(self) -> str:
+        if self.reference.comparable and self.missing and self.reference.kind != SAME:
+            return _("không so sánh được")
+        return self.reference.short_label
 
 
-def index_change(current: Result | None, previous: Result | None) -> Decimal | None:
-    if current is None or previous is None:
+def previous_figures(
+    units: Iterable[Unit],
+    year: AssessmentYear,
+    *,
+    previous_year: AssessmentYear | None = None,
+    published_only: bool = True,
+    lineage: Lineage | None = None,
+) -> dict[int, PreviousFigures]:
+    """The figure each unit of `year` is compared with, by unit id (the lineage's 3 queries,
+    then one for the results, however many units).
+
+    `previous_year` defaults to the year before; with `published_only`, a default previous year
+    that is not published counts as missing (an explicit one is the caller's choice).
+    """
+    units = list(units)
+    lineage = lineage or Lineage.load()
+    number = previous_year.year if previous_year is not None else year.year - 1
+    references = lineage.references(units, year.year, number)
+    wanted = {u.pk for ref in references.values() for u in ref.units}
+    results = Result.objects.filter(unit_id__in=wanted).select_related("year", "group")
+    if previous_year is not None:
+        results = results.filter(year=previous_year)
+    else:
+        results = results.filter(year__year=number)
+        if published_only:
+            results = results.filter(year__state=YearState.PUBLISHED)
+    by_unit = {result.unit_id: result for result in results}
+    figures = {}
+    for unit in units:
+        ref = references[unit.pk]
+        found = [by_unit[u.pk] for u in ref.units if u.pk in by_unit]
+        missing = [u for u in ref.units if u.pk not in by_unit]
+        index = None
+        if ref.comparable and found and not missing:
+            if len(found) == 1:
+                index = found[0].index
+            else:
+                index = calc.mean([r.index for r in found], found[0].year.rounding)
+        figures[unit.pk] = PreviousFigures(
+            ref, found, missing, index, lineage.names_in(ref.units, number), year.year
+        )
+    return figures
+
+
+def show_names_of_year(results: Iterable[Result], year: int, lineage: Lineage) -> None:
+    """Give each result's unit the name it had in `year`, for this page only.
+
+    A renamed unit keeps its old name on the pages of earlier years. The units are the page's
+    own instances (select_related), never saved.
+    """
+    for result in results:
+        result.unit.name = lineage.name_in(result.unit, year)
+
+
+def rank_move(current: Result | None, previous: PreviousFigures | None) -> int | None:
+    """Places gained since the previous figure (positive: moved up).
+
+    Only for the same body, ranked in the same group, a group that exists in both years; None
+    otherwise (a merge, a split, a new body: no rank movement across a reorganisation).
+    """
+    if current is None or previous is None or previous.result is None:
+        return None
+    before = previous.result
+    if current.rank is None or before.rank is None or before.group_id != current.group_id:
+        return None
+    group = current.group
+    if not (group.exists_in(before.year.year) and group.exists_in(previous.for_year)):
+        return None
+    return before.rank - current.rank
+
+
+def index_change(current: Result | None, previous: PreviousFigures | None) -> Decimal | None:
+    """The change of the index against the previous figure; None where nothing honest compares."""
+    if current is None or previous is None or not previous.comparable:
         return None
     return calc.change(current.index, previous.index)
 

@@ -17,7 +17,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy
 
 from scoring import calculations as calc
-from scoring.dashboards import chart_label, rank_move
+from scoring.dashboards import (
+    PreviousFigures,
+    chart_label,
+    previous_figures,
+    rank_move,
+    show_names_of_year,
+)
 from scoring.models import (
     AssessmentYear,
     DomainResult,
@@ -28,6 +34,7 @@ from scoring.models import (
     Score,
 )
 from scoring.services import item_specs
+from units.lineage import SAME, Lineage, Reference
 from units.models import Unit, UnitGroup
 
 ZERO = Decimal("0")
@@ -149,13 +156,21 @@ def match_items(
 
 @dataclass
 class UnitRow:
+    """A unit of the later year with what its figure is compared with (`old`: the lineage's
+    previous figures), or a unit of the earlier year only, with what became of it (`fate`)."""
+
     unit: Unit
-    old: Result | None
+    old: PreviousFigures | None
     new: Result | None
+    fate: str = ""
+
+    @property
+    def reference(self) -> Reference | None:
+        return self.old.reference if self.old is not None else None
 
     @property
     def index_change(self) -> Decimal | None:
-        if self.old is None or self.new is None:
+        if self.old is None or self.new is None or not self.old.comparable:
             return None
         return calc.change(self.new.index, self.old.index)
 
@@ -201,7 +216,10 @@ class Comparison:
             "datasets": [
                 {
                     "label": str(self.old_year.year),
-                    "data": [None if r.old is None else str(r.old.index) for r in rows],
+                    "data": [
+                        None if r.old is None or r.old.index is None else str(r.old.index)
+                        for r in rows
+                    ],
                 },
                 {
                     "label": str(self.new_year.year),
@@ -223,18 +241,35 @@ def compare(
     years = (old_year, new_year)
     results = list(
         Result.objects.filter(group=group, year__in=years)
-        .select_related("unit", "year")
+        .select_related("unit", "year", "group")
         .order_by("unit__code")
     )
-    by_unit: dict[int, dict[int, Result]] = defaultdict(dict)
-    units: dict[int, Unit] = {}
-    for result in results:
-        by_unit[result.unit_id][result.year_id] = result
-        units[result.unit_id] = result.unit
-    unit_rows = [
-        UnitRow(units[uid], by_unit[uid].get(old_year.id), by_unit[uid].get(new_year.id))
-        for uid in units
-    ]
+    lineage = Lineage.load()
+    new_results = {r.unit_id: r for r in results if r.year_id == new_year.id}
+    old_results = {r.unit_id: r for r in results if r.year_id == old_year.id}
+    show_names_of_year(new_results.values(), new_year.year, lineage)
+    show_names_of_year(old_results.values(), old_year.year, lineage)
+    previous = previous_figures(
+        [r.unit for r in new_results.values()],
+        new_year,
+        previous_year=old_year,
+        lineage=lineage,
+    )
+    unit_rows = [UnitRow(r.unit, previous[uid], r) for uid, r in new_results.items()]
+    for uid, r in old_results.items():
+        if uid not in new_results:
+            own = PreviousFigures(
+                Reference(SAME, (r.unit,), True, "", old_year.year),
+                [r],
+                [],
+                r.index,
+                {uid: r.unit.name},
+                new_year.year,
+            )
+            unit_rows.append(
+                UnitRow(r.unit, own, None, lineage.fate(r.unit, old_year.year, new_year.year))
+            )
+    units: dict[int, Unit] = {row.unit.pk: row.unit for row in unit_rows}
     unit_rows.sort(key=lambda r: (r.new is None, r.new.rank if r.new else 0, r.unit.code))
 
     frameworks = list(
@@ -267,9 +302,17 @@ def compare(
     )
     item_matches = match_items([[i for i in layer if i.is_scored] for layer in chain], crosswalks)
 
-    chosen = [unit.id] if unit is not None else list(units)
-    domain_figures = _domain_figures(years, chosen)
-    item_figures = _item_figures(years, chosen, ends)
+    if unit is not None:
+        # One unit: its own figures in the later year, and in the earlier one those of the
+        # units its lineage compares it with (its predecessors after a merge; none after a split).
+        reference = lineage.reference_for(unit, new_year.year, old_year.year)
+        before = [u.pk for u in reference.units] if reference.comparable else []
+        chosen = {old_year.id: before, new_year.id: [unit.id]}
+    else:
+        chosen = {old_year.id: list(units), new_year.id: list(units)}
+    every = sorted({uid for ids in chosen.values() for uid in ids})
+    domain_figures = _domain_figures(years, every)
+    item_figures = _item_figures(years, every, ends)
     return Comparison(
         group=group,
         old_year=old_year,
@@ -311,6 +354,8 @@ def _item_figures(
     figures: Figures = defaultdict(dict)
     for (year_id, unit_id), by_item in values.items():
         code_by_id = {item.id: item.code for item in items[year_id]}
+        if not any(item_id in code_by_id for item_id in by_item):
+            continue  # scored on another group's framework (a predecessor from another group)
         unit_figures = calc.compute_unit(
             specs[year_id],
             {code_by_id[i]: v for i, v in by_item.items() if i in code_by_id},
@@ -326,18 +371,19 @@ def _match_row(
     match: Match,
     figures: Figures,
     years: Sequence[AssessmentYear],
-    unit_ids: list[int],
+    unit_ids: dict[int, list[int]],
     *,
     as_index: bool,
 ) -> MatchRow:
-    """A match's figures in each year: one unit's, or the mean over the group's units."""
+    """A match's figures in each year: the mean over the year's chosen units (one unit's own,
+    its predecessors', or the group's)."""
     row = []
     for year, side in zip(years, (match.old, match.new), strict=True):
         if not side:
             row += [None, None]
             continue
         per_unit = []
-        for unit_id in unit_ids:
+        for unit_id in unit_ids[year.id]:
             unit_figures = figures.get((year.id, unit_id))
             if not unit_figures or any(item.code not in unit_figures for item in side):
                 continue

@@ -10,12 +10,14 @@ from django.utils.translation import gettext as _
 
 from scoring import calculations as calc
 from scoring.dashboards import (
+    PreviousFigures,
     chart_label,
     framework_items,
     index_change,
-    previous_results,
+    previous_figures,
     rank_move,
     sheet_state_label,
+    show_names_of_year,
 )
 from scoring.models import (
     AssessmentYear,
@@ -26,16 +28,21 @@ from scoring.models import (
     Sheet,
 )
 from scoring.services import item_specs
+from units.lineage import Lineage
 from units.models import UnitGroup
+
+#: The sheet states a ranking may be filtered by (?state=); "none": no sheet yet.
+STATE_FILTERS = ("draft", "submitted", "none")
 
 
 @dataclass
 class RankingRow:
     result: Result
-    previous: Result | None
+    previous: PreviousFigures | None  # what the change columns compare with (the lineage)
     index_change: Decimal | None
     rank_move: int | None
     state_label: str
+    state: str = "none"  # the sheet's state, "none" without a sheet
 
     @property
     def rank_move_abs(self) -> int | None:
@@ -62,6 +69,45 @@ class GroupOverview:
     highest: list[RankingRow]
     lowest: list[RankingRow]
     domains: list[DomainAverage]
+    shown: list[RankingRow] | None = None  # the rows the table lists (filtered), default all
+    band: str = ""  # the classification filter applied
+    state: str = ""  # the sheet state filter applied
+
+    @property
+    def table_rows(self) -> list[RankingRow]:
+        return self.rows if self.shown is None else self.shown
+
+    @property
+    def band_labels(self) -> list[str]:
+        return [label for label, _count in self.band_counts if label]
+
+    def filter(self, band: str = "", state: str = "") -> None:
+        """List only the rows of one classification and/or one sheet state (the summary figures
+        stay those of the whole group)."""
+        self.band = band if band in self.band_labels else ""
+        self.state = state if state in STATE_FILTERS else ""
+        rows = self.rows
+        if self.band:
+            unclassified = str(_("Chưa xếp loại"))
+            rows = [
+                r
+                for r in rows
+                if r.result.band_label == self.band
+                or (self.band == unclassified and not r.result.band_label)
+            ]
+        if self.state:
+            rows = [r for r in rows if r.state == self.state]
+        self.shown = rows
+
+    @property
+    def comparisons(self) -> list[tuple[str, str]]:
+        """The references other than each unit's own figure, (short, full) without repeats: the
+        note under the table says what the change columns compare."""
+        seen = {}
+        for row in self.rows:
+            if row.previous is not None and row.previous.label:
+                seen.setdefault(row.previous.label, row.previous.short_label)
+        return [(short, label) for label, short in seen.items()]
 
     @property
     def key(self) -> str:
@@ -100,7 +146,11 @@ def _text(value: Decimal | None) -> str | None:
 
 
 def overview(year: AssessmentYear, *, published_only_previous: bool = True) -> list[GroupOverview]:
-    """The ranking of every unit group of a year, with its summary figures (7 queries)."""
+    """The ranking of every unit group of a year, with its summary figures (10 queries).
+
+    Units carry the names they had that year; each row's change is against `previous_figures`
+    (the unit's lineage: its own result of the year before, or its predecessors' mean).
+    """
     frameworks = list(Framework.objects.filter(year=year).select_related("group"))
     results = list(
         Result.objects.filter(year=year)
@@ -114,8 +164,10 @@ def overview(year: AssessmentYear, *, published_only_previous: bool = True) -> l
     bands = defaultdict(list)
     for band in Band.objects.filter(year=year):
         bands[band.group_id].append(band)
-    previous = previous_results(
-        [r.unit_id for r in results], year, published_only=published_only_previous
+    lineage = Lineage.load()
+    show_names_of_year(results, year.year, lineage)
+    previous = previous_figures(
+        [r.unit for r in results], year, published_only=published_only_previous, lineage=lineage
     )
     states = dict(Sheet.objects.filter(year=year).values_list("unit_id", "state"))
     domain_results: dict[tuple[int, str], list[tuple[Decimal, Decimal]]] = defaultdict(list)
@@ -134,6 +186,7 @@ def overview(year: AssessmentYear, *, published_only_previous: bool = True) -> l
                 index_change=index_change(result, before),
                 rank_move=rank_move(result, before),
                 state_label=sheet_state_label(states.get(result.unit_id), year),
+                state=states.get(result.unit_id) or "none",
             )
         )
 

@@ -7,14 +7,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from scoring import calculations as calc
 from scoring.dashboards import (
     ZERO,
+    PreviousFigures,
     chart_label,
     domains_by_code,
     framework_items,
     index_change,
-    previous_results,
+    previous_figures,
     rank_move,
     stored_figures,
 )
@@ -26,7 +29,15 @@ from scoring.models import (
     Result,
     Score,
 )
+from units.lineage import MERGED, NEW, NONE, RENAMED, SPLIT, Event, Lineage
 from units.models import Unit
+
+#: How a predecessor's figures are labelled in a unit's history, by the kind of reference.
+HISTORY_NOTES = {
+    MERGED: gettext_lazy("trước hợp nhất"),
+    SPLIT: gettext_lazy("trước chia tách"),
+    RENAMED: gettext_lazy("tên cũ"),
+}
 
 
 @dataclass
@@ -77,21 +88,47 @@ class ClaimYear:
 
 
 @dataclass
+class HistoryRow:
+    """One result in a unit's history: its own, or a predecessor's before a reorganisation."""
+
+    name: str  # the unit's name that year
+    result: Result
+    own: bool
+    note: str = ""  # "trước hợp nhất", "trước chia tách", "tên cũ"
+
+
+@dataclass
+class HistoryYear:
+    year: AssessmentYear
+    rows: list[HistoryRow]
+    mean: Decimal | None = None  # after a merge: the predecessors' mean index (the reference)
+    mean_label: str = ""
+
+
+@dataclass
 class UnitProfile:
     unit: Unit
     year: AssessmentYear
     result: Result | None
-    previous: Result | None
+    previous: PreviousFigures | None  # what the change compares with (the lineage)
     index_change: Decimal | None
     rank_move: int | None
     domains: list[DomainResult]
-    history: list[Result]
+    history: list[Result]  # the unit's own results
     has_scores: bool
     lost: list[LostDomain]
     lost_total: Decimal
     claims: list[ClaimDomain]
     claim_years: list[ClaimYear]
     show_reasons: bool = False
+    lineage_history: list[HistoryYear] = field(default_factory=list)
+    fate: str = ""  # what became of the unit after this year ("hợp nhất vào …")
+    fate_event: Event | None = None
+
+    @property
+    def last_result(self) -> Result | None:
+        """The unit's latest result of the visible years (for a year it has none)."""
+        return self.history[-1] if self.history else None
 
     @property
     def rank_move_abs(self) -> int | None:
@@ -129,11 +166,23 @@ class UnitProfile:
         }
 
     def history_chart(self) -> dict:
+        """One line per unit of the history (the unit, and its predecessors before a
+        reorganisation), over the years of the history."""
+        years = [h.year for h in self.lineage_history]
+        lines: dict[int, dict] = {}
+        for position, entry in enumerate(self.lineage_history):
+            for row in entry.rows:
+                line = lines.setdefault(
+                    row.result.unit_id, {"label": row.name, "data": [None] * len(years)}
+                )
+                line["label"] = row.name
+                line["data"][position] = str(row.result.index)
+        datasets = list(lines.values())
+        if len(datasets) == 1:
+            datasets[0]["label"] = _("Chỉ số (%)")
         return {
-            "labels": [str(r.year.year) for r in self.history],
-            "datasets": [
-                {"label": _("Chỉ số (%)"), "data": [str(r.index) for r in self.history]},
-            ],
+            "labels": [str(y.year) for y in years],
+            "datasets": [{**d, "label": chart_label(d["label"])} for d in datasets],
             "options": {"suggestedMax": 100, "percent": True},
         }
 
@@ -146,20 +195,38 @@ def unit_profile(
     show_reasons: bool = False,
     published_only_previous: bool = True,
 ) -> UnitProfile:
-    """A unit's figures in one year and across the visible `years` (6 queries).
+    """A unit's figures in one year and across the visible `years` (9 queries).
+
+    The history follows the lineage: before a reorganisation, the figures of the units it
+    continues (`_lineage_history`). The unit is given the name it had in `year`.
 
     Points lost and claims are the stored scores run through `calculations.compute_unit`, so
     they add up to the stored result: the lost points to its maximum minus its earned points.
     Reasons are the appraisers' and are filled in only with `show_reasons`.
     """
     year_ids = [y.id for y in years]
-    history = list(
-        Result.objects.filter(unit=unit, year_id__in=year_ids)
-        .select_related("year", "band")
+    lineage = Lineage.load()
+    references = {
+        y.id: lineage.reference_for(unit, year.year, y.year) for y in years if y.year < year.year
+    }
+    wanted = {unit.id} | {u.pk for ref in references.values() for u in ref.units}
+    everything = list(
+        Result.objects.filter(unit_id__in=wanted, year_id__in=year_ids)
+        .select_related("year", "band", "group")
         .order_by("year__year")
     )
+    history = [r for r in everything if r.unit_id == unit.id]
     result = next((r for r in history if r.year_id == year.id), None)
-    previous = previous_results([unit], year, published_only=published_only_previous).get(unit.id)
+    previous = previous_figures(
+        [unit], year, published_only=published_only_previous, lineage=lineage
+    ).get(unit.id)
+    lineage_history = _lineage_history(unit, year, years, references, everything, lineage)
+    # What became of it: after this year, or after its last year for a unit that had ended.
+    after = min(year.year, unit.last_year) if unit.last_year is not None else year.year
+    fate_event = lineage.next_event(unit, after)
+    fate = lineage.fate(unit, after)
+    # The page shows the unit under the name it had in the year shown.
+    unit.name = lineage.name_in(unit, year.year)
     domains = list(result.domains.all()) if result else []
     items = framework_items((r.year_id, r.group_id) for r in history)
     scores: dict[int, list[Score]] = defaultdict(list)
@@ -201,7 +268,48 @@ def unit_profile(
         claims=claims,
         claim_years=claim_years,
         show_reasons=show_reasons,
+        lineage_history=lineage_history,
+        fate=fate,
+        fate_event=fate_event,
     )
+
+
+def _lineage_history(
+    unit: Unit,
+    year: AssessmentYear,
+    years: list[AssessmentYear],
+    references: dict,
+    results: list[Result],
+    lineage: Lineage,
+) -> list[HistoryYear]:
+    """The unit's figures over the years; before a reorganisation, those of the units it
+    continues, each with its own figure and labelled as such (and, after a merge, their mean:
+    the figure the unit is compared with)."""
+    by_key = {(r.year_id, r.unit_id): r for r in results}
+    entries = []
+    for y in sorted(years, key=lambda y: y.year):
+        ref = references.get(y.id)
+        if ref is None or ref.kind == "same":
+            own = by_key.get((y.id, unit.id))
+            rows = [HistoryRow(lineage.name_in(unit, y.year), own, True)] if own else []
+            entries.append(HistoryYear(y, rows))
+            continue
+        if ref.kind in (NEW, NONE):
+            continue
+        note = str(HISTORY_NOTES.get(ref.kind, ""))
+        rows = [
+            HistoryRow(lineage.name_in(u, y.year), by_key[(y.id, u.pk)], u.pk == unit.pk, note)
+            for u in ref.units
+            if (y.id, u.pk) in by_key
+        ]
+        entry = HistoryYear(y, rows)
+        if ref.is_mean and len(rows) == len(ref.units):
+            entry.mean = calc.mean([row.result.index for row in rows], y.rounding)
+            entry.mean_label = _("Trung bình %(count)s đơn vị trước hợp nhất") % {
+                "count": len(rows)
+            }
+        entries.append(entry)
+    return [entry for entry in entries if entry.rows]
 
 
 def _lost_by_domain(

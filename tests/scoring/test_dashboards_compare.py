@@ -219,11 +219,12 @@ def test_choosing_the_same_year_twice_asks_for_two_years(client, years):
 
 
 def test_the_comparison_reads_a_fixed_number_of_queries(client, years, django_assert_num_queries):
-    # years, groups, results, frameworks, items, crosswalks, domain results, scores
-    with django_assert_num_queries(8):
+    # years, groups, results, lineage (3), previous results, frameworks, items, crosswalks,
+    # domain results, scores
+    with django_assert_num_queries(12):
         client.get("/so-sanh/?from=2022&to=2023")
     add_units(years[2023], 3)
     add_units(years[2022], 2, prefix="Y")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(12):
         response = client.get("/so-sanh/?from=2022&to=2023")
     assert len(response.context["comparison"].units) == 9

@@ -203,11 +203,12 @@ def test_without_any_published_year_anonymous_visitors_get_a_notice(client, db):
 
 
 def test_the_home_page_reads_a_fixed_number_of_queries(client, years, django_assert_num_queries):
-    # years, frameworks, results, items, bands, previous results, sheets, domain results
-    with django_assert_num_queries(8):
+    # years, frameworks, results, items, bands, lineage (3), previous results, sheets, domain
+    # results
+    with django_assert_num_queries(11):
         client.get("/")
     add_units(years[2023], 3)
     add_units(years[2022], 2, prefix="Y")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(11):
         response = client.get("/")
     assert len(response.context["groups"][0].rows) == 7
