@@ -40,8 +40,12 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# English catalogue (source strings are Vietnamese): run, translate every new or fuzzy entry in
+# locale/en/LC_MESSAGES/django.po, run again to compile; commit django.po and django.mo
+# (tests/test_i18n.py fails on an untranslated or fuzzy entry). Needs gettext (msgfmt, xgettext).
 messages: install
-	$(DEV_ENV) $(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=static/vendor
+	$(DEV_ENV) $(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=static/vendor \
+		--ignore=staticfiles --ignore=media --ignore=tests --ignore=bench
 	$(DEV_ENV) $(PY) manage.py compilemessages -l en --ignore=.venv
 
 # Load with faults (not part of `make test`: about a minute, restarts PostgreSQL): README "Bảo mật".

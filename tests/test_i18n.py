@@ -1,0 +1,267 @@
+"""English: the catalogue locale/en/LC_MESSAGES/django.po is complete, and the pages use it.
+
+The source strings are Vietnamese (the default language); English comes from the catalogue. A
+string added without its English translation fails `test_the_catalogue_translates_every_string`
+with the list of what is missing; the fix is `make messages`, translate, `make messages` again.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.utils import translation
+
+from scoring.models import Band, Item, YearState
+from scoring.templatetags.portal_format import points, rank_of
+from tests.factories import make_sheet, make_unit, make_year, score
+from units.models import Unit, UnitGroup
+
+PO_FILE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"
+MO_FILE = PO_FILE.with_suffix(".mo")
+
+# Words only Vietnamese text has: letters with a breve, horn, circumflex, bar or tone mark.
+VIETNAMESE = re.compile(r"[^\W\d_]*[^\x00-\x7F«»“”‘’–—…·→←▲▼≥°][^\W\d_]*")
+# Navbar and page chrome an anonymous visitor sees, in Vietnamese and in English.
+NAVBAR = {
+    "Kết quả": "Results",
+    "So sánh các năm": "Compare years",
+    "Mất điểm": "Points lost",
+    "Đăng nhập": "Log in",
+    "Bỏ qua, đến nội dung chính": "Skip to main content",
+    "Điều hướng chính": "Main navigation",
+    "Ngôn ngữ": "Language",
+}
+
+
+# --------------------------------------------------------------------------- the catalogue
+
+
+def po_entries(text: str) -> list[dict]:
+    """The entries of a .po file: msgid, msgid_plural, msgstr (one or per plural form), flags,
+    obsolete. A small parser, enough for what makemessages writes."""
+    entries = []
+    entry: dict | None = None
+    field = None
+
+    def start():
+        return {"flags": set(), "msgid": "", "msgid_plural": None, "msgstr": {}, "obsolete": False}
+
+    for raw in text.splitlines() + [""]:
+        line = raw.strip()
+        obsolete = line.startswith("#~")
+        if obsolete:
+            line = line[2:].strip()
+        if not line:
+            if entry is not None:
+                entries.append(entry)
+            entry, field = None, None
+            continue
+        if entry is None:
+            entry = start()
+        entry["obsolete"] = entry["obsolete"] or obsolete
+        if line.startswith("#,"):
+            entry["flags"].update(flag.strip() for flag in line[2:].split(","))
+        elif line.startswith("#"):
+            continue
+        elif line.startswith("msgctxt "):
+            field = "msgctxt"
+            entry[field] = _unquote(line[len("msgctxt ") :])
+        elif line.startswith("msgid_plural "):
+            field = "msgid_plural"
+            entry[field] = _unquote(line[len("msgid_plural ") :])
+        elif line.startswith("msgid "):
+            field = "msgid"
+            entry[field] = _unquote(line[len("msgid ") :])
+        elif line.startswith("msgstr"):
+            match = re.match(r"msgstr(?:\[(\d+)\])?\s+(.*)", line)
+            field = ("msgstr", int(match.group(1) or 0))
+            entry["msgstr"][field[1]] = _unquote(match.group(2))
+        elif line.startswith('"') and field is not None:
+            if isinstance(field, tuple):
+                entry["msgstr"][field[1]] += _unquote(line)
+            else:
+                entry[field] += _unquote(line)
+    return entries
+
+
+def _unquote(quoted: str) -> str:
+    body = quoted.strip()[1:-1]
+    return re.sub(
+        r"\\(.)", lambda m: {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}.get(m[1], m[1]), body
+    )
+
+
+def test_the_catalogue_translates_every_string():
+    entries = [
+        e
+        for e in po_entries(PO_FILE.read_text(encoding="utf-8"))
+        if e["msgid"] and not e["obsolete"]
+    ]
+    assert len(entries) > 500, "locale/en/LC_MESSAGES/django.po looks truncated"
+    missing = [
+        e["msgid"] + (f"  (plural: {e['msgid_plural']})" if e["msgid_plural"] else "")
+        for e in entries
+        if "fuzzy" in e["flags"]
+        or not e["msgstr"]
+        or not all(e["msgstr"].values())
+        or (e["msgid_plural"] and len(e["msgstr"]) != 2)
+    ]
+    assert not missing, (
+        f"{len(missing)} string(s) without a checked English translation in {PO_FILE.name} "
+        "(empty msgstr or #, fuzzy). Run `make messages`, translate them in "
+        "locale/en/LC_MESSAGES/django.po (remove the fuzzy flag once checked), then run "
+        "`make messages` again to compile and commit both django.po and django.mo:\n  "
+        + "\n  ".join(repr(m) for m in missing)
+    )
+
+
+def test_the_catalogue_header_has_no_fuzzy_flag_and_english_plurals():
+    header = po_entries(PO_FILE.read_text(encoding="utf-8"))[0]
+    assert header["msgid"] == ""
+    assert "fuzzy" not in header["flags"]
+    assert "Plural-Forms: nplurals=2; plural=(n != 1);" in header["msgstr"][0]
+
+
+def test_the_compiled_catalogue_is_not_older_than_its_source():
+    """django.mo is committed (no gettext on a fresh machine): it must be compiled after each edit.
+
+    Compared by content, not dates (a clone gives both files the same time): every translated
+    msgid of the .po is found by gettext in the .mo.
+    """
+    assert MO_FILE.exists(), "Run `make messages` to compile locale/en/LC_MESSAGES/django.mo"
+    entries = [
+        e
+        for e in po_entries(PO_FILE.read_text(encoding="utf-8"))
+        if e["msgid"] and not e["obsolete"] and "fuzzy" not in e["flags"] and e["msgstr"].get(0)
+    ]
+    stale = []
+    with translation.override("en"):
+        for e in entries:
+            if e.get("msgctxt"):
+                got = translation.pgettext(e["msgctxt"], e["msgid"])
+            elif e["msgid_plural"]:
+                got = translation.ngettext(e["msgid"], e["msgid_plural"], 1)
+            else:
+                got = translation.gettext(e["msgid"])
+            if got != e["msgstr"][0]:
+                stale.append(e["msgid"])
+    assert not stale, (
+        "django.mo does not match django.po: run `make messages` (it compiles) and commit "
+        "django.mo:\n  " + "\n  ".join(repr(m) for m in stale[:30])
+    )
+
+
+# --------------------------------------------------------------------------- the pages
+
+
+@pytest.fixture
+def published_year(db):
+    """2023 published: one department with 92,03 points (65,81 appraisal + 26,22 survey)."""
+    year = make_year(2023, state=YearState.PUBLISHED)
+    unit = make_unit("SLDTBXH", "Sở Lao động - Thương binh và Xã hội")
+    score(
+        make_sheet(unit, year),
+        **{
+            "1.1.1": "10",
+            "1.1.2": "9.81",
+            "1.2": "10",
+            "2.1": "18",
+            "2.2": "18",
+            "3.1": "13.11",
+            "3.2": "13.11",
+        },
+    )
+    return year
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def visible_text(page: str) -> str:
+    """What a reader gets: text and the attributes read aloud or shown on hover (not the
+    scripts, whose chart data is JSON with a decimal point in every language)."""
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
+    said = re.findall(r'(?:title|aria-label|placeholder|alt)="([^"]*)"', page)
+    text = re.sub(r"<[^>]+>", " ", page)
+    return html_lib.unescape(" ".join([text, *said]))
+
+
+def test_the_home_page_is_in_vietnamese_by_default(client, published_year):
+    response = client.get("/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert '<html lang="vi">' in page
+    assert "Kết quả Chỉ số CCHC năm 2023" in page
+    for vietnamese in NAVBAR:
+        assert vietnamese in page
+    text = visible_text(page)
+    assert "92,03" in text and "92.03" not in text
+    assert "thứ 1/1" in text
+
+
+def test_switching_to_english_translates_the_home_page(client, published_year):
+    vietnamese_page = client.get("/").content.decode()
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+
+    response = client.get("/")
+    page = response.content.decode()
+    assert '<html lang="en">' in page
+    assert "PAR Index results 2023" in page
+    assert "Kết quả Chỉ số CCHC" not in page
+    for english in NAVBAR.values():
+        assert english in page
+    text = visible_text(page)
+    for vietnamese in NAVBAR:
+        assert vietnamese not in text, f"{vietnamese!r} left in Vietnamese on the English page"
+    # Numbers follow the language: a decimal point in English, a comma in Vietnamese.
+    assert "92.03" in text and "92,03" not in text
+    assert "1 of 1" in text and "thứ 1/1" not in text
+    assert page != vietnamese_page  # not the Vietnamese page from the cache
+
+
+def test_the_english_home_page_has_no_vietnamese_beyond_its_data(client, published_year):
+    """Every word with a Vietnamese letter on the English page comes from the data (names of the
+    province, unit groups, units and criteria, classification labels) or is the language
+    switch's own name for Vietnamese."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    text = nfc(visible_text(client.get("/").content.decode()))
+    data = [
+        settings.PORTAL_OWNER_NAME,
+        published_year.owner_name,
+        *Unit.objects.values_list("name", flat=True),
+        *UnitGroup.objects.values_list("name", flat=True),
+        *Item.objects.values_list("name", flat=True),
+        *Band.objects.values_list("label", flat=True),
+        *(translation.get_language_info(code)["name_local"] for code, _name in settings.LANGUAGES),
+    ]
+    for value in sorted({nfc(v) for v in data if v}, key=len, reverse=True):
+        text = text.replace(value, " ")
+    leftovers = sorted(set(VIETNAMESE.findall(text)))
+    assert not leftovers, f"Vietnamese words on the English home page: {leftovers}"
+
+
+def test_the_cookie_alone_switches_the_language_and_formats(client, published_year):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get("/").content.decode()
+    assert "PAR Index results 2023" in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    page = client.get("/").content.decode()
+    assert "Kết quả Chỉ số CCHC năm 2023" in page
+
+
+def test_the_format_filters_follow_the_language():
+    with translation.override("en"):
+        assert points("92.03") == "92.03"
+        assert rank_of(2, 20) == "2 of 20"
+    with translation.override("vi"):
+        assert points("92.03") == "92,03"
+        assert rank_of(2, 20) == "thứ 2/20"
