@@ -256,7 +256,9 @@ def answer_explanation(
     reason = explanation_closed_reason(explanation)
     if reason:
         raise ServiceError(reason)
-    if user is None or not user.has_perm("scoring.answer_explanation", explanation.score.sheet):
+    if user is None or not permissions.may(
+        user, "scoring.answer_explanation", explanation.score.sheet
+    ):
         raise ServiceError(_("Chỉ cán bộ, lãnh đạo của đơn vị được trả lời yêu cầu giải trình."))
     answer = (answer or "").strip()
     problems = []

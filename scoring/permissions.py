@@ -108,7 +108,17 @@ rules.add_perm("scoring.enter_survey", is_admin | appraises_sheet)
 rules.add_perm("scoring.manage_year", is_admin)
 
 
+def may(user, perm: str, obj=None) -> bool:
+    """Whether the rules above give `user` the permission.
+
+    Not `user.has_perm`: Django grants every permission to an active superuser before asking any
+    rule, which would let an admin do a unit's own work (claim points, upload its evidence,
+    submit, answer explanations). Admins get what the rules give `is_admin`, no more.
+    """
+    return bool(getattr(user, "is_active", False)) and rules.has_perm(perm, user, obj)
+
+
 def require(user, perm: str, obj=None) -> None:
     """Raise PermissionDenied (403) unless the user has the permission."""
-    if not user.has_perm(perm, obj):
+    if not may(user, perm, obj):
         raise PermissionDenied

@@ -26,7 +26,7 @@ from scoring.models import (
     Sheet,
     YearState,
 )
-from scoring.permissions import require
+from scoring.permissions import may, require
 from scoring.services import ServiceError, StaleSheetError
 from units.models import Unit
 
@@ -223,7 +223,7 @@ def explanation_answer(request, unit_code: str, year: int, pk: int):
     sheet = _sheet_for(request, unit_code, year, "scoring.view_sheet")
     explanation = _explanation_for(sheet, pk)
     explanation.score.sheet = sheet
-    can_answer = request.user.has_perm("scoring.answer_explanation", sheet)
+    can_answer = may(request.user, "scoring.answer_explanation", sheet)
     closed_reason = appraisal.explanation_closed_reason(explanation)
     form = ExplanationAnswerForm() if can_answer and not closed_reason else None
     status = 200

@@ -31,7 +31,7 @@ from scoring.models import (
     Sheet,
     YearState,
 )
-from scoring.permissions import memberships, require
+from scoring.permissions import may, memberships, require
 from units.models import Role, Unit
 
 # --------------------------------------------------------------------------- loading
@@ -158,7 +158,7 @@ def _domain_blocks(items, scores, documents_by_score, form, totals) -> list[Doma
 
 def _render_sheet(request, sheet, items, scores, *, form=None, stale=None, status=200):
     user = request.user
-    can_edit = user.has_perm("scoring.edit_self_assessment", sheet)
+    can_edit = may(user, "scoring.edit_self_assessment", sheet)
     lock_reason = workflow.self_assessment_lock_reason(sheet)
     if can_edit and lock_reason is None and form is None:
         form = SelfAssessmentForm(items=items, scores=scores, sheet=sheet)
@@ -178,7 +178,7 @@ def _render_sheet(request, sheet, items, scores, *, form=None, stale=None, statu
         }
     totals = workflow.self_totals(items, values, sheet.year.rounding)
     sees_appraisal = _sees_appraisal(user, sheet)
-    is_leader = user.has_perm("scoring.submit_sheet", sheet)
+    is_leader = may(user, "scoring.submit_sheet", sheet)
     missing_points, missing_evidence = workflow.missing_for_submission(
         items, scores, {sid: len(docs) for sid, docs in documents_by_score.items()}
     )
@@ -365,7 +365,7 @@ def evidence_upload(request, unit_code: str, year: int, item_code: str):
     """One item's evidence documents: the list, and the upload form while the sheet is open."""
     sheet = _sheet_for(request, unit_code, year, "scoring.view_sheet")
     item = _item_for(sheet, item_code)
-    can_edit = request.user.has_perm("scoring.edit_self_assessment", sheet)
+    can_edit = may(request.user, "scoring.edit_self_assessment", sheet)
     form = EvidenceUploadForm()
     if request.method == "POST":
         require(request.user, "scoring.edit_self_assessment", sheet)
