@@ -7,7 +7,7 @@
 On this machine only (loopback): creates a scratch PostgreSQL database, migrates it and loads
 the demo province, serves it with gunicorn (2 workers, production settings over plain HTTP),
 then in three phases reads the dashboards with wrk while writer threads, each logged in as the
-demo appraiser, save the appraisal form of one 2024 sheet again and again. In the middle phase
+demo appraiser, save the appraisal form of one 2026 sheet again and again. In the middle phase
 PostgreSQL is restarted (pg_ctlcluster). Afterwards it checks:
 
 - no 5xx answer from the moment PostgreSQL accepts connections again (CONN_HEALTH_CHECKS);
@@ -44,7 +44,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
-YEAR = 2024
+YEAR = 2026
 APPRAISER = "thamdinh"
 DASHBOARDS = ["/", "/mat-diem/", "/so-sanh/", "/don-vi/SO-NV/", "/don-vi/SO-TP/", "/mo/"]
 WRK_SCRIPT = """

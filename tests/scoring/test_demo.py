@@ -1,4 +1,5 @@
-"""The demo province (scoring/demo.py, load_demo, demo_logins).
+"""The demo (scoring/demo/, load_demo, demo_logins): Quảng Nam 2021–2024, the reorganisation of
+2025 under Thành phố Đà Nẵng, and 2026 in progress.
 
 The demo is loaded once for the module; every figure is read back from the stored Result rows.
 """
@@ -12,10 +13,17 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
 
+from scoring import calculations as calc
 from scoring import demo
 from scoring.models import (
     AssessmentYear,
+    Band,
+    Evidence,
+    ExplanationRequest,
+    ExplanationState,
     Framework,
     ItemCrosswalk,
     Method,
@@ -24,9 +32,11 @@ from scoring.models import (
     Sheet,
     YearState,
 )
-from units.models import Membership, Role, Unit
+from scoring.tracker import tracker_rows
+from units.lineage import Lineage
+from units.models import Membership, Role, Unit, UnitGroup
 
-TODAY = datetime.date(2025, 1, 10)
+TODAY = datetime.date(2027, 1, 10)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -53,6 +63,10 @@ def table(year: int, group: str) -> list[Result]:
         .select_related("unit")
         .order_by("rank", "unit__code")
     )
+
+
+def codes(unit) -> list[str]:
+    return [u.code for u in Lineage.load().reference_for(unit, 2025, 2024).units]
 
 
 def everything() -> dict[str, int]:
@@ -151,43 +165,63 @@ class TestOtherYears:
         assert (rows[0].unit.code, rows[0].index, rows[0].rank) == ("HUYEN-BTM", D("91.44"), 1)
         assert rows[1].rank == 2
 
-    def test_2021_to_2023_are_published_and_2024_is_being_appraised(self):
+    def test_2021_to_2025_are_published_and_2026_is_being_appraised(self):
         years = {y.year: y for y in AssessmentYear.objects.filter(year__in=demo.YEARS)}
         assert {y: years[y].state for y in years} == {
             2021: YearState.PUBLISHED,
             2022: YearState.PUBLISHED,
             2023: YearState.PUBLISHED,
-            2024: YearState.APPRAISAL,
+            2024: YearState.PUBLISHED,
+            2025: YearState.PUBLISHED,
+            2026: YearState.APPRAISAL,
         }
-        assert all(years[y].published_at for y in (2021, 2022, 2023))
-        assert years[2024].published_at is None
-        assert {y.owner_name for y in years.values()} == {"Tỉnh Quảng Nam (dữ liệu mẫu)"}
+        assert all(years[y].published_at for y in range(2021, 2026))
+        assert years[2026].published_at is None
+
+    def test_the_portal_belongs_to_quang_nam_until_2024_and_to_da_nang_from_2025(self):
+        owners = dict(AssessmentYear.objects.values_list("year", "owner_name"))
+        assert owners == {
+            2021: "Tỉnh Quảng Nam (dữ liệu mẫu)",
+            2022: "Tỉnh Quảng Nam (dữ liệu mẫu)",
+            2023: "Tỉnh Quảng Nam (dữ liệu mẫu)",
+            2024: "Tỉnh Quảng Nam (dữ liệu mẫu)",
+            2025: "Thành phố Đà Nẵng (dữ liệu mẫu)",
+            2026: "Thành phố Đà Nẵng (dữ liệu mẫu)",
+        }
 
     def test_the_year_in_progress_has_deadlines_set_from_the_day_of_loading(self):
-        year = AssessmentYear.objects.get(year=2024)
-        assert year.self_assessment_deadline.date() == datetime.date(2024, 12, 31)
-        assert year.appraisal_deadline.date() == datetime.date(2025, 1, 30)
+        year = AssessmentYear.objects.get(year=2026)
+        assert year.self_assessment_deadline.date() == datetime.date(2026, 12, 31)
+        assert year.appraisal_deadline.date() == datetime.date(2027, 1, 30)
 
-    def test_the_year_in_progress_has_claims_everywhere_and_appraisals_in_part(self):
-        scores = Score.objects.filter(sheet__year__year=2024, item__method=Method.APPRAISAL)
-        applicable = scores.filter(not_applicable=False)
-        assert not applicable.filter(self_points__isnull=True).exists()
-        assert applicable.filter(points__isnull=True).exists()
-        assert applicable.filter(points__isnull=False).exists()
-        assert not Score.objects.filter(
-            sheet__year__year=2024, item__method=Method.SURVEY, points__isnull=True
-        ).exists()
-
-    def test_every_unit_has_a_submitted_sheet_and_a_result_every_year(self):
-        assert Sheet.objects.filter(unit__is_sample=True).count() == 43 * 4
-        assert Sheet.objects.filter(unit__is_sample=True, state="submitted").count() == 43 * 4
-        assert Result.objects.filter(unit__is_sample=True).count() == 43 * 4
+    def test_every_unit_has_a_sheet_and_a_result_in_each_year_it_exists(self):
+        sheets = dict(
+            Sheet.objects.filter(unit__is_sample=True)
+            .values("year__year")
+            .annotate(n=Count("id"))
+            .values_list("year__year", "n")
+        )
+        assert sheets == {2021: 43, 2022: 43, 2023: 43, 2024: 43, 2025: 100, 2026: 100}
+        results = dict(
+            Result.objects.filter(unit__is_sample=True)
+            .values("year__year")
+            .annotate(n=Count("id"))
+            .values_list("year__year", "n")
+        )
+        assert results == sheets
+        published = Sheet.objects.filter(year__year__lte=2025, unit__is_sample=True)
+        assert not published.exclude(state="submitted").exists()
 
 
 class TestFrameworks:
     def test_every_framework_has_70_appraisal_and_30_survey_points(self):
         frameworks = Framework.objects.filter(year__year__in=demo.YEARS)
-        assert frameworks.count() == 12
+        assert frameworks.count() == 18
+        assert set(frameworks.filter(year__year=2025).values_list("group__code", flat=True)) == {
+            "SO",
+            "XA",
+            "NGANHDOC",
+        }
         for framework in frameworks:
             scored = [item for item in framework.items.all() if item.is_scored]
             by_method = {
@@ -281,10 +315,11 @@ class TestScores:
 
 class TestMarkingAndLogins:
     def test_everything_is_marked_as_sample_data(self):
-        assert Unit.objects.filter(is_sample=True).count() == 43
+        assert Unit.objects.filter(is_sample=True).count() == 43 + 1 + 80
         assert set(Unit.objects.filter(is_sample=True).values_list("group__code", flat=True)) == {
             "SO",
             "HUYEN",
+            "XA",
             "NGANHDOC",
         }
         assert not Unit.objects.filter(code__startswith="SO-", is_sample=False).exists()
@@ -337,17 +372,22 @@ class TestLoading:
         before, figures = everything(), indices()
         out = StringIO()
         call_command("load_demo", "--reset", stdout=out)
-        assert "Đã tạo dữ liệu mẫu “Tỉnh Quảng Nam (dữ liệu mẫu)”: 43 đơn vị" in out.getvalue()
+        assert (
+            "Đã tạo dữ liệu mẫu “Tỉnh Quảng Nam (dữ liệu mẫu)” (từ năm 2025: “Thành phố Đà Nẵng "
+            "(dữ liệu mẫu)”): 124 đơn vị, 6 năm, 18 bộ chỉ số"
+        ) in out.getvalue()
         assert everything() == before
         assert indices() == figures
 
     def test_reset_also_removes_history_written_since(self):
+        own = Score.history.count()
         score = Score.objects.filter(sheet__year__year=2024, item__method=Method.SURVEY).first()
         score.note = "sửa sau khi nạp"
         score.save()
-        assert Score.history.count() == 1
+        assert Score.history.count() == own + 1
         demo.load_demo(reset=True, today=TODAY)
-        assert Score.history.count() == 0
+        assert Score.history.count() == own
+        assert not Score.history.filter(note="sửa sau khi nạp").exists()
 
     def test_it_refuses_to_mix_with_a_real_year(self):
         demo.delete_demo()
@@ -366,3 +406,214 @@ class TestLoading:
         assert not real.memberships.exists()
         demo.delete_demo()
         assert get_user_model().objects.filter(username="admin").exists()
+
+
+class TestTheReorganisation:
+    def test_the_2025_departments_are_those_of_nghi_dinh_45(self):
+        names = [r.unit.name for r in table(2025, "SO")]
+        assert len(names) == 15
+        assert set(names) == {
+            "Văn phòng UBND thành phố",
+            "Sở Nội vụ",
+            "Sở Tư pháp",
+            "Sở Tài chính",
+            "Sở Công Thương",
+            "Sở Nông nghiệp và Môi trường",
+            "Sở Xây dựng",
+            "Sở Khoa học và Công nghệ",
+            "Sở Văn hóa - Thể thao và Du lịch",
+            "Sở Giáo dục và Đào tạo",
+            "Sở Y tế",
+            "Thanh tra thành phố",
+            "Sở Ngoại vụ",
+            "Sở Dân tộc và Tôn giáo",
+            "Ban Quản lý các Khu kinh tế và Khu công nghiệp",
+        }
+
+    def test_the_lineage_links_every_2025_department_to_its_2024_predecessors(self):
+        found = Lineage.load()
+        references = {
+            r.unit.code: (found.reference_for(r.unit, 2025, 2024).kind, codes(r.unit))
+            for r in table(2025, "SO")
+        }
+        assert {code: kind for code, (kind, _before) in references.items()} == {
+            "SO-VPUBND": "renamed",
+            "SO-NV": "merged",
+            "SO-TP": "same",
+            "SO-TC": "merged",
+            "SO-CT": "same",
+            "SO-NNMT": "merged",
+            "SO-XD": "merged",
+            "SO-KHCN": "merged",
+            "SO-VHTTDL": "same",
+            "SO-GDDT": "same",
+            "SO-YT": "same",
+            "SO-TTR": "renamed",
+            "SO-NGV": "same",
+            "SO-BDT": "renamed",
+            "SO-BQLKKT": "same",
+        }
+        merged = {
+            code: [
+                u.code for u in found.reference_for(Unit.objects.get(code=code), 2025, 2024).units
+            ]
+            for code in ("SO-NV", "SO-TC", "SO-XD", "SO-KHCN", "SO-NNMT")
+        }
+        assert merged == {
+            "SO-NV": ["SO-NV", "SO-LDTBXH"],
+            "SO-TC": ["SO-TC", "SO-KHDT"],
+            "SO-XD": ["SO-XD", "SO-GTVT"],
+            "SO-KHCN": ["SO-KHCN", "SO-TTTT"],
+            "SO-NNMT": ["SO-NNPTNT", "SO-TNMT"],
+        }
+        # Every 2024 department is taken up by a 2025 department.
+        taken_up = {
+            u.code
+            for code in merged
+            for u in found.predecessors(Unit.objects.get(code=code), 2025)[1]
+        }
+        ended = set(
+            Unit.objects.filter(group__code="SO", last_year=2024).values_list("code", flat=True)
+        )
+        assert ended == {"SO-LDTBXH", "SO-KHDT", "SO-GTVT", "SO-TTTT", "SO-NNPTNT", "SO-TNMT"}
+        assert ended <= taken_up
+
+    def test_about_eighty_communes_and_wards_replace_the_18_districts(self):
+        communes = table(2025, "XA")
+        assert len(communes) == 80
+        assert {r.rank_of for r in communes} == {80}
+        assert not Result.objects.filter(year__year__gte=2025, group__code="HUYEN").exists()
+        assert Unit.objects.filter(group__code="HUYEN", last_year=2024).count() == 18
+        assert UnitGroup.objects.get(code="HUYEN").last_year == 2024
+        assert UnitGroup.objects.get(code="XA").first_year == 2025
+        kinds = {Lineage.load().reference_for(r.unit, 2025, 2024).kind for r in communes}
+        assert kinds == {"new"}
+
+    def test_each_group_has_its_own_2025_framework_and_bands(self):
+        for code in ("SO", "XA", "NGANHDOC"):
+            framework = Framework.objects.get(year__year=2025, group__code=code)
+            assert framework.items.filter(is_scored=True).exists()
+            assert Band.objects.filter(year__year=2025, group__code=code).count() >= 4
+        assert Framework.objects.get(year__year=2025, group__code="XA").name == (
+            "Bộ chỉ số CCHC UBND cấp xã năm 2025"
+        )
+
+    def test_renamed_units_keep_their_old_names_in_earlier_years(self):
+        found = Lineage.load()
+        assert [
+            (
+                code,
+                found.name_in(Unit.objects.get(code=code), 2024),
+                Unit.objects.get(code=code).name,
+            )
+            for code in ("SO-BDT", "SO-VPUBND", "NGD-THUE")
+        ] == [
+            ("SO-BDT", "Ban Dân tộc", "Sở Dân tộc và Tôn giáo"),
+            ("SO-VPUBND", "Văn phòng UBND tỉnh", "Văn phòng UBND thành phố"),
+            ("NGD-THUE", "Cục Thuế tỉnh", "Thuế thành phố Đà Nẵng"),
+        ]
+
+    def test_ended_units_get_no_sheet_after_they_end(self):
+        assert not Sheet.objects.filter(year__year__gte=2025, unit__last_year__lt=2025).exists()
+        assert not Sheet.objects.filter(year__year=2026, unit__code="SO-LDTBXH").exists()
+
+
+class TestTheYearInProgress:
+    def test_some_sheets_are_submitted_and_some_still_drafts_past_the_deadline(self):
+        year = AssessmentYear.objects.get(year=2026)
+        rows = tracker_rows(year, now=timezone.make_aware(datetime.datetime(2027, 1, 10, 9)))
+        drafts = sorted(r.unit.code for r in rows if not r.submitted)
+        assert drafts == ["XA-BHALEE", "XA-LADEE", "XA-TRATAP"]
+        assert all(r.overdue for r in rows if not r.submitted)
+        assert sum(r.submitted for r in rows) == 97
+
+    def test_one_sheet_has_an_open_explanation_request(self):
+        requests = ExplanationRequest.objects.filter(score__sheet__year__year=2026)
+        assert [(e.score.sheet.unit.code, e.score.item.code, e.state) for e in requests] == [
+            ("SO-TP", "3.3.2", ExplanationState.OPEN)
+        ]
+        assert requests[0].requested_by.username == "thamdinh"
+
+    def test_the_workflow_left_history_and_evidence_documents(self):
+        ward = Sheet.objects.get(year__year=2026, unit__code="XA-TAMKY")
+        assert ward.state == "submitted"
+        assert ward.submitted_by.username == "lanhdao.tamky"
+        assert ward.history.filter(history_change_reason="submit").exists()
+        documents = Evidence.objects.filter(score__sheet=ward)
+        assert sorted(d.score.item.code for d in documents) == ["1.1.1", "3.2.1", "4.1.1"]
+        assert {(d.content_type, d.size > 0) for d in documents} == {("application/pdf", True)}
+        assert all(d.file.name.startswith("evidence/") for d in documents)
+        assert Score.history.filter(sheet_id=ward.pk, history_user__username="canbo.tamky").exists()
+        appraised = Score.history.filter(
+            sheet__unit__code="SO-TP", sheet__year__year=2026, history_user__username="thamdinh"
+        )
+        assert appraised.exists()
+        draft = Sheet.objects.get(year__year=2026, unit__code="XA-TRATAP")
+        assert Score.history.filter(sheet_id=draft.pk).count() == 3
+
+    def test_claims_everywhere_on_submitted_sheets_and_appraisals_in_part(self):
+        scores = Score.objects.filter(
+            sheet__year__year=2026, sheet__state="submitted", item__method=Method.APPRAISAL
+        )
+        applicable = scores.filter(not_applicable=False)
+        assert not applicable.filter(self_points__isnull=True).exists()
+        assert applicable.filter(points__isnull=True).exists()
+        assert applicable.filter(points__isnull=False).exists()
+        assert not Score.objects.filter(
+            sheet__year__year=2026, item__method=Method.SURVEY, points__isnull=True
+        ).exists()
+
+    def test_the_year_moved_through_its_states_with_recorded_transitions(self):
+        transitions = AssessmentYear.objects.get(year=2026).transitions.order_by("at")
+        assert [(t.from_state, t.to_state) for t in transitions] == [
+            (YearState.PREPARING, YearState.SELF_ASSESSMENT),
+            (YearState.SELF_ASSESSMENT, YearState.APPRAISAL),
+        ]
+        assert "3 phiếu chưa gửi" in transitions[1].reason
+
+
+class TestWhatALeaderSees:
+    """The issue's tour: the 2025 overviews, the 2025 Sở Nội vụ, the 2024 Sở LĐ-TB&XH."""
+
+    @pytest.fixture
+    def leader(self, client):
+        client.force_login(get_user_model().objects.get(username="lanhdao"))
+        return client
+
+    def test_the_2025_department_overview_names_the_source_of_each_change(self, leader):
+        html = leader.get("/?year=2025&group=SO").content.decode()
+        assert "Thành phố Đà Nẵng (dữ liệu mẫu)" in html
+        assert "so với TB 2 đơn vị trước hợp nhất" in html
+        assert (
+            "trung bình chỉ số năm 2024 của 2 đơn vị trước hợp nhất: Sở Nội vụ, Sở Lao động" in html
+        )
+        assert "cùng đơn vị, năm 2024 mang tên “Ban Dân tộc”" in html
+
+    def test_the_2025_commune_overview_lists_every_commune_without_a_comparison(self, leader):
+        response = leader.get("/?year=2025&group=XA")
+        xa = next(g for g in response.context["groups"] if g.group.code == "XA")
+        assert len(xa.rows) == 80
+        assert all(row.previous.refused for row in xa.rows)
+        assert "UBND phường Tam Kỳ" in response.content.decode()
+
+    def test_the_2025_noi_vu_shows_its_history_through_both_predecessors(self, leader):
+        response = leader.get("/don-vi/SO-NV/?year=2025")
+        profile = response.context["profile"]
+        before = next(h for h in profile.lineage_history if h.year.year == 2024)
+        assert [row.name for row in before.rows] == [
+            "Sở Nội vụ",
+            "Sở Lao động - Thương binh và Xã hội",
+        ]
+        assert before.mean == calc.mean([row.result.index for row in before.rows])
+        assert profile.index_change == profile.result.index - before.mean
+        html = response.content.decode()
+        assert "(trước hợp nhất)" in html
+        assert "Trung bình 2 đơn vị trước hợp nhất" in html
+
+    def test_the_2024_labour_department_is_still_readable_with_its_92_03_for_2023(self, leader):
+        html = leader.get("/don-vi/SO-LDTBXH/?year=2024").content.decode()
+        assert "Đơn vị này hợp nhất vào Sở Nội vụ từ năm 2025." in html
+        assert "92,03" in html
+        assert result(2023, "SO-LDTBXH").index == D("92.03")
+        earlier = leader.get("/don-vi/SO-LDTBXH/?year=2023").content.decode()
+        assert "92,03" in earlier

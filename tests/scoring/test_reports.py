@@ -221,4 +221,4 @@ class TestResultsReport:
         response = client.get("/bao-cao/ket-qua-2023.docx")
         assert response.status_code == 200
         assert len(open_docx(response.content).tables) >= 6
-        assert client.get("/bao-cao/ket-qua-2024.docx").status_code == 404  # in progress
+        assert client.get("/bao-cao/ket-qua-2026.docx").status_code == 404  # in progress

@@ -1,4 +1,5 @@
-"""load_demo [--reset]: the demo province “Tỉnh Quảng Nam (dữ liệu mẫu)”, 2021–2024."""
+"""load_demo [--reset]: the demo “Tỉnh Quảng Nam (dữ liệu mẫu)” 2021–2024, then “Thành phố Đà Nẵng
+(dữ liệu mẫu)” from the reorganisation of 2025 to the year in progress, 2026."""
 
 import time
 
@@ -13,9 +14,10 @@ from scoring import demo
 
 class Command(BaseCommand):
     help = _(
-        "Nạp tỉnh mẫu “Tỉnh Quảng Nam (dữ liệu mẫu)”: đơn vị, bộ chỉ số, điểm và kết quả các năm "
-        "2021–2024 cùng các tài khoản dùng thử. Chạy lại không thay đổi gì; --reset xóa dữ liệu "
-        "mẫu rồi tạo lại."
+        "Nạp dữ liệu mẫu “Tỉnh Quảng Nam (dữ liệu mẫu)” 2021–2024 và “Thành phố Đà Nẵng (dữ liệu "
+        "mẫu)” từ năm 2025 (sắp xếp lại các sở, cấp xã thay cấp huyện; năm 2026 đang thẩm định): "
+        "đơn vị, quá trình sắp xếp, bộ chỉ số, điểm và kết quả cùng các tài khoản dùng thử. Chạy "
+        "lại không thay đổi gì; --reset xóa dữ liệu mẫu rồi tạo lại."
     )
 
     def add_arguments(self, parser):
@@ -37,13 +39,16 @@ class Command(BaseCommand):
             counts = summary.counts
             self.stdout.write(
                 _(
-                    "Đã tạo dữ liệu mẫu “%(owner)s”: %(units)s đơn vị, %(years)s năm, "
+                    "Đã tạo dữ liệu mẫu “%(owner)s” (từ năm %(reorganised)s: “%(city)s”): "
+                    "%(units)s đơn vị, %(years)s năm, "
                     "%(frameworks)s bộ chỉ số (%(items)s tiêu chí), %(sheets)s phiếu, "
                     "%(scores)s điểm, %(results)s kết quả, %(users)s tài khoản; "
                     "mất %(seconds)s giây."
                 )
                 % {
                     "owner": demo.OWNER_NAME,
+                    "city": demo.CITY_NAME,
+                    "reorganised": demo.REORGANISED,
                     **counts,
                     "seconds": number_format(elapsed, 1),
                 }

@@ -1,60 +1,23 @@
-"""The demo province, “Tỉnh Quảng Nam (dữ liệu mẫu)”, 2021–2024.
+"""The demo's data: units, frameworks, bands, figures, texts, logins and the reorganisation of 2025.
 
-`load_demo()` builds, in one transaction and deterministically (one seeded generator per unit and
-year): the province's 20 departments (SO), 18 districts (HUYEN) and 5 central agencies (NGANHDOC);
-a framework per group and year (appraisal 70 + survey 30 points); bands; score sheets with
-self-assessed and appraised points, reasons and not-applicable items; the results, through
-`services.recompute_group`; and the demo logins. 2021–2023 are published, 2024 is being appraised.
-
-The 2023 figures reproduce the ones Quảng Nam published (see DOMAIN.md, “Real figures”): Sở
-LĐ-TB&XH 65,81 + 26,22 = 92,03 “Khá”; departments from Sở Nội vụ 96,86 to Sở TN-MT 82,35, 15
-“Tốt” and 5 “Khá”; every district “Khá”, from Bắc Trà My 89,45 to Nông Sơn 76,95; Bắc Trà My led
-the districts in 2022 at 91,44; Kho bạc Nhà nước the only central agency “Tốt”. The other figures
-are invented around them.
-
-Everything created is marked as sample data (Unit.is_sample, “(dữ liệu mẫu)” in the years' owner
-name, the demo users' e-mail domain) and `delete_demo()` deletes only what is so marked.
+Everything here is plain data; `build.py` turns it into rows. The Quảng Nam side of the new
+Thành phố Đà Nẵng only: its 20 departments, 18 districts and 5 central agencies up to 2024; from
+2025 the departments merged by Nghị định 45/2025/NĐ-CP, the communes and wards that replaced the
+districts, and the central agencies under their new names.
 """
 
 from __future__ import annotations
 
 import datetime
-import random
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from decimal import Decimal
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
-from django.db import transaction
-from django.db.models import Q
-from django.utils import timezone
-from django.utils.translation import gettext as _
-
-from scoring import calculations as calc
-from scoring import services
-from scoring.models import (
-    AssessmentYear,
-    Band,
-    Evidence,
-    ExplanationRequest,
-    Framework,
-    Item,
-    ItemCrosswalk,
-    Method,
-    Result,
-    Score,
-    Sheet,
-    SheetState,
-    YearState,
-    YearTransition,
-)
-from units.models import Membership, Role, Unit, UnitGroup
+from units.models import LineageKind, Role
 
 DEMO_MARK = "(dữ liệu mẫu)"
 OWNER_NAME = f"Tỉnh Quảng Nam {DEMO_MARK}"
-YEARS = (2021, 2022, 2023, 2024)
-CURRENT_YEAR = 2024  # still being appraised; the others are published
+CITY_NAME = f"Thành phố Đà Nẵng {DEMO_MARK}"  # the owner from 2025, after the provinces merged
+REORGANISED = 2025  # the first year of the new structure
+YEARS = (2021, 2022, 2023, 2024, 2025, 2026)
+CURRENT_YEAR = 2026  # being appraised; the others are published
 PASSWORD = "cchc-demo-2024"  # noqa: S105 - the documented password of the demo logins
 EMAIL_DOMAIN = "demo.cchc.invalid"  # marks the demo users (.invalid: mail never leaves)
 
@@ -63,8 +26,21 @@ EMAIL_DOMAIN = "demo.cchc.invalid"  # marks the demo users (.invalid: mail never
 GROUP_NAMES = {
     "SO": ("Sở, ban, ngành", 1),
     "HUYEN": ("UBND cấp huyện", 2),
+    "XA": ("UBND cấp xã", 2),
     "NGANHDOC": ("Cơ quan ngành dọc", 3),
 }
+# The years in which a group exists (districts up to 2024, communes from 2025).
+GROUP_YEARS = {"HUYEN": (None, 2024), "XA": (2025, None)}
+
+
+def owner_name(year: int) -> str:
+    return CITY_NAME if year >= REORGANISED else OWNER_NAME
+
+
+def groups_of(year: int) -> tuple[str, ...]:
+    """The unit groups assessed in a year."""
+    return ("SO", "XA", "NGANHDOC") if year >= REORGANISED else ("SO", "HUYEN", "NGANHDOC")
+
 
 # (group, code, name, abbreviation used in document numbers)
 UNITS = [
@@ -478,10 +454,10 @@ FRAMEWORK_NGANHDOC = """
 7.1.5 | Tiếp nhận, xử lý góp ý, phản ánh, kiến nghị | 6 | S
 """
 
-FRAMEWORKS = {"SO": FRAMEWORK_SO, "HUYEN": FRAMEWORK_HUYEN, "NGANHDOC": FRAMEWORK_NGANHDOC}
 FRAMEWORK_NAMES = {
     "SO": "Bộ chỉ số CCHC các sở, ban, ngành năm {year}",
     "HUYEN": "Bộ chỉ số CCHC UBND cấp huyện năm {year}",
+    "XA": "Bộ chỉ số CCHC UBND cấp xã năm {year}",
     "NGANHDOC": "Bộ chỉ số CCHC cơ quan ngành dọc năm {year}",
 }
 
@@ -497,6 +473,7 @@ DOMAIN_NAMES_BEFORE_2022 = {
 RENUMBERED_FROM_2023 = {
     "SO": {"3.3.4": "7.3.3"},
     "HUYEN": {"3.3.4": "7.3.3", "3.3.5": "3.3.4"},
+    "XA": {},
     "NGANHDOC": {},
 }
 
@@ -504,6 +481,7 @@ RENUMBERED_FROM_2023 = {
 
 BANDS = {
     "SO": [("Xuất sắc", "97"), ("Tốt", "92.5"), ("Khá", "80"), ("Trung bình", "65"), ("Yếu", "0")],
+    "XA": [("Xuất sắc", "95"), ("Tốt", "90"), ("Khá", "75"), ("Trung bình", "60"), ("Yếu", "0")],
     "HUYEN": [("Xuất sắc", "95"), ("Tốt", "90"), ("Khá", "75"), ("Trung bình", "60"), ("Yếu", "0")],
     "NGANHDOC": [("Tốt", "90"), ("Khá", "80"), ("Trung bình", "65"), ("Yếu", "0")],
 }
@@ -569,9 +547,10 @@ EXACT_2023 = {
 }
 # Other years: the 2023 index, moved by the group's yearly trend and a seeded spread of ±1,50.
 YEAR_TREND = {
-    "SO": {2021: -240, 2022: -110, 2024: 50},
+    "SO": {2021: -240, 2022: -110, 2024: 50, 2025: 90, 2026: 130},
     "HUYEN": {2021: -100, 2022: 90, 2024: 110},
-    "NGANHDOC": {2021: -200, 2022: -80, 2024: 60},
+    "XA": {2025: 0, 2026: 70},
+    "NGANHDOC": {2021: -200, 2022: -80, 2024: 60, 2025: 80, 2026: 100},
 }
 # Exact figures of other years (hundredths of a percent), and ceilings keeping them first.
 INDEX_OVERRIDES = {(2022, "HUYEN-BTM"): 9144}
@@ -646,6 +625,8 @@ PUBLICATION = {
     2021: (datetime.date(2022, 3, 18), "612/QĐ-UBND"),
     2022: (datetime.date(2023, 3, 22), "701/QĐ-UBND"),
     2023: (datetime.date(2024, 3, 15), "588/QĐ-UBND"),
+    2024: (datetime.date(2025, 3, 14), "540/QĐ-UBND"),
+    2025: (datetime.date(2026, 3, 20), "1021/QĐ-UBND"),
 }
 
 # --------------------------------------------------------------------------- users
@@ -660,548 +641,250 @@ USERS = [
     ("canbo.ldtbxh", "Võ Thị Hoa", Role.STAFF, "SO-LDTBXH", [], False),
     ("canbo.tuphap", "Huỳnh Minh Tuấn", Role.STAFF, "SO-TP", [], False),
     ("canbo.bactramy", "Hồ Văn Tâm", Role.STAFF, "HUYEN-BTM", [], False),
+    ("lanhdao.tuphap", "Đặng Thị Thu", Role.LEADER, "SO-TP", [], False),
+    ("canbo.tamky", "Phan Văn Lợi", Role.STAFF, "XA-TAMKY", [], False),
+    ("lanhdao.tamky", "Trương Thị Lan", Role.LEADER, "XA-TAMKY", [], False),
 ]
 
 
-# --------------------------------------------------------------------------- loading
+# --------------------------------------------------------------------------- the reorganisation
+
+NGHI_DINH_45 = "Nghị định số 45/2025/NĐ-CP"
+
+# Units that begin in 2025: (group, code, name, abbreviation).
+NEW_UNITS = [
+    ("SO", "SO-NNMT", "Sở Nông nghiệp và Môi trường", "SNNMT"),
+]
+
+# The communes and wards of the former Quảng Nam from 1 July 2025 (UBND cấp xã), by former
+# district; ("P", name) is a ward (phường), ("X", name) a commune.
+COMMUNES = {
+    "Tam Kỳ": [("P", "Tam Kỳ"), ("P", "Quảng Phú"), ("P", "Hương Trà"), ("P", "Bàn Thạch")],
+    "Hội An": [("P", "Hội An"), ("P", "Hội An Đông"), ("P", "Hội An Tây"), ("X", "Tân Hiệp")],
+    "Điện Bàn": [
+        ("P", "Điện Bàn"),
+        ("P", "Điện Bàn Đông"),
+        ("P", "An Thắng"),
+        ("P", "Điện Bàn Bắc"),
+        ("X", "Điện Bàn Tây"),
+        ("X", "Gò Nổi"),
+    ],
+    "Duy Xuyên": [("X", "Nam Phước"), ("X", "Duy Xuyên"), ("X", "Duy Nghĩa"), ("X", "Thu Bồn")],
+    "Đại Lộc": [
+        ("X", "Đại Lộc"),
+        ("X", "Hà Nha"),
+        ("X", "Thượng Đức"),
+        ("X", "Vu Gia"),
+        ("X", "Phú Thuận"),
+    ],
+    "Quế Sơn": [("X", "Quế Sơn"), ("X", "Quế Sơn Trung"), ("X", "Xuân Phú")],
+    "Nông Sơn": [("X", "Nông Sơn"), ("X", "Quế Phước")],
+    "Thăng Bình": [
+        ("X", "Thăng Bình"),
+        ("X", "Thăng An"),
+        ("X", "Thăng Trường"),
+        ("X", "Thăng Điền"),
+        ("X", "Thăng Phú"),
+        ("X", "Đồng Dương"),
+    ],
+    "Hiệp Đức": [("X", "Hiệp Đức"), ("X", "Việt An"), ("X", "Phước Trà")],
+    "Phú Ninh": [("X", "Phú Ninh"), ("X", "Tây Hồ"), ("X", "Chiên Đàn")],
+    "Núi Thành": [
+        ("X", "Núi Thành"),
+        ("X", "Tam Xuân"),
+        ("X", "Tam Anh"),
+        ("X", "Tam Mỹ"),
+        ("X", "Đức Phú"),
+        ("X", "Tam Hải"),
+    ],
+    "Tiên Phước": [
+        ("X", "Tiên Phước"),
+        ("X", "Sơn Cẩm Hà"),
+        ("X", "Lãnh Ngọc"),
+        ("X", "Thạnh Bình"),
+    ],
+    "Bắc Trà My": [
+        ("X", "Trà My"),
+        ("X", "Trà Đốc"),
+        ("X", "Trà Tân"),
+        ("X", "Trà Liên"),
+        ("X", "Trà Giáp"),
+        ("X", "Trà Kót"),
+    ],
+    "Nam Trà My": [
+        ("X", "Nam Trà My"),
+        ("X", "Trà Tập"),
+        ("X", "Trà Vân"),
+        ("X", "Trà Linh"),
+        ("X", "Trà Leng"),
+    ],
+    "Phước Sơn": [
+        ("X", "Khâm Đức"),
+        ("X", "Phước Hiệp"),
+        ("X", "Phước Thành"),
+        ("X", "Phước Năng"),
+        ("X", "Phước Chánh"),
+    ],
+    "Nam Giang": [
+        ("X", "Thạnh Mỹ"),
+        ("X", "Bến Giằng"),
+        ("X", "Nam Giang"),
+        ("X", "La Êê"),
+        ("X", "La Dêê"),
+        ("X", "Đắc Pring"),
+    ],
+    "Đông Giang": [("X", "Đông Giang"), ("X", "Sông Kôn"), ("X", "Sông Vàng"), ("X", "Bến Hiên")],
+    "Tây Giang": [("X", "Tây Giang"), ("X", "Avương"), ("X", "Hùng Sơn"), ("X", "Bhalêê")],
+}
 
 
-class DemoError(Exception):
-    """The demo cannot be loaded here (real data in the way); the message is for the user."""
+def commune_code(name: str) -> str:
+    """ "Điện Bàn Đông" → "XA-DIENBANDONG"."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFD", name.replace("Đ", "D").replace("đ", "d"))
+    return "XA-" + "".join(c for c in plain if c.isalnum() and c.isascii()).upper()
 
 
-@dataclass
-class DemoSummary:
-    created: bool
-    counts: dict[str, int] = field(default_factory=dict)
-    skipped_users: list[str] = field(default_factory=list)
+def commune_units() -> list[tuple[str, str, str, str]]:
+    """(group, code, name, abbreviation) of every commune and ward."""
+    return [
+        ("XA", commune_code(name), f"UBND {'phường' if kind == 'P' else 'xã'} {name}", "UBND")
+        for places in COMMUNES.values()
+        for kind, name in places
+    ]
 
 
-def is_loaded() -> bool:
-    """The demo is loaded when its 2023 year and its units exist."""
-    return (
-        AssessmentYear.objects.filter(year=2023, owner_name__contains=DEMO_MARK).exists()
-        and Unit.objects.filter(is_sample=True).exists()
-    )
+# The lineage of 2025: (kind, before, after, new name). The departments merged by Nghị định
+# 45/2025/NĐ-CP, the departments and central agencies renamed after the provinces merged on
+# 1 July 2025, and the districts, which are no longer assessed.
+LINEAGE_2025 = [
+    (LineageKind.MERGE, ("SO-NV", "SO-LDTBXH"), ("SO-NV",), ""),
+    (LineageKind.MERGE, ("SO-TC", "SO-KHDT"), ("SO-TC",), ""),
+    (LineageKind.MERGE, ("SO-XD", "SO-GTVT"), ("SO-XD",), ""),
+    (LineageKind.MERGE, ("SO-KHCN", "SO-TTTT"), ("SO-KHCN",), ""),
+    (LineageKind.MERGE, ("SO-NNPTNT", "SO-TNMT"), ("SO-NNMT",), ""),
+    (LineageKind.RENAME, ("SO-BDT",), (), "Sở Dân tộc và Tôn giáo"),
+    (LineageKind.RENAME, ("SO-VPUBND",), (), "Văn phòng UBND thành phố"),
+    (LineageKind.RENAME, ("SO-TTR",), (), "Thanh tra thành phố"),
+    (LineageKind.RENAME, ("NGD-CA",), (), "Công an thành phố"),
+    (LineageKind.RENAME, ("NGD-THUE",), (), "Thuế thành phố Đà Nẵng"),
+    (LineageKind.RENAME, ("NGD-BHXH",), (), "Bảo hiểm xã hội thành phố"),
+    (LineageKind.RENAME, ("NGD-KBNN",), (), "Kho bạc Nhà nước khu vực XII"),
+    (LineageKind.RENAME, ("NGD-HQ",), (), "Chi cục Hải quan khu vực XII"),
+]
+LINEAGE_NOTES = {
+    LineageKind.MERGE: f"Hợp nhất theo {NGHI_DINH_45}.",
+    LineageKind.RENAME: "Đổi tên khi hợp nhất tỉnh Quảng Nam và thành phố Đà Nẵng (01/7/2025).",
+    LineageKind.END: "Chính quyền địa phương hai cấp từ 01/7/2025: không còn cấp huyện.",
+}
 
+# Items renamed from 2025, by group.
+ITEM_NAMES_FROM_2025 = {
+    "SO": {"4.1.2": f"Sắp xếp, kiện toàn tổ chức bộ máy theo {NGHI_DINH_45}"},
+    "NGANHDOC": {"3.1.1": "Kiện toàn tổ chức theo mô hình mới của ngành"},
+    "XA": {},
+}
 
-def counts() -> dict[str, int]:
-    """Row counts of everything the demo writes (for the summary and the tests)."""
-    return {
-        "units": Unit.objects.filter(is_sample=True).count(),
-        "years": AssessmentYear.objects.filter(owner_name__contains=DEMO_MARK).count(),
-        "frameworks": Framework.objects.filter(year__owner_name__contains=DEMO_MARK).count(),
-        "items": Item.objects.filter(framework__year__owner_name__contains=DEMO_MARK).count(),
-        "bands": Band.objects.filter(year__owner_name__contains=DEMO_MARK).count(),
-        "sheets": Sheet.objects.filter(unit__is_sample=True).count(),
-        "scores": Score.objects.filter(sheet__unit__is_sample=True).count(),
-        "results": Result.objects.filter(unit__is_sample=True).count(),
-        "users": demo_users().count(),
-        "memberships": Membership.objects.filter(unit__is_sample=True).count(),
-    }
+FRAMEWORK_XA = """
+1 | Công tác chỉ đạo, điều hành cải cách hành chính
+1.1 | Kế hoạch CCHC năm
+1.1.1 | Ban hành kế hoạch CCHC năm kịp thời | 1 | A e | Ban hành trong tháng 01: 1 điểm; sau tháng 01: 0,5 điểm; không ban hành: 0 điểm.
+1.1.2 | Mức độ hoàn thành kế hoạch CCHC | 2 | A | Hoàn thành 100%: 2 điểm; từ 80%: 1 điểm; dưới 80%: 0 điểm.
+1.2 | Báo cáo, kiểm tra công tác CCHC
+1.2.1 | Báo cáo CCHC đầy đủ, đúng hạn | 1 | A | Đủ báo cáo quý, 6 tháng, năm, đúng hạn: 1 điểm.
+1.2.2 | Kiểm tra công tác CCHC tại thôn, tổ dân phố | 1 | A k | Có kiểm tra và xử lý sau kiểm tra: 1 điểm. Chọn “không áp dụng” nếu năm đánh giá không phải kiểm tra.
+1.3 | Tuyên truyền CCHC
+1.3.1 | Thực hiện kế hoạch tuyên truyền CCHC | 1 | A | Hoàn thành kế hoạch: 1 điểm.
+1.4 | Sáng kiến trong CCHC
+1.4.1 | Có sáng kiến, mô hình mới về CCHC được công nhận | 2 | A | Được cấp có thẩm quyền công nhận: 2 điểm; có đăng ký: 0,5 điểm.
+2 | Cải cách thể chế
+2.1 | Ban hành văn bản quy phạm pháp luật
+2.1.1 | Ban hành văn bản QPPL đúng thẩm quyền, trình tự | 2 | A k | Đúng thẩm quyền, trình tự, thủ tục: 2 điểm. Chọn “không áp dụng” nếu không ban hành văn bản QPPL.
+2.1.2 | Rà soát, hệ thống hóa văn bản | 1.5 | A | Thực hiện đầy đủ, đúng hạn: 1,5 điểm.
+2.2 | Thi hành pháp luật
+2.2.1 | Theo dõi thi hành pháp luật | 1 | A | Có kế hoạch và báo cáo kết quả: 1 điểm.
+2.2.2 | Phổ biến, giáo dục pháp luật và hòa giải ở cơ sở | 1.5 | A | Hoàn thành kế hoạch: 1,5 điểm.
+3 | Cải cách thủ tục hành chính
+3.1 | Công khai TTHC
+3.1.1 | Công khai TTHC tại bộ phận Một cửa | 1.5 | A | Đầy đủ, đúng quy định: 1,5 điểm.
+3.1.2 | Công khai TTHC trên Cổng dịch vụ công | 1 | A | Đầy đủ, chính xác: 1 điểm.
+3.2 | Thực hiện cơ chế một cửa
+3.2.1 | Tỷ lệ hồ sơ TTHC giải quyết đúng hạn | 4 | A e | Từ 98%: 4 điểm; từ 95%: 3 điểm; từ 90%: 1,5 điểm; dưới 90%: 0 điểm.
+3.2.2 | Xin lỗi người dân khi giải quyết hồ sơ trễ hạn | 1 | A k | Xin lỗi 100% hồ sơ trễ hạn: 1 điểm. Chọn “không áp dụng” nếu không có hồ sơ trễ hạn.
+3.2.3 | Số hóa hồ sơ, kết quả giải quyết TTHC | 2 | A | Từ 80% hồ sơ được số hóa: 2 điểm; từ 50%: 1 điểm.
+3.3 | Dịch vụ công trực tuyến
+3.3.1 | Tỷ lệ hồ sơ trực tuyến toàn trình | 3 | A | Đạt chỉ tiêu giao: 3 điểm; đạt từ 70%: 1,5 điểm.
+3.3.2 | Tỷ lệ hồ sơ thanh toán trực tuyến | 1.5 | A k | Đạt chỉ tiêu giao: 1,5 điểm. Chọn “không áp dụng” nếu không thu phí, lệ phí.
+3.4 | Phản ánh, kiến nghị
+3.4.1 | Xử lý phản ánh, kiến nghị đúng thời hạn | 2 | A k | 100% đúng hạn: 2 điểm. Chọn “không áp dụng” nếu không phát sinh.
+4 | Cải cách tổ chức bộ máy hành chính nhà nước
+4.1 | Tổ chức bộ máy
+4.1.1 | Sắp xếp tổ chức bộ máy theo mô hình chính quyền địa phương hai cấp | 2 | A e | Hoàn thành đúng lộ trình: 2 điểm; chậm: 1 điểm.
+4.1.2 | Bố trí cán bộ, công chức theo vị trí việc làm | 2 | A | Đúng quy định: 2 điểm.
+4.2 | Thôn, tổ dân phố
+4.2.1 | Sắp xếp thôn, tổ dân phố theo quy định | 2 | A k | Hoàn thành: 2 điểm. Chọn “không áp dụng” nếu không phải sắp xếp.
+5 | Cải cách chế độ công vụ
+5.1 | Cán bộ, công chức cấp xã
+5.1.1 | Tỷ lệ cán bộ, công chức đạt chuẩn | 2 | A | Đạt 100%: 2 điểm; từ 90%: 1 điểm.
+5.1.2 | Đánh giá, xếp loại cán bộ, công chức | 2 | A | Đúng quy định: 2 điểm.
+5.1.3 | Đào tạo, bồi dưỡng cán bộ, công chức | 2 | A | Hoàn thành kế hoạch: 2 điểm.
+5.2 | Kỷ luật, kỷ cương hành chính
+5.2.1 | Chấp hành kỷ luật, kỷ cương hành chính | 2 | A | Không có vi phạm: 2 điểm.
+5.2.2 | Không có cán bộ, công chức bị kỷ luật | 2 | A | Không có: 2 điểm.
+6 | Cải cách tài chính công
+6.1 | Quản lý ngân sách
+6.1.1 | Thực hiện dự toán ngân sách được giao | 2 | A | Đúng dự toán: 2 điểm.
+6.1.2 | Thu ngân sách trên địa bàn đạt chỉ tiêu | 2 | A | Đạt chỉ tiêu: 2 điểm; từ 90%: 1 điểm.
+6.1.3 | Công khai ngân sách theo quy định | 1 | A | Đúng nội dung, thời hạn: 1 điểm.
+6.1.4 | Giải ngân vốn đầu tư công | 1 | A k | Giải ngân 100% kế hoạch: 1 điểm. Chọn “không áp dụng” nếu không được giao vốn.
+7 | Xây dựng chính quyền điện tử, chính quyền số
+7.1 | Hạ tầng số
+7.1.1 | Sử dụng hệ thống quản lý văn bản và điều hành | 3 | A | 100% văn bản được xử lý trên hệ thống: 3 điểm.
+7.1.2 | Tỷ lệ văn bản điện tử có chữ ký số | 3 | A | Từ 95%: 3 điểm; từ 80%: 1,5 điểm.
+7.2 | Dịch vụ số
+7.2.1 | Cập nhật Hệ thống thông tin giải quyết TTHC | 3 | A | Đầy đủ, kịp thời: 3 điểm.
+7.2.2 | Trang thông tin điện tử của xã | 2 | A | Cập nhật thường xuyên: 2 điểm.
+7.3 | Chuyển đổi số
+7.3.1 | Tổ công nghệ số cộng đồng hoạt động hiệu quả | 3 | A | Hoạt động thường xuyên, có kết quả: 3 điểm.
+7.3.2 | Số hóa dữ liệu hộ tịch, đất đai | 2 | A | Hoàn thành kế hoạch: 2 điểm.
+7.3.3 | Họp trực tuyến, camera giám sát an ninh | 2 | A | Có và sử dụng thường xuyên: 2 điểm.
+8 | Mức độ hài lòng của người dân, tổ chức (điều tra xã hội học)
+8.1 | Sự phục vụ của chính quyền cấp xã
+8.1.1 | Tiếp cận dịch vụ | 6 | S
+8.1.2 | Thủ tục hành chính | 6 | S
+8.1.3 | Sự phục vụ của công chức | 6 | S
+8.1.4 | Kết quả giải quyết thủ tục hành chính | 6 | S
+8.1.5 | Tiếp nhận, xử lý góp ý, phản ánh, kiến nghị | 6 | S
+"""
 
+# The communes' indices of 2025 spread around this (hundredths); the year's trend does the rest.
+COMMUNE_BASE = 8500
+COMMUNE_SPREAD = 650
 
-def demo_users():
-    return get_user_model().objects.filter(
-        username__in=[row[0] for row in USERS], email__endswith="@" + EMAIL_DOMAIN
-    )
+# --------------------------------------------------------------------------- the year in progress
 
+# 2026: most sheets submitted; these communes still in draft after the deadline, the first of
+# them with a saved draft (history); XA-TAMKY goes through the workflow with evidence documents;
+# Sở Tư pháp is appraised in part by the services and asked to explain one item.
+DRAFTS_2026 = ("XA-TRATAP", "XA-BHALEE", "XA-LADEE")
+WORKFLOW_UNIT_2026 = "XA-TAMKY"
+APPRAISED_UNIT_2026 = "SO-TP"
+EXPLANATION_2026 = (
+    "3.3.2",
+    "Đề nghị đơn vị giải trình và bổ sung số liệu hồ sơ giải quyết đúng hạn trích xuất từ Hệ "
+    "thống thông tin giải quyết TTHC: tỷ lệ 100% tự chấm chưa khớp với báo cáo quý IV.",
+)
+APPRAISALS_2026 = {
+    # item: (points, reason)
+    "1.1.1": ("1.00", ""),
+    "1.1.2": ("1.00", "Còn 2 nhiệm vụ của kế hoạch CCHC chưa hoàn thành đúng hạn."),
+    "2.1.1": ("1.50", ""),
+}
 
-@transaction.atomic
-def load_demo(reset: bool = False, today: datetime.date | None = None) -> DemoSummary:
-    """Build the demo province (see the module docstring); all or nothing.
-
-    Does nothing when the demo is already loaded, unless `reset`: then deletes it and builds it
-    again. Refuses (DemoError) when a year or unit code it needs holds real data. The year in
-    progress has its deadlines set relative to `today` (default: the local date).
-    """
-    if is_loaded() and not reset:
-        return DemoSummary(created=False, counts=counts())
-    check_conflicts()
-    delete_demo()
-    today = today or timezone.localdate()
-    groups = build_groups()
-    units = build_units(groups)
-    users, skipped = build_users(units)
-    years = build_years(today)
-    frameworks = build_frameworks(years, groups)
-    build_bands(years, groups)
-    build_sheets_and_scores(years, frameworks, units, users, today)
-    for year in years.values():
-        for group in groups.values():
-            services.recompute_group(year, group)
-    return DemoSummary(created=True, counts=counts(), skipped_users=skipped)
-
-
-def check_conflicts() -> None:
-    """Refuse to mix the demo with real data: its years and unit codes must be free or its own."""
-    taken = list(
-        AssessmentYear.objects.filter(year__in=YEARS)
-        .exclude(owner_name__contains=DEMO_MARK)
-        .values_list("year", flat=True)
-    )
-    if taken:
-        raise DemoError(
-            _("Cơ sở dữ liệu đã có năm %(years)s không phải dữ liệu mẫu: không nạp dữ liệu mẫu.")
-            % {"years": ", ".join(str(y) for y in sorted(taken))}
-        )
-    codes = list(
-        Unit.objects.filter(code__in=[row[1] for row in UNITS], is_sample=False).values_list(
-            "code", flat=True
-        )
-    )
-    if codes:
-        raise DemoError(
-            _("Đã có đơn vị thật mang mã %(codes)s: không nạp dữ liệu mẫu.")
-            % {"codes": ", ".join(sorted(codes))}
-        )
-
-
-def delete_demo() -> None:
-    """Delete everything marked as sample data: years, frameworks, bands, sheets, scores and their
-    history, evidence, results, demo units (with their memberships) and demo users."""
-    years = AssessmentYear.objects.filter(owner_name__contains=DEMO_MARK)
-    units = Unit.objects.filter(is_sample=True)
-    sheet_ids = list(
-        Sheet.objects.filter(Q(year__in=years) | Q(unit__in=units)).values_list("id", flat=True)
-    )
-    score_ids = Score.objects.filter(sheet_id__in=sheet_ids).values("id")
-    Result.objects.filter(Q(year__in=years) | Q(unit__in=units)).delete()
-    for evidence in Evidence.objects.filter(score_id__in=score_ids):
-        evidence.file.delete(save=False)
-    Evidence.objects.filter(score_id__in=score_ids).delete()
-    ExplanationRequest.objects.filter(score_id__in=score_ids).delete()
-    ExplanationRequest.history.filter(score_id__in=score_ids).delete()
-    Score.history.filter(sheet_id__in=sheet_ids).delete()
-    # Deleting Score rows one by one would send a signal per row (history); their history is
-    # deleted just above, so the rows go in one statement.
-    scores = Score.objects.filter(sheet_id__in=sheet_ids)
-    scores._raw_delete(scores.db)
-    Sheet.objects.filter(id__in=sheet_ids).delete()
-    years.delete()
-    units.delete()
-    demo_users().delete()
-
-
-def build_groups() -> dict[str, UnitGroup]:
-    groups = {}
-    for code, (name, order) in GROUP_NAMES.items():
-        groups[code], _created = UnitGroup.objects.get_or_create(
-            code=code, defaults={"name": name, "order": order}
-        )
-    return groups
-
-
-def build_units(groups: dict[str, UnitGroup]) -> dict[str, Unit]:
-    created = Unit.objects.bulk_create(
-        [
-            Unit(code=code, name=name, group=groups[group], is_sample=True)
-            for group, code, name, _abbr in UNITS
-        ]
-    )
-    return {unit.code: unit for unit in created}
-
-
-def build_users(units: dict[str, Unit]) -> tuple[dict[str, object], list[str]]:
-    """The demo logins, all with PASSWORD. A username already taken by a real user is skipped."""
-    User = get_user_model()
-    taken = set(
-        User.objects.filter(username__in=[row[0] for row in USERS]).values_list(
-            "username", flat=True
-        )
-    )
-    password = make_password(PASSWORD)  # hashed once: the same for every login
-    users, memberships, skipped = {}, [], []
-    for username, full_name, role, unit_code, domains, superuser in USERS:
-        if username in taken:
-            skipped.append(username)
-            continue
-        user = User.objects.create(
-            username=username,
-            first_name=full_name,
-            email=f"{username}@{EMAIL_DOMAIN}",
-            password=password,
-            is_staff=superuser,
-            is_superuser=superuser,
-        )
-        users[username] = user
-        memberships.append(
-            Membership(user=user, unit=units[unit_code], role=role, domains=list(domains))
-        )
-    Membership.objects.bulk_create(memberships)
-    return users, skipped
-
-
-def at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
-    """A moment of a local day, timezone-aware."""
-    return timezone.make_aware(
-        datetime.datetime.combine(day, datetime.time(hour, minute)),
-        timezone.get_default_timezone(),
-    )
-
-
-def build_years(today: datetime.date) -> dict[int, AssessmentYear]:
-    """2021–2023 published (with their transitions), 2024 being appraised, deadlines from today."""
-    years = {}
-    for year in YEARS:
-        if year == CURRENT_YEAR:
-            years[year] = AssessmentYear.objects.create(
-                year=year,
-                owner_name=OWNER_NAME,
-                state=YearState.APPRAISAL,
-                self_assessment_deadline=at(today - datetime.timedelta(days=10), 17),
-                appraisal_deadline=at(today + datetime.timedelta(days=20), 17),
-            )
-            continue
-        published_on, decision = PUBLICATION[year]
-        years[year] = AssessmentYear.objects.create(
-            year=year,
-            owner_name=OWNER_NAME,
-            state=YearState.PUBLISHED,
-            self_assessment_deadline=at(datetime.date(year, 12, 15), 17),
-            appraisal_deadline=at(datetime.date(year + 1, 2, 28), 17),
-            published_at=at(published_on, 9),
-        )
-    for year, assessment_year in years.items():
-        if year in PUBLICATION:
-            published_on, decision = PUBLICATION[year]
-            reason = f"Công bố kết quả theo Quyết định số {decision} ngày {published_on:%d/%m/%Y}."
-            steps = [
-                (YearState.PREPARING, YearState.SELF_ASSESSMENT, "", datetime.date(year, 10, 1)),
-                (YearState.SELF_ASSESSMENT, YearState.APPRAISAL, "", datetime.date(year, 12, 16)),
-                (YearState.APPRAISAL, YearState.PUBLISHED, reason, published_on),
-            ]
-        else:
-            steps = [
-                (
-                    YearState.PREPARING,
-                    YearState.SELF_ASSESSMENT,
-                    "",
-                    today - datetime.timedelta(60),
-                ),
-                (YearState.SELF_ASSESSMENT, YearState.APPRAISAL, "", today - datetime.timedelta(9)),
-            ]
-        for from_state, to_state, reason, day in steps:
-            transition = YearTransition.objects.create(
-                year=assessment_year, from_state=from_state, to_state=to_state, reason=reason
-            )
-            # `at` is set on creation; the demo dates it when it happened.
-            YearTransition.objects.filter(pk=transition.pk).update(at=at(day, 8))
-    return years
-
-
-def framework_rows(group_code: str, year: int) -> list[services.ItemRow]:
-    """The framework of a group in a year, from its text, with the year's renamings."""
-    renumbered = RENUMBERED_FROM_2023[group_code] if year >= 2023 else {}
-    rows = []
-    for number, line in enumerate(FRAMEWORKS[group_code].strip().splitlines(), start=1):
-        parts = [part.strip() for part in line.split("|")]
-        code, name = parts[0], parts[1]
-        if year < 2022 and "." not in code:
-            name = DOMAIN_NAMES_BEFORE_2022.get(name, name)
-        if len(parts) == 2:
-            rows.append(services.ItemRow(code=code, name=name, max_points=None, row=number))
-            continue
-        flags = parts[3].split()
-        method = Method.SURVEY if "S" in flags else Method.APPRAISAL
-        guidance = parts[4] if len(parts) > 4 else ""
-        if method == Method.SURVEY and not guidance:
-            guidance = SURVEY_GUIDANCE
-        rows.append(
-            services.ItemRow(
-                code=renumbered.get(code, code),
-                name=name,
-                max_points=Decimal(parts[2]),
-                method=method,
-                guidance=guidance,
-                na_allowed="k" in flags,
-                evidence_required="e" in flags,
-                row=number,
-            )
-        )
-    return rows
-
-
-def build_frameworks(
-    years: dict[int, AssessmentYear], groups: dict[str, UnitGroup]
-) -> dict[tuple[int, str], list[Item]]:
-    """A framework per year and group (items through services.build_items), and the crosswalk
-    of the items renumbered in 2023."""
-    frameworks = {}
-    for year, assessment_year in years.items():
-        for group_code, group in groups.items():
-            framework = Framework.objects.create(
-                year=assessment_year,
-                group=group,
-                name=FRAMEWORK_NAMES[group_code].format(year=year),
-            )
-            frameworks[year, group_code] = services.build_items(
-                framework, framework_rows(group_code, year)
-            )
-    crosswalks = []
-    for group_code, renumbered in RENUMBERED_FROM_2023.items():
-        old = {item.code: item for item in frameworks[2022, group_code]}
-        new = {item.code: item for item in frameworks[2023, group_code]}
-        for old_code, new_code in renumbered.items():
-            crosswalks.append(
-                ItemCrosswalk(
-                    from_item=old[old_code],
-                    to_item=new[new_code],
-                    note=f"Tiêu chí {old_code} năm 2022 được đánh số lại thành {new_code} từ năm 2023.",
-                )
-            )
-    ItemCrosswalk.objects.bulk_create(crosswalks)
-    return frameworks
-
-
-def build_bands(years: dict[int, AssessmentYear], groups: dict[str, UnitGroup]) -> None:
-    Band.objects.bulk_create(
-        [
-            Band(year=year, group=groups[group_code], label=label, min_index=Decimal(minimum))
-            for year in years.values()
-            for group_code, bands in BANDS.items()
-            for label, minimum in bands
-        ]
-    )
-
-
-# --------------------------------------------------------------------------- scores
-
-
-def cents(value: str) -> int:
-    return int(Decimal(value) * 100)
-
-
-def points(value: int | None) -> Decimal | None:
-    """Whole hundredths → Decimal points with two places."""
-    return None if value is None else (Decimal(value) / 100).quantize(calc.CENT)
-
-
-def target_index(group_code: str, unit_code: str, year: int, rng: random.Random) -> int:
-    """The unit's index in a year, in hundredths of a percent."""
-    base = cents(INDEX_2023[unit_code])
-    if year == 2023:
-        return base
-    if (year, unit_code) in INDEX_OVERRIDES:
-        return INDEX_OVERRIDES[year, unit_code]
-    value = base + YEAR_TREND[group_code][year] + rng.randint(-150, 150)
-    value = min(value, INDEX_CEILINGS.get((year, group_code), 9850))
-    return max(value, 6000)
-
-
-def is_exact(year: int, unit_code: str) -> bool:
-    return (
-        (year == 2023 and unit_code in EXACT_2023)
-        or (year, unit_code) in INDEX_OVERRIDES
-        or (year, unit_code) in EXACT_SPLIT
-    )
-
-
-def spread(
-    maxima: Sequence[int],
-    target: int,
-    rng: random.Random,
-    *,
-    survey: bool,
-    prefer: frozenset[int] = frozenset(),
-) -> list[int]:
-    """Points (whole hundredths) within 0..max for each item, summing exactly to `target`.
-
-    Appraisal items start at full marks and lose points in quarter-point steps (a residue under a
-    quarter goes to an item in `prefer`, the ratio-based ones, if it can); survey items start near
-    the common ratio with some spread, then move by a few hundredths until the sum is exact.
-    """
-    total = sum(maxima)
-    if not 0 <= target <= total:
-        raise ValueError(f"target {target} outside 0..{total}")
-    if survey:
-        ratio = target / total if total else 0
-        values = [min(m, max(0, round(m * ratio * (1 + rng.uniform(-0.06, 0.06))))) for m in maxima]
-    else:
-        values = list(maxima)
-    diff = target - sum(values)
-    while diff:
-        if diff > 0:
-            candidates = [i for i, m in enumerate(maxima) if values[i] < m]
-        else:
-            candidates = [i for i in range(len(maxima)) if values[i] > 0]
-        room = {i: (maxima[i] - values[i]) if diff > 0 else values[i] for i in candidates}
-        if survey:
-            step = rng.randint(1, 20)
-        elif abs(diff) >= 25:
-            step = 25 * rng.choice((1, 1, 2, 2, 4))
-            candidates = [i for i in candidates if room[i] >= 25] or candidates
-        else:
-            step = abs(diff)
-            candidates = [i for i in candidates if i in prefer and room[i] >= step] or candidates
-        i = rng.choice(candidates)
-        amount = min(abs(diff), room[i], step)
-        values[i] += amount if diff > 0 else -amount
-        diff += -amount if diff > 0 else amount
-    return values
-
-
-@dataclass
-class UnitYearScores:
-    """The generated scores of one unit in one year (hundredths; None = not applicable)."""
-
-    points: dict[str, int | None]
-    self_points: dict[str, int | None]
-    reasons: dict[str, str]
-
-
-def generate_scores(
-    group_code: str, unit_code: str, year: int, items: Sequence[Item]
-) -> UnitYearScores:
-    """Deterministic plausible scores hitting the unit's index (and split, where published)."""
-    rng = random.Random(f"cchc-demo:{year}:{unit_code}")  # noqa: S311 - sample data, not secrets
-    index = target_index(group_code, unit_code, year, rng)
-    scored = [item for item in items if item.is_scored]
-    fixed_na = FIXED_NOT_APPLICABLE.get(unit_code, set())
-    not_applicable = set()
-    if not is_exact(year, unit_code):
-        for item in scored:
-            if item.na_allowed and (item.code in fixed_na or rng.random() < NOT_APPLICABLE_CHANCE):
-                not_applicable.add(item.code)
-    pinned = {
-        code: cents(value) for code, value in PINNED_POINTS.get((year, unit_code), {}).items()
-    }
-    appraisal = [i for i in scored if i.method == Method.APPRAISAL and i.code not in not_applicable]
-    survey = [i for i in scored if i.method == Method.SURVEY]
-    appraisal_max = sum(cents(str(i.max_points)) for i in appraisal)
-    survey_max = sum(cents(str(i.max_points)) for i in survey)
-    applicable_max = appraisal_max + survey_max
-
-    if (year, unit_code) in EXACT_SPLIT:
-        appraisal_target, survey_target = (cents(v) for v in EXACT_SPLIT[year, unit_code])
-    else:
-        # total ÷ applicable max, rounded half-up, gives back the index.
-        total = (index * applicable_max * 2 + 10000) // 20000
-        survey_target = round(total * survey_max / applicable_max * rng.uniform(0.96, 1.04))
-        survey_target = max(min(survey_target, survey_max), total - appraisal_max)
-        appraisal_target = total - survey_target
-
-    values: dict[str, int | None] = dict.fromkeys(not_applicable)
-    for group, target, is_survey in (
-        (appraisal, appraisal_target, False),
-        (survey, survey_target, True),
-    ):
-        free = [item for item in group if item.code not in pinned]
-        target -= sum(pinned.get(item.code, 0) for item in group)
-        maxima = [cents(str(item.max_points)) for item in free]
-        prefer = frozenset(
-            n for n, item in enumerate(free) if item.name.startswith(("Tỷ lệ", "Mức độ"))
-        )
-        for item, value in zip(
-            free, spread(maxima, target, rng, survey=is_survey, prefer=prefer), strict=True
-        ):
-            values[item.code] = value
-        for item in group:
-            if item.code in pinned:
-                values[item.code] = pinned[item.code]
-
-    self_points: dict[str, int | None] = {}
-    reasons: dict[str, str] = {}
-    for item in appraisal:
-        value, maximum = values[item.code], cents(str(item.max_points))
-        if item.code in pinned:
-            claim = maximum
-        elif value < maximum:
-            draw = rng.random()
-            if draw < 0.4:
-                claim = maximum
-            elif draw < 0.6:
-                half = (maximum - value) // 50 * 25  # half the loss, in quarter points
-                claim = value + half if half else maximum
-            else:
-                claim = value
-        elif maximum >= 50 and rng.random() < 0.015:
-            claim = maximum - 25
-        else:
-            claim = maximum
-        self_points[item.code] = claim
-        if claim > value:
-            reason = PINNED_REASONS.get(item.code) if item.code in pinned else None
-            reasons[item.code] = reason or rng.choice(REASONS_LOWER)
-        elif claim < value:
-            reasons[item.code] = REASON_HIGHER
-    return UnitYearScores(points=values, self_points=self_points, reasons=reasons)
-
-
-def build_sheets_and_scores(
-    years: dict[int, AssessmentYear],
-    frameworks: dict[tuple[int, str], list[Item]],
-    units: dict[str, Unit],
-    users: dict[str, object],
-    today: datetime.date,
-) -> None:
-    """Every unit's sheet and scores for every year, in bulk (no history rows for a bulk load).
-
-    Published years are fully appraised. In the year in progress every sheet is submitted and the
-    survey is in, but the appraisal is not finished: some units are appraised, some halfway
-    (domains 1–3), some not yet.
-    """
-    abbreviations = {code: abbr for _group, code, _name, abbr in UNITS}
-    group_of = {code: group for group, code, _name, _abbr in UNITS}
-    sheets, pending = [], []
-    for year, assessment_year in years.items():
-        deadline = assessment_year.self_assessment_deadline
-        for unit_code, unit in units.items():
-            rng = random.Random(f"cchc-demo-sheet:{year}:{unit_code}")  # noqa: S311
-            sheet = Sheet(
-                unit=unit,
-                year=assessment_year,
-                state=SheetState.SUBMITTED,
-                submitted_at=deadline
-                - datetime.timedelta(days=rng.randint(0, 6), hours=rng.randint(0, 7)),
-                submitted_by=users.get("lanhdao.ldtbxh") if unit_code == "SO-LDTBXH" else None,
-                difficulties=rng.choice(DIFFICULTIES) if rng.random() < 0.5 else "",
-                proposals=rng.choice(PROPOSALS) if rng.random() < 0.5 else "",
-            )
-            sheets.append(sheet)
-            pending.append((year, unit_code, sheet, rng))
-    Sheet.objects.bulk_create(sheets)
-
-    scores = []
-    for year, unit_code, sheet, rng in pending:
-        items = frameworks[year, group_of[unit_code]]
-        generated = generate_scores(group_of[unit_code], unit_code, year, items)
-        if year == CURRENT_YEAR:
-            progress = rng.choice(("done", "done", "done", "halfway", "not_started"))
-            appraised_domains = {"done": None, "halfway": {"1", "2", "3"}, "not_started": set()}[
-                progress
-            ]
-        else:
-            appraised_domains = None
-        for item in items:
-            if not item.is_scored:
-                continue
-            value = generated.points[item.code]
-            if item.code in generated.points and value is None:
-                scores.append(
-                    Score(sheet=sheet, item=item, not_applicable=True, note=NOTE_NOT_APPLICABLE)
-                )
-                continue
-            appraised = item.method == Method.SURVEY or (
-                appraised_domains is None or item.code.split(".")[0] in appraised_domains
-            )
-            note = ""
-            if item.evidence_required and rng.random() < 0.8:
-                note = rng.choice(EVIDENCE_NOTES).format(
-                    n=rng.randint(5, 250),
-                    abbr=abbreviations[unit_code],
-                    day=rng.randint(1, 28),
-                    month=rng.randint(1, 12),
-                    year=year,
-                )
-            scores.append(
-                Score(
-                    sheet=sheet,
-                    item=item,
-                    self_points=points(generated.self_points.get(item.code)),
-                    points=points(value) if appraised else None,
-                    note=note,
-                    reason=generated.reasons.get(item.code, "") if appraised else "",
-                )
-            )
-    Score.objects.bulk_create(scores, batch_size=2000)
+FRAMEWORKS = {
+    "SO": FRAMEWORK_SO,
+    "HUYEN": FRAMEWORK_HUYEN,
+    "XA": FRAMEWORK_XA,
+    "NGANHDOC": FRAMEWORK_NGANHDOC,
+}
