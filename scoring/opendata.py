@@ -19,6 +19,7 @@ from decimal import Decimal
 from django.db.models import F
 
 from scoring.models import AssessmentYear, Result
+from units.lineage import Lineage
 from units.models import UnitGroup
 
 #: The columns of every open-data file, in this order.
@@ -39,7 +40,8 @@ CENT = Decimal("0.01")
 
 
 def result_records(year: AssessmentYear | int, group: UnitGroup | str | None = None) -> list[dict]:
-    """One dict per unit with the keys of RESULT_COLUMNS, in one query.
+    """One dict per unit with the keys of RESULT_COLUMNS, in one query (and the lineage's three,
+    for the names the units had that year).
 
     Decimals stay Decimal, the rank is an int (None if a result has none yet). Ordered by
     group order, rank, unit code: ties are listed by code.
@@ -53,13 +55,17 @@ def result_records(year: AssessmentYear | int, group: UnitGroup | str | None = N
         results = results.filter(group=group)
     elif group is not None:
         results = results.filter(group__code=group)
-    results = results.order_by(
-        "group__order", "group__code", F("rank").asc(nulls_last=True), "unit__code"
+    results = list(
+        results.order_by(
+            "group__order", "group__code", F("rank").asc(nulls_last=True), "unit__code"
+        )
     )
+    number = year.year if isinstance(year, AssessmentYear) else year
+    lineage = Lineage.load() if results else None
     return [
         {
             "code": result.unit.code,
-            "name": result.unit.name,
+            "name": lineage.name_in(result.unit, number),
             "group": result.group.code,
             "appraisal": result.appraisal,
             "survey": result.survey,

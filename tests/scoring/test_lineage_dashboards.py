@@ -437,3 +437,11 @@ def test_imported_results_of_predecessors_serve_as_the_reference(years):
     rows = {row.result.unit.code: row for row in overview(years[2025])[0].rows}
     # (95.00 + 92.03 + 91.00) / 3 = 92.6766… → 92.68
     assert (rows["SNV"].previous.index, rows["SNV"].index_change) == (D("92.68"), D("4.32"))
+
+
+def test_open_data_of_an_earlier_year_gives_the_names_of_that_year(years):
+    from scoring.opendata import result_records
+
+    names = {r["code"]: r["name"] for r in result_records(2024)}
+    later = {r["code"]: r["name"] for r in result_records(2025)}
+    assert (names["BDT"], later["BDT"]) == ("Ban Dân tộc", "Sở Dân tộc và Tôn giáo")
