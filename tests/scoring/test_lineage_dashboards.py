@@ -445,3 +445,15 @@ def test_open_data_of_an_earlier_year_gives_the_names_of_that_year(years):
     names = {r["code"]: r["name"] for r in result_records(2024)}
     later = {r["code"]: r["name"] for r in result_records(2025)}
     assert (names["BDT"], later["BDT"]) == ("Ban Dân tộc", "Sở Dân tộc và Tôn giáo")
+
+
+def test_opening_a_later_year_creates_no_sheet_for_units_that_ended(years):
+    from django.utils import timezone
+
+    from scoring import year_states
+
+    y2026 = make_year(2026, state=YearState.PREPARING, group_codes=("SO", "XA", "HUYEN"))
+    make_unit("HUYEN-NS", "UBND huyện Nông Sơn", group="HUYEN", last_year=2024)
+    year_states.open_self_assessment(y2026, timezone.now() + timezone.timedelta(days=30), user=None)
+    sheets = set(Sheet.objects.filter(year=y2026).values_list("unit__code", flat=True))
+    assert sheets == {"SNV", "STP", "KKT-A", "KKT-B", "BDT", "SNNMT", "XA-TK"}
