@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db.models import Count
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from scoring import services, workflow
@@ -49,11 +50,13 @@ def ranking_table(year: AssessmentYear, overview) -> Table:
         Column(_("Chỉ số năm %(year)s (%%)") % {"year": year.year - 1}, POINTS),
         Column(_("Thay đổi chỉ số"), POINTS),
         Column(_("Thay đổi thứ hạng"), INTEGER),
+        Column(_("So sánh với")),
         Column(_("Trạng thái")),
     ]
     body = []
     for row in rows:
         r = row.result
+        previous_index, compared_with = _previous(row.previous)
         body.append(
             [
                 r.rank,
@@ -67,9 +70,10 @@ def ranking_table(year: AssessmentYear, overview) -> Table:
                 r.max_points,
                 r.index,
                 r.band_label,
-                row.previous.index if row.previous else None,
+                previous_index,
                 row.index_change,
                 row.rank_move,
+                compared_with,
                 row.state_label,
             ]
         )
@@ -82,6 +86,16 @@ def ranking_table(year: AssessmentYear, overview) -> Table:
         rows=body,
         notes=[] if year.is_published else [_("Số liệu tạm tính, chưa công bố.")],
     )
+
+
+def _previous(previous) -> tuple[Decimal | None, str]:
+    """The earlier figure a unit is compared with (`dashboards.PreviousFigures`) and, when it
+    is not the unit's own (a merge, a split, a new body), the words that say so."""
+    if previous is None:
+        return None, ""
+    index = previous.index if previous.comparable else None
+    # As the ranking page: words only where the figure is not simply the unit's own.
+    return index, previous.label if previous.refused or previous.short_label else ""
 
 
 # --------------------------------------------------------------------------- a unit's sheet
@@ -260,17 +274,19 @@ def comparison_tables(comparison) -> list[Table]:
             Column(_("Hạng %(year)s") % {"year": old.year}, INTEGER),
             Column(_("Hạng %(year)s") % {"year": new.year}, INTEGER),
             Column(_("Thay đổi thứ hạng"), INTEGER),
+            Column(_("So sánh với")),
         ],
         rows=[
             [
                 row.unit.code,
                 row.unit.name,
-                row.old.index if row.old else None,
+                _previous(row.old)[0],
                 row.new.index if row.new else None,
                 row.index_change,
                 row.old.rank if row.old else None,
                 row.new.rank if row.new else None,
                 row.rank_move,
+                _previous(row.old)[1] if row.new else capfirst(row.fate),
             ]
             for row in comparison.units
         ],

@@ -40,6 +40,7 @@ RANKING_HEADER = [
     "Chỉ số năm 2022 (%)",
     "Thay đổi chỉ số",
     "Thay đổi thứ hạng",
+    "So sánh với",
     "Trạng thái",
 ]
 PUBLISHED = "Đã công bố"
@@ -88,34 +89,35 @@ class TestRankingXlsx:
     ):
         ws = ranking_xlsx(province)["SO"]
         assert values(ws, 1, 4) == [
-            ["TỈNH THỬ NGHIỆM"] + [None] * 13,
-            ["Kết quả Chỉ số CCHC năm 2023 · Sở, ban, ngành"] + [None] * 13,
-            ["Tạo lúc 14:05 ngày 20/03/2024 (giờ Việt Nam)"] + [None] * 13,
-            [None] * 14,
+            ["TỈNH THỬ NGHIỆM"] + [None] * 14,
+            ["Kết quả Chỉ số CCHC năm 2023 · Sở, ban, ngành"] + [None] * 14,
+            ["Tạo lúc 14:05 ngày 20/03/2024 (giờ Việt Nam)"] + [None] * 14,
+            [None] * 15,
         ]
         assert ws["A1"].font.bold and ws["A2"].font.bold and ws["A3"].font.italic
-        assert {str(r) for r in ws.merged_cells.ranges} == {"A1:N1", "A2:N2", "A3:N3"}
+        assert {str(r) for r in ws.merged_cells.ranges} == {"A1:O1", "A2:O2", "A3:O3"}
 
     def test_the_vietnamese_header_is_frozen_and_filtered(self, province):
         ws = ranking_xlsx(province)["SO"]
         assert [c.value for c in ws[5]] == RANKING_HEADER
         assert all(c.font.bold for c in ws[5])
         assert ws.freeze_panes == "A6"
-        assert ws.auto_filter.ref == "A5:N10"
+        assert ws.auto_filter.ref == "A5:O10"
         assert ws.print_title_rows == "$5:$5"
 
     def test_figures_are_numbers_with_two_decimals_and_ties_share_a_rank(self, province):
         ws = ranking_xlsx(province)["SO"]
         assert values(ws, 6) == [
             [1, 5, "SNV", "Sở Nội vụ", 69.5, 27.36, 96.86, 100, 96.86, "Tốt"]
-            + [None, None, None, PUBLISHED],
+            + [None, None, None, None, PUBLISHED],
             [2, 5, "SLDTBXH", "Sở Lao động - Thương binh và Xã hội", 65.81, 26.22, 92.03]
-            + [100, 92.03, "Tốt", None, None, None, PUBLISHED],
+            + [100, 92.03, "Tốt", None, None, None, None, PUBLISHED],
             [3, 5, "SCT", "Sở Công Thương", 55, 30, 85, 100, 85, "Khá"]
-            + [None, None, None, PUBLISHED],
-            [3, 5, "STP", "Sở Tư pháp", 60, 25, 85, 100, 85, "Khá", None, None, None, PUBLISHED],
+            + [None, None, None, None, PUBLISHED],
+            [3, 5, "STP", "Sở Tư pháp", 60, 25, 85, 100, 85, "Khá", None, None, None, None]
+            + [PUBLISHED],
             [5, 5, "STNMT", "Sở Tài nguyên và Môi trường", 40, 26, 66, 80, 82.5, "Khá"]
-            + [None, None, None, PUBLISHED],
+            + [None, None, None, None, PUBLISHED],
         ]
         for column in "EFGHI":
             cell = ws[f"{column}7"]
@@ -134,9 +136,29 @@ class TestRankingXlsx:
         publish(year_2024)
         ws = ranking_xlsx(year_2024)["SO"]
         assert values(ws, 6) == [
-            [1, 2, "STP", "Sở Tư pháp", 40, 0, 40, 100, 40, "Yếu", 85, -45, 2, PUBLISHED],
-            [2, 2, "SNV", "Sở Nội vụ", 10, 15, 25, 100, 25, "Yếu", 96.86, -71.86, -1, PUBLISHED],
+            [1, 2, "STP", "Sở Tư pháp", 40, 0, 40, 100, 40, "Yếu", 85, -45, 2, None, PUBLISHED],
+            [2, 2, "SNV", "Sở Nội vụ", 10, 15, 25, 100, 25, "Yếu", 96.86, -71.86, -1, None]
+            + [PUBLISHED],
         ]
+
+    def test_a_merged_unit_is_compared_with_its_predecessors_and_says_so(self, province):
+        from units.models import LineageEvent, LineageKind
+
+        year_2024 = make_year(2024, group_codes=("SO",))
+        snv, labour = Unit.objects.get(code="SNV"), Unit.objects.get(code="SLDTBXH")
+        Unit.objects.filter(pk=labour.pk).update(last_year=2023)
+        merge = LineageEvent.objects.create(year=2024, kind=LineageKind.MERGE)
+        merge.predecessors.set([snv, labour])
+        merge.successors.set([snv])
+        score(make_sheet(snv, year_2024), **{"1.1.1": 10, "3.1": 15})
+        publish(year_2024)
+        row = values(ranking_xlsx(year_2024)["SO"], 6)[0]
+        assert row[2:4] == ["SNV", "Sở Nội vụ"]
+        assert row[10:13] == [94.45, -69.45, None]  # the mean of 96,86 and 92,03; no rank move
+        assert row[13] == (
+            "trung bình chỉ số năm 2023 của 2 đơn vị trước hợp nhất: Sở Nội vụ, Sở Lao động - "
+            "Thương binh và Xã hội"
+        )
 
     def test_an_unpublished_year_says_its_figures_are_provisional(self):
         year = make_small_province()
@@ -144,7 +166,7 @@ class TestRankingXlsx:
         assert ws["A3"].value == "Số liệu tạm tính, chưa công bố."
         assert ws["A4"].value == "Tạo lúc 14:05 ngày 20/03/2024 (giờ Việt Nam)"
         assert ws.freeze_panes == "A7"
-        assert ws["N7"].value == "Đang soạn"
+        assert ws["O7"].value == "Đang soạn"
 
 
 class TestRankingCsv:
@@ -153,15 +175,15 @@ class TestRankingCsv:
         assert csv_rows(data) == [
             RANKING_HEADER,
             ["1", "5", "SNV", "Sở Nội vụ", "69.50", "27.36", "96.86", "100.00", "96.86", "Tốt"]
-            + ["", "", "", PUBLISHED],
+            + ["", "", "", "", PUBLISHED],
             ["2", "5", "SLDTBXH", "Sở Lao động - Thương binh và Xã hội", "65.81", "26.22"]
-            + ["92.03", "100.00", "92.03", "Tốt", "", "", "", PUBLISHED],
+            + ["92.03", "100.00", "92.03", "Tốt", "", "", "", "", PUBLISHED],
             ["3", "5", "SCT", "Sở Công Thương", "55.00", "30.00", "85.00", "100.00", "85.00"]
-            + ["Khá", "", "", "", PUBLISHED],
+            + ["Khá", "", "", "", "", PUBLISHED],
             ["3", "5", "STP", "Sở Tư pháp", "60.00", "25.00", "85.00", "100.00", "85.00", "Khá"]
-            + ["", "", "", PUBLISHED],
+            + ["", "", "", "", PUBLISHED],
             ["5", "5", "STNMT", "Sở Tài nguyên và Môi trường", "40.00", "26.00", "66.00"]
-            + ["80.00", "82.50", "Khá", "", "", "", PUBLISHED],
+            + ["80.00", "82.50", "Khá", "", "", "", "", PUBLISHED],
         ]
 
 
@@ -388,10 +410,11 @@ class TestComparisonExport:
             "Hạng 2023",
             "Hạng 2024",
             "Thay đổi thứ hạng",
+            "So sánh với",
         ]
         assert values(units, 6, 7) == [
-            ["SNV", "Sở Nội vụ", 96.86, 25, -71.86, 1, 1, 0],
-            ["SCT", "Sở Công Thương", 85, None, None, 3, None, None],
+            ["SNV", "Sở Nội vụ", 96.86, 25, -71.86, 1, 1, 0, None],
+            ["SCT", "Sở Công Thương", 85, None, None, 3, None, None, None],
         ]
         items = book["Tiêu chí"]
         assert values(items, 6, 6) == [
@@ -537,7 +560,158 @@ class TestDownloadViews:
         assert response["Cache-Control"] == "private, no-store"
 
 
+# --------------------------------------------------------------------------- commands
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+class TestCommands:
+    def test_export_results_writes_the_ranking_or_the_report(self, province, tmp_path):
+        from django.core.management import call_command
+        from docx import Document
+
+        call_command(
+            "export_results", year=2023, output=str(tmp_path / "a.xlsx"), stdout=io.StringIO()
+        )
+        assert workbook((tmp_path / "a.xlsx").read_bytes()).sheetnames == ["SO", "HUYEN"]
+        call_command(
+            "export_results",
+            year=2023,
+            group="HUYEN",
+            output=str(tmp_path / "b.csv"),
+            stdout=io.StringIO(),
+        )
+        assert csv_rows((tmp_path / "b.csv").read_bytes())[1][2] == "TAMKY"
+        call_command(
+            "export_results", year=2023, output=str(tmp_path / "c.docx"), stdout=io.StringIO()
+        )
+        assert (
+            len(Document(str(tmp_path / "c.docx")).tables) == 7
+        )  # heading, 2 rankings, bands, 2 lost, signature
+
+    def test_export_results_refuses_a_csv_of_every_group(self, province, tmp_path):
+        from django.core.management import call_command
+        from django.core.management.base import CommandError
+
+        with pytest.raises(CommandError, match="Tệp .csv chứa một khối: hãy chọn --group."):
+            call_command("export_results", year=2023, output=str(tmp_path / "a.csv"))
+
+    def test_export_sheets_writes_one_file_per_unit_with_a_progress_bar(self, province, tmp_path):
+        from django.core.management import call_command
+
+        out, err = io.StringIO(), Terminal()
+        call_command(
+            "export_sheets", year=2023, group="SO", output=str(tmp_path), stdout=out, stderr=err
+        )
+        assert sorted(p.name for p in tmp_path.iterdir()) == [
+            "phieu-sct-2023.xlsx",
+            "phieu-sldtbxh-2023.xlsx",
+            "phieu-snv-2023.xlsx",
+            "phieu-stnmt-2023.xlsx",
+            "phieu-stp-2023.xlsx",
+        ]
+        assert out.getvalue() == f"Đã ghi 5 tệp vào {tmp_path}.\n"
+        assert "Xuất phiếu: 100%" in err.getvalue() and "5/5" in err.getvalue()
+        ws = workbook((tmp_path / "phieu-snv-2023.xlsx").read_bytes()).active
+        assert ws["A2"].value.startswith("Phiếu chấm điểm Chỉ số CCHC năm 2023 · Sở Nội vụ")
+
+    def test_export_sheets_is_quiet_when_asked(self, province, tmp_path):
+        from django.core.management import call_command
+
+        err = Terminal()
+        call_command(
+            "export_sheets",
+            year=2023,
+            group="HUYEN",
+            output=str(tmp_path),
+            format="docx",
+            no_progress=True,
+            stdout=io.StringIO(),
+            stderr=err,
+        )
+        assert err.getvalue() == ""
+        assert [p.name for p in tmp_path.iterdir()] == ["phieu-tamky-2023.docx"]
+
+
+# --------------------------------------------------------------------------- the buttons
+
+
+def button_links(html: str) -> list[str]:
+    """The hrefs of the download buttons of a page (the export-buttons groups)."""
+    import html as html_lib
+    import re
+
+    links = []
+    for group in re.findall(r'<div class="btn-group[^"]*export-buttons".*?</div>', html, re.S):
+        links += [html_lib.unescape(h) for h in re.findall(r'href="([^"]+)"', group)]
+    return links
+
+
+class TestDownloadButtons:
+    def test_the_home_page_offers_each_groups_ranking_and_the_report(self, client, province):
+        links = button_links(client.get("/?year=2023").content.decode())
+        assert links == [
+            "/xuat/ket-qua-2023.xlsx?group=SO",
+            "/xuat/ket-qua-2023.csv?group=SO",
+            "/bao-cao/ket-qua-2023.docx",
+            "/xuat/ket-qua-2023.xlsx?group=HUYEN",
+            "/xuat/ket-qua-2023.csv?group=HUYEN",
+            "/bao-cao/ket-qua-2023.docx",
+        ]
+        assert all(client.get(link).status_code == 200 for link in links)
+
+    def test_the_comparison_page_offers_its_own_selection(self, client, province):
+        later = make_year(2024, group_codes=("SO",))
+        score(make_sheet(Unit.objects.get(code="SNV"), later), **{"1.1.1": 10})
+        publish(later)
+        html = client.get("/so-sanh/?from=2023&to=2024&group=SO&unit=SNV").content.decode()
+        links = button_links(html)
+        assert links == [
+            "/xuat/so-sanh.xlsx?from=2023&to=2024&group=SO&unit=SNV",
+            "/xuat/so-sanh.csv?from=2023&to=2024&group=SO&unit=SNV",
+        ]
+        assert all(client.get(link).status_code == 200 for link in links)
+
+    def test_the_sheet_page_offers_the_sheet_the_report_and_the_round_trip(self, client, people):
+        AssessmentYear.objects.filter(year=2023).update(state=YearState.SELF_ASSESSMENT)
+        client.force_login(people["staff_a"])
+        links = button_links(client.get("/phieu/SNV/2023/").content.decode())
+        assert links == [
+            "/xuat/phieu/SNV/2023.xlsx",
+            "/xuat/phieu/SNV/2023.csv",
+            "/bao-cao/tu-danh-gia/SNV/2023.docx",
+            "/nhap-excel/tu-danh-gia/SNV/2023/",
+        ]
+        assert all(client.get(link).status_code == 200 for link in links)
+        client.force_login(people["leadership"])
+        assert len(button_links(client.get("/phieu/SNV/2023/").content.decode())) == 3
+
+    def test_the_appraisal_tracker_and_survey_pages_offer_theirs(self, client, people):
+        AssessmentYear.objects.filter(year=2023).update(state=YearState.APPRAISAL)
+        client.force_login(people["appraiser"])
+        pages = {
+            "/tham-dinh/SNV/2023/": [
+                "/xuat/phieu/SNV/2023.xlsx",
+                "/xuat/phieu/SNV/2023.csv",
+                "/nhap-excel/tham-dinh/SNV/2023/",
+            ],
+            "/theo-doi/2023/?khoi=SO": [
+                "/xuat/theo-doi-2023.xlsx?khoi=SO",
+                "/xuat/theo-doi-2023.csv?khoi=SO",
+            ],
+            "/dieu-tra/2023/": ["/nhap-excel/dieu-tra/2023/"],
+        }
+        for page, expected in pages.items():
+            links = button_links(client.get(page).content.decode())
+            assert links == expected, page
+            assert all(client.get(link).status_code == 200 for link in links), page
+
+
 # --------------------------------------------------------------------------- the demo's 2023
+# Last in the module: the demo is loaded once for the module and stays until its end.
 
 
 @pytest.fixture(scope="module")
@@ -562,7 +736,7 @@ def test_the_2023_ranking_of_the_demo_exports_to_a_formatted_workbook(client, de
     ws = workbook(response.content)["SO"]
     assert ws["A1"].value == "TỈNH QUẢNG NAM (DỮ LIỆU MẪU)"
     assert ws["A2"].value.startswith("Kết quả Chỉ số CCHC năm 2023 · ")
-    assert ws.freeze_panes == "A6" and ws.auto_filter.ref == "A5:N25"
+    assert ws.freeze_panes == "A6" and ws.auto_filter.ref == "A5:O25"
     rows = values(ws, 6)
     assert len(rows) == 20
     assert (rows[0][3], rows[0][8], rows[0][9]) == ("Sở Nội vụ", 96.86, "Tốt")
