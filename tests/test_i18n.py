@@ -7,7 +7,9 @@ with the list of what is missing; the fix is `make messages`, translate, `make m
 
 from __future__ import annotations
 
+import ast
 import html as html_lib
+import os
 import re
 import unicodedata
 from pathlib import Path
@@ -15,6 +17,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation.template import templatize
 
 from scoring.models import Band, Item, YearState
 from scoring.templatetags.portal_format import points, rank_of
@@ -93,6 +96,116 @@ def _unquote(quoted: str) -> str:
     body = quoted.strip()[1:-1]
     return re.sub(
         r"\\(.)", lambda m: {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}.get(m[1], m[1]), body
+    )
+
+
+# What `make messages` finds in the source, without gettext (a fresh machine may not have it):
+# the same keywords as makemessages, the same folders, templates read through Django's own
+# templatize() as makemessages does. Keep IGNORED in step with the Makefile's `messages` target.
+KEYWORDS = {  # name: positions of (context, msgid, plural) among the call's arguments
+    "_": (None, 0, None),
+    "gettext": (None, 0, None),
+    "gettext_lazy": (None, 0, None),
+    "gettext_noop": (None, 0, None),
+    "ngettext": (None, 0, 1),
+    "ngettext_lazy": (None, 0, 1),
+    "pgettext": (0, 1, None),
+    "pgettext_lazy": (0, 1, None),
+    "npgettext": (0, 1, 2),
+    "npgettext_lazy": (0, 1, 2),
+}
+IGNORED = {".venv", "static/vendor", "staticfiles", "media", "tests", "bench", "node_modules"}
+CALL = re.compile(r"\b(?:" + "|".join(map(re.escape, KEYWORDS)) + r")\(")
+
+
+def python_messages(source: str) -> set[tuple]:
+    """(msgctxt, msgid, msgid_plural) of each gettext call with literal arguments."""
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        spec = KEYWORDS.get(getattr(node.func, "id", None) or getattr(node.func, "attr", None))
+        if spec is None:
+            continue
+        values = []
+        for index in spec:
+            if index is None:
+                values.append(None)
+                continue
+            arg = node.args[index] if index < len(node.args) else None
+            if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
+                break  # not a literal: nothing to extract (xgettext skips it too)
+            values.append(arg.value)
+        else:
+            found.add(tuple(values))
+    return found
+
+
+def _call_end(code: str, start: int) -> int:
+    """The index just past the parenthesis that closes the call opened before code[start]."""
+    depth, index, quote = 1, start, None
+    while index < len(code):
+        char = code[index]
+        if quote:
+            if char == "\\":
+                index += 1
+            elif char == quote:
+                quote = None
+        elif char in "'\"":
+            quote = char
+        elif char in "()":
+            depth += 1 if char == "(" else -1
+            if depth == 0:
+                return index + 1
+        index += 1
+    return len(code)
+
+
+def template_messages(source: str) -> set[tuple]:
+    code = templatize(source)
+    found = set()
+    for match in CALL.finditer(code):
+        try:
+            found |= python_messages(code[match.start() : _call_end(code, match.end())])
+        except SyntaxError:
+            continue
+    return found
+
+
+def source_messages(base: Path) -> set[tuple]:
+    found = set()
+    for root, dirs, files in os.walk(base):
+        folder = os.path.relpath(root, base)
+        dirs[:] = [
+            d
+            for d in dirs
+            if not d.startswith(".") and os.path.normpath(os.path.join(folder, d)) not in IGNORED
+        ]
+        for name in files:
+            if name.startswith(".") or name.endswith("~"):
+                continue
+            path = Path(root) / name
+            if name.endswith(".py"):
+                found |= python_messages(path.read_text(encoding="utf-8"))
+            elif name.endswith((".html", ".txt")):
+                found |= template_messages(path.read_text(encoding="utf-8", errors="replace"))
+    return found
+
+
+def test_every_string_of_the_source_is_in_the_catalogue():
+    """A string added to the code or a template without `make messages` is caught here, even on
+    a machine without gettext."""
+    catalogue = {
+        (e.get("msgctxt"), e["msgid"], e["msgid_plural"])
+        for e in po_entries(PO_FILE.read_text(encoding="utf-8"))
+        if e["msgid"] and not e["obsolete"]
+    }
+    missing = sorted(source_messages(Path(settings.BASE_DIR)) - catalogue, key=str)
+    assert not missing, (
+        f"{len(missing)} string(s) of the source are not in {PO_FILE.name}. Run `make messages`, "
+        "translate the new entries in locale/en/LC_MESSAGES/django.po (no empty msgstr, no "
+        "#, fuzzy), run `make messages` again to compile, and commit django.po and django.mo:\n  "
+        + "\n  ".join(repr(m[1]) for m in missing)
     )
 
 
