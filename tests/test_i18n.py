@@ -27,8 +27,8 @@ from units.models import Unit, UnitGroup
 PO_FILE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"
 MO_FILE = PO_FILE.with_suffix(".mo")
 
-# Words only Vietnamese text has: letters with a breve, horn, circumflex, bar or tone mark.
-VIETNAMESE = re.compile(r"[^\W\d_]*[^\x00-\x7F«»“”‘’–—…·→←▲▼≥°][^\W\d_]*")
+# Words with a letter outside ASCII: in this portal, Vietnamese (ă, ơ, đ, tone marks…).
+VIETNAMESE = re.compile(r"\w*[^\W\d_A-Za-z]\w*")
 # Navbar and page chrome an anonymous visitor sees, in Vietnamese and in English.
 NAVBAR = {
     "Kết quả": "Results",
