@@ -710,6 +710,61 @@ class TestDownloadButtons:
             assert all(client.get(link).status_code == 200 for link in links), page
 
 
+# --------------------------------------------------------------------------- query counts
+
+
+def queries_of(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)
+
+
+def add_units(year, count: int, start: int = 0) -> None:
+    for n in range(start, start + count):
+        sheet = make_sheet(make_unit(f"U{n:03d}", f"Sở số {n}"), year)
+        score(sheet, **{"1.1.1": 5, "3.1": 10})
+
+
+class TestQueryCounts:
+    def test_the_ranking_and_tracker_downloads_do_not_grow_with_the_units(self, client, people):
+        client.force_login(people["admin"])
+        year = AssessmentYear.objects.get(year=2023)
+        AssessmentYear.objects.filter(pk=year.pk).update(state=YearState.APPRAISAL)
+        year.refresh_from_db()
+        urls = ["/xuat/ket-qua-2023.xlsx?group=SO", "/xuat/theo-doi-2023.csv"]
+        add_units(year, 3)
+        before = [queries_of(client, url) for url in urls]
+        add_units(year, 12, start=3)
+        assert [queries_of(client, url) for url in urls] == before
+
+    def test_the_sheet_downloads_do_not_grow_with_the_items(self, client):
+        from tests.factories import wide_rows
+
+        unit = make_unit("SNV", "Sở Nội vụ")
+        client.force_login(personas(unit, make_unit("STP"), make_unit("HDTD"))["admin"])
+        counts = {}
+        for number, per_domain in ((2030, 2), (2031, 12)):
+            year = make_year(number, state=YearState.PREPARING, group_codes=())
+            services.replace_framework(year, unit.group, wide_rows(3, per_domain))
+            services.apply_score_changes(
+                make_sheet(unit, year),
+                [
+                    services.ScoreChange(f"{d}.{i}", self_points=D("1"), points=D("1"))
+                    for d in (1, 2, 3)
+                    for i in range(1, per_domain + 1)
+                ],
+                source="test",
+            )
+            counts[number] = [
+                queries_of(client, f"/xuat/phieu/SNV/{number}.xlsx"),
+                queries_of(client, f"/nhap-excel/tham-dinh/SNV/{number}/tep-mau.xlsx"),
+            ]
+        assert counts[2030] == counts[2031]
+
+
 # --------------------------------------------------------------------------- the demo's 2023
 # Last in the module: the demo is loaded once for the module and stays until its end.
 

@@ -695,6 +695,25 @@ class TestSurveyRoundTrip:
         subject = roundtrip.survey_subject(year, people["appraiser"])
         assert {line.unit_code for line in subject.lines} == {"SNV", "STP"}
 
+    def test_the_survey_file_does_not_grow_in_queries_with_the_units(self, client, people, year):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        client.force_login(people["admin"])
+        group = Unit.objects.get(code="SNV").group
+        counts = []
+        for start in (0, 20):
+            Unit.objects.bulk_create(
+                [
+                    Unit(code=f"XA{n:03d}", name=f"UBND xã số {n}", group=group)
+                    for n in range(start, start + 20)
+                ]
+            )
+            with CaptureQueriesContext(connection) as queries:
+                client.get("/nhap-excel/dieu-tra/2024/tep-mau.xlsx")
+            counts.append(len(queries.captured_queries))
+        assert counts[0] == counts[1]
+
     def test_a_hundred_units_are_validated_and_previewed_within_five_seconds(
         self, client, people, year
     ):
