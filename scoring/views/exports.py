@@ -34,6 +34,7 @@ from scoring.views.dashboards import groups_with_results, load_group, load_unit,
 from units.models import Unit
 
 FORMATS = ("xlsx", "csv")
+COMPARISON_PARTS = {"don-vi": 0, "linh-vuc": 1, "tieu-chi": 2}  # ?bang= of the CSV
 KINDS = {"tu-danh-gia": roundtrip.SELF, "tham-dinh": roundtrip.APPRAISAL}
 PERMS = {
     roundtrip.SELF: "scoring.edit_self_assessment",
@@ -119,8 +120,10 @@ def comparison(request, fmt: str):
     if group is None:
         raise Http404(_("Không có khối đơn vị này."))
     unit = load_unit(request.GET["unit"]) if request.GET.get("unit") else None
+    part = COMPARISON_PARTS.get(request.GET.get("bang", "don-vi"))
+    if part is None:
+        raise Http404(_("Không có bảng này."))
     parts = tables.comparison_tables(compare_years(group, old, new, unit))
-    part = ["don-vi", "linh-vuc", "tieu-chi"].index(request.GET.get("bang", "don-vi"))
     stem = exports.file_stem("so-sanh", old.year, new.year, group.code)
     return _table_response(parts, fmt, stem, csv_index=part)
 

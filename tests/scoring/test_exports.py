@@ -554,6 +554,7 @@ class TestDownloadViews:
         assert rows[1][:5] == ["SNV", "Sở Nội vụ", "96.86", "10.00", "-86.86"]
         rows = csv_rows(client.get(url + "&bang=tieu-chi").content)
         assert rows[0][0] == "Mã 2023" and rows[0][6] == "Tối đa 2023"
+        assert client.get(url + "&bang=khac").status_code == 404
 
     def test_downloads_are_never_cached_by_shared_caches(self, client, province):
         response = client.get("/xuat/ket-qua-2023.csv?group=SO")
