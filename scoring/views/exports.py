@@ -122,7 +122,7 @@ def comparison(request, fmt: str):
     unit = load_unit(request.GET["unit"]) if request.GET.get("unit") else None
     part = COMPARISON_PARTS.get(request.GET.get("bang", "don-vi"))
     if part is None:
-        raise Http404(_("Không có bảng này."))
+        raise Http404
     parts = tables.comparison_tables(compare_years(group, old, new, unit))
     stem = exports.file_stem("so-sanh", old.year, new.year, group.code)
     return _table_response(parts, fmt, stem, csv_index=part)
