@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import random
+from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -201,7 +202,7 @@ def _appraise(sheet: Sheet, users: dict) -> None:
     )
     changes = []
     for number, (code, (value, reason)) in enumerate(APPRAISALS_2026.items()):
-        granted = points(int(float(value) * 100))
+        granted = Decimal(value)
         claim = claims.get(code)
         if not reason and claim is not None and granted != claim:
             reason = REASON_HIGHER if granted > claim else REASONS_LOWER[number]
