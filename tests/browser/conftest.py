@@ -15,12 +15,15 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
-@pytest.fixture(autouse=True)
-def _allow_orm_beside_playwright(monkeypatch):
-    # Playwright's sync API runs an event loop in the test thread; the ORM calls made by the test
-    # itself (setting up data) are still synchronous and safe. Only for browser tests: a
-    # process-wide setting would leak into other tests (and into `check --deploy`).
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+@pytest.fixture(scope="module", autouse=True)
+def _allow_orm_beside_playwright():
+    # While Playwright's sync API is started, its event loop counts as running in this thread and
+    # Django refuses ORM calls (the test's own data set-up and pytest-django's flush, which are
+    # synchronous and safe). Allowed for each browser module only, set up before and torn down
+    # after its browser, so the setting never leaks into other tests (or `check --deploy`).
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
 
 
 def pytest_collection_modifyitems(config, items):
@@ -32,8 +35,8 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM}"))
 
 
-@pytest.fixture(scope="session")
-def browser():
+@pytest.fixture(scope="module")
+def browser(_allow_orm_beside_playwright):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -15,16 +15,6 @@ from tests.factories import PASSWORD, make_sheet, make_unit, make_year, personas
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _orm_beside_playwright_until_the_flush():
-    # conftest's function-scoped setting ends before pytest-django flushes the database after a
-    # transactional test, and the flush then fails inside Playwright's event loop: keep it for
-    # this module's whole run (browser tests only).
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        yield
-
-
 ROWS = {"1.1.1": 10, "1.2": 12, "2.1": 14}  # sheet rows of the items in the downloaded file
 
 

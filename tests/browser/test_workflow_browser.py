@@ -31,15 +31,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _orm_beside_playwright_until_the_flush():
-    # The flush after a transactional test runs once conftest's function-scoped setting is gone,
-    # inside Playwright's event loop: keep the setting for this module's run (browser tests only).
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        yield
-
-
 def log_in_as(page, url: str, username: str, next_path: str) -> None:
     """Sign out whoever was signed in, sign in as `username` and land on `next_path`."""
     page.context.clear_cookies()

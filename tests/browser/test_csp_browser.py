@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from scoring.models import AssessmentYear, Framework, YearState
-from tests.browser.conftest import CHROMIUM, browser  # noqa: F401 - the browser fixture
+from tests.browser.conftest import CHROMIUM
 from tests.factories import PASSWORD, make_small_province, personas
 from units.models import Unit
 
@@ -29,7 +29,7 @@ document.addEventListener("securitypolicyviolation", function (e) {
 
 
 @pytest.fixture
-def watched(browser):  # noqa: F811 - the fixture imported above
+def watched(browser):
     context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
     context.add_init_script(LISTENER)
     page = context.new_page()
