@@ -17,7 +17,7 @@ the year, the framework): both carry `.messages`; catch `IMPORT_ERRORS`.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -309,8 +309,11 @@ def import_scores(
     *,
     user=None,
     source: str = "import",
+    progress: Callable[[Iterable], Iterable] | None = None,
 ) -> ScoreImportSummary:
     """Apply score rows of many units to one year, all or nothing.
+
+    `progress` wraps the per-unit loop (the command passes a tqdm bar for large files).
 
     Everything is checked first (units, frameworks, items, maxima, survey items, N/A) against
     the stored scores, and every problem is reported; then each unit's changes go through
@@ -398,7 +401,8 @@ def import_scores(
 
     failures: list[str] = []
     touched: dict[int, tuple[UnitGroup, list[int]]] = {}
-    for unit in sorted(changes_by_unit, key=lambda u: u.code):
+    ordered = sorted(changes_by_unit, key=lambda u: u.code)
+    for unit in progress(ordered) if progress else ordered:
         sheet = sheets.get(unit.id) or services.get_or_create_sheet(unit, year)
         try:
             services.apply_score_changes(

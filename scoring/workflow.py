@@ -67,6 +67,7 @@ SOURCE_LABELS = {
     "import": gettext_lazy("Nhập từ tệp"),
     "admin": gettext_lazy("Trang quản trị"),
     "command": gettext_lazy("Lệnh quản trị"),
+    "upload": gettext_lazy("Tải lên tệp Excel"),
 }
 
 

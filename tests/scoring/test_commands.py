@@ -4,12 +4,13 @@ and copy_year. Every refused run raises CommandError (exit status 1) and saves n
 import io
 import json
 from decimal import Decimal as D
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from scoring import services
+from scoring import importers, services
 from scoring.models import AssessmentYear, Band, Item, Result, Score, YearState
 from tests.factories import (
     csv_file,
@@ -404,6 +405,20 @@ class TestImportScores:
 
         assert scores()[("STP", "2.2")] == (None, None, True, "")
         assert scores()[("STP", "2.1")] == (None, D("19.75"), False, "")
+
+    def test_the_progress_bar_follows_every_unit_as_it_is_saved(self, tmp_path, scoring_year):
+        seen = []
+
+        def progress(units):
+            for unit in units:
+                seen.append(unit.code)
+                yield unit
+
+        year = AssessmentYear.objects.get(year=2023)
+        rows = importers.read_score_rows(Path(csv_file(tmp_path, self.GOOD)).read_bytes())
+        importers.import_scores(year, rows, progress=progress)
+
+        assert seen == ["SNV", "STP"]
 
     def test_history_records_the_import_as_the_source(self, tmp_path, scoring_year):
         run("import_scores", csv_file(tmp_path, self.GOOD), year=2023)
