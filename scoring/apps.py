@@ -7,4 +7,6 @@ class ScoringConfig(AppConfig):
     verbose_name = _("Chấm điểm")
 
     def ready(self) -> None:
-        from scoring import permissions  # noqa: F401  (registers the rules)
+        from scoring import caching, permissions  # noqa: F401  (permissions registers the rules)
+
+        caching.connect_signals()

@@ -721,6 +721,7 @@ def apply_score_changes(
         raise ServiceError(problems)
     created: dict[str, Score] = {}
     updated: dict[str, Score] = {}
+    changed_fields: set[str] = set()
     for change in changes:
         item = items_by_code[change.item_code]
         score = current.get(item.code) or Score(sheet=sheet, item=item)
@@ -735,13 +736,16 @@ def apply_score_changes(
         after = (score.self_points, score.points, score.not_applicable, score.note, score.reason)
         if score.pk and before == after:
             continue
+        changed_fields.update(
+            name for name, old, new in zip(SCORE_FIELDS, before, after, strict=True) if old != new
+        )
         score.updated_by = user
         score._change_reason = source
         if user is not None:
             score._history_user = user
         (updated if score.pk else created)[item.code] = score
         current[item.code] = score
-    _write_scores(list(created.values()), list(updated.values()))
+    _write_scores(list(created.values()), list(updated.values()), changed_fields)
     Sheet.objects.filter(pk=sheet.pk).update(version=F("version") + 1)
     sheet.refresh_from_db()
     if recompute:
@@ -749,29 +753,26 @@ def apply_score_changes(
     return sheet
 
 
-def _write_scores(created: list[Score], updated: list[Score]) -> None:
+SCORE_FIELDS = ("self_points", "points", "not_applicable", "note", "reason")
+
+
+def _write_scores(created: list[Score], updated: list[Score], fields: Iterable[str]) -> None:
     """Save scores in bulk, each with its history row (user and source as `save()` records them).
 
     One save per score (with simple_history's per-save work) made a 100-unit file take half a
-    minute; in bulk it is a few queries per sheet.
+    minute; in bulk it is a few queries per sheet. Updates write only the `fields` that changed
+    on some score (bulk_update's cost grows with fields × rows); history rows are complete.
     """
     now = timezone.now()
     for score in updated:
         score.updated_at = now  # bulk_update does not apply auto_now
     bulk_create_with_history(created, Score)
-    bulk_update_with_history(
-        updated,
-        Score,
-        [
-            "self_points",
-            "points",
-            "not_applicable",
-            "note",
-            "reason",
-            "updated_by",
-            "updated_at",
-        ],
-    )
+    if updated:
+        bulk_update_with_history(
+            updated,
+            Score,
+            [name for name in SCORE_FIELDS if name in fields] + ["updated_by", "updated_at"],
+        )
 
 
 class StaleSheetError(ServiceError):

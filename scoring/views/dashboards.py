@@ -16,6 +16,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from scoring import calculations as calc
+from scoring.caching import PageCache, deferred
 from scoring.dashboards import can_see_unpublished, default_year, visible_years
 from scoring.dashboards.comparison import compare as compare_years
 from scoring.dashboards.losses import most_lost as most_lost_items
@@ -83,17 +84,29 @@ def unit_profile(request, code: str):
     year = load_year(years, request.GET.get("year"))
     if year is None:
         raise Http404(_("Chưa có kết quả nào được công bố."))
-    profile = profile_of(
-        unit,
-        year,
-        years,
-        show_reasons=may_see_reasons(request.user, unit, year),
-        published_only_previous=not can_see_unpublished(request.user),
-    )
+    show_reasons = may_see_reasons(request.user, unit, year)
+    published_only = not can_see_unpublished(request.user)
+    page = PageCache("unit_profile", years, unit.pk, year.year, show_reasons, published_only)
+
+    def build():
+        return profile_of(
+            unit,
+            year,
+            years,
+            show_reasons=show_reasons,
+            published_only_previous=published_only,
+        )
+
     return render(
         request,
         "scoring/dashboards/unit_profile.html",
-        {"unit": unit, "year": year, "years": years, "profile": profile},
+        {
+            "unit": unit,
+            "year": year,
+            "years": years,
+            "profile": deferred(build) if page.hit else build(),
+            "page_cache": page,
+        },
     )
 
 
@@ -162,24 +175,28 @@ def compare(request):
     if old_year is not None and new_year is not None and old_year != new_year:
         if old_year.year > new_year.year:
             old_year, new_year = new_year, old_year
-        groups = groups_with_results([old_year, new_year])
-        group = load_group(groups, request.GET.get("group"))
-        unit = None
-        if request.GET.get("unit"):
-            unit = load_unit(request.GET["unit"])
-        comparison = compare_years(group, old_year, new_year, unit) if group else None
-        if unit is not None and (
-            comparison is None or not any(row.unit == unit for row in comparison.units)
-        ):
-            raise Http404(_("Đơn vị không có kết quả trong khối này ở hai năm đã chọn."))
-        context.update(
-            old_year=old_year,
-            new_year=new_year,
-            groups=groups,
-            group=group,
-            unit=unit,
-            comparison=comparison,
-        )
+        group_code, unit_code = request.GET.get("group"), request.GET.get("unit")
+        page = PageCache("compare", years, old_year.year, new_year.year, group_code, unit_code)
+
+        def build() -> dict:
+            groups = groups_with_results([old_year, new_year])
+            group = load_group(groups, group_code)
+            unit = load_unit(unit_code) if unit_code else None
+            comparison = compare_years(group, old_year, new_year, unit) if group else None
+            if unit is not None and (
+                comparison is None or not any(row.unit == unit for row in comparison.units)
+            ):
+                raise Http404(_("Đơn vị không có kết quả trong khối này ở hai năm đã chọn."))
+            return {"groups": groups, "group": group, "unit": unit, "comparison": comparison}
+
+        context.update(old_year=old_year, new_year=new_year, page_cache=page)
+        if page.hit:
+            # Stored only after a page with these parameters was shown: nothing to check again.
+            built = deferred(build)
+            for name in ("groups", "group", "unit", "comparison"):
+                context[name] = deferred(lambda name=name: built[name])
+        else:
+            context.update(build())
     return render(request, "scoring/dashboards/compare.html", context)
 
 

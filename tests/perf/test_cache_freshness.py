@@ -1,0 +1,188 @@
+"""Cached pages never show a stale figure: every change is on the next page, at once.
+
+The pages are cached by the years' stamps (results_version is bumped by every recompute), the
+catalog generation (names, frameworks, sheets…), the page's parameters, the language and the
+viewer's class (scoring/caching.py). Each test first makes sure the page is served from the
+cache, then changes something through the services and reads the page again.
+"""
+
+from decimal import Decimal as D
+
+import pytest
+from django.core.cache.backends.base import BaseCache
+from django.test import Client
+
+from scoring import services, year_states
+from scoring.models import Item, Sheet, SheetState
+from tests.factories import make_user, personas
+from tests.scoring.dashboard_data import build_province, unit_named
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def years():
+    return build_province()
+
+
+@pytest.fixture
+def people(years):
+    return personas(unit_named("SNV"), unit_named("SLDTBXH"), unit_named("SYT"))
+
+
+def cached_page(client, url: str) -> str:
+    """The page at `url`, read twice: the second time it must come from the cache."""
+    first = client.get(url)
+    assert first.status_code == 200
+    again = client.get(url)
+    assert again.context["page_cache"].hit, url
+    assert main(again) == main(first)
+    return again.content.decode()
+
+
+def main(response) -> str:
+    """The page's content (the header holds a CSRF token that changes with every response)."""
+    html = response.content.decode()
+    return html[html.index("<main") : html.index("</main>")]
+
+
+def fresh_page(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    assert not response.context["page_cache"].hit, url
+    return response.content.decode()
+
+
+def snv_2024(years) -> Sheet:
+    return Sheet.objects.get(unit__code="SNV", year=years[2024])
+
+
+def test_a_saved_score_is_on_the_overview_and_the_profile_at_once(client, years, people):
+    client.force_login(people["leadership"])
+    assert "99,00" in cached_page(client, "/?year=2024")
+    assert "99,00" in cached_page(client, "/don-vi/SNV/?year=2024")
+
+    services.apply_score_changes(snv_2024(years), [services.ScoreChange("3.2", points=D("10"))])
+
+    overview = fresh_page(client, "/?year=2024")
+    assert "95,00" in overview
+    assert "99,00" not in overview
+    profile = fresh_page(client, "/don-vi/SNV/?year=2024")
+    assert "95,00" in profile
+    assert "99,00" not in profile
+
+
+def test_a_saved_score_is_on_every_instance_sharing_the_cache(client, years, people):
+    # Another instance reads the same cache and database: the key it computes is the new one.
+    client.force_login(people["leadership"])
+    cached_page(client, "/?year=2024")
+    services.apply_score_changes(snv_2024(years), [services.ScoreChange("3.2", points=D("10"))])
+    other = Client()
+    other.force_login(people["leadership"])
+    assert "95,00" in fresh_page(other, "/?year=2024")
+
+
+def test_a_reopened_year_leaves_the_public_pages_and_comes_back_with_its_new_figures(
+    client, years, people
+):
+    assert "96,86" in cached_page(client, "/")
+    assert client.get("/mo/ket-qua-2023.csv").content == client.get("/mo/ket-qua-2023.csv").content
+
+    year_states.reopen(years[2023], "Sửa điểm sau khiếu nại", user=people["admin"])
+    assert "Kết quả Chỉ số CCHC năm 2022" in fresh_page(client, "/")
+    assert client.get("/?year=2023").status_code == 404
+    assert client.get("/mo/ket-qua-2023.csv").status_code == 404
+
+    sheet = Sheet.objects.get(unit__code="SNV", year=years[2023])
+    services.apply_score_changes(sheet, [services.ScoreChange("3.2", points=D("15"))])
+    year_states.publish(years[2023], user=people["admin"])
+    page = fresh_page(client, "/")
+    assert "Kết quả Chỉ số CCHC năm 2023" in page
+    assert "98,50" in page  # 96,86 + 1,64 points
+    assert "96,86" not in page
+    csv = client.get("/mo/ket-qua-2023.csv").content.decode()
+    assert "SNV,Sở Nội vụ,SO,69.50,29.00,98.50,98.50,Xuất sắc,1,100.00" in csv
+
+
+def test_a_renamed_unit_shows_its_new_name_at_once(client, years):
+    assert "Sở Nội vụ" in cached_page(client, "/don-vi/SNV/")
+    unit = unit_named("SNV")
+    unit.name = "Sở Nội vụ tỉnh"
+    unit.save()
+    assert "Sở Nội vụ tỉnh" in fresh_page(client, "/don-vi/SNV/")
+    assert "Sở Nội vụ tỉnh" in fresh_page(client, "/")
+
+
+def test_a_renamed_item_shows_on_the_comparison_at_once(client, years):
+    assert "Tuyên truyền CCHC" in cached_page(client, "/so-sanh/?from=2022&to=2023")
+    item = Item.objects.get(framework__year=years[2023], framework__group__code="SO", code="1.2")
+    item.name = "Thông tin, tuyên truyền về CCHC"
+    item.save()
+    assert "Thông tin, tuyên truyền về CCHC" in fresh_page(client, "/so-sanh/?from=2022&to=2023")
+
+
+def test_a_submitted_sheet_shows_its_state_on_the_overview_at_once(client, years, people):
+    client.force_login(people["leadership"])
+    drafts = cached_page(client, "/?year=2024").count("Đang soạn")
+    sheet = snv_2024(years)
+    sheet.state = SheetState.SUBMITTED  # as submit_sheet saves it
+    sheet.save()
+    assert fresh_page(client, "/?year=2024").count("Đang soạn") == drafts - 1
+
+
+def test_the_year_in_progress_cached_for_the_leadership_stays_hidden_from_visitors(
+    client, years, people
+):
+    client.force_login(people["leadership"])
+    cached_page(client, "/?year=2024")
+    client.logout()
+    assert client.get("/?year=2024").status_code == 404
+    assert "tạm tính" not in client.get("/").content.decode()
+
+
+def test_the_appraisers_reasons_cached_for_the_leadership_stay_hidden_from_visitors(
+    client, years, people
+):
+    client.force_login(people["leadership"])
+    assert "Công bố TTHC không đúng hạn" in cached_page(client, "/don-vi/SLDTBXH/")
+    client.logout()
+    assert "Công bố TTHC không đúng hạn" not in fresh_page(client, "/don-vi/SLDTBXH/")
+
+
+def test_each_language_has_its_own_cached_page(client, years):
+    assert "96,86" in cached_page(client, "/")
+    client.cookies["django_language"] = "en"
+    english = fresh_page(client, "/")
+    assert "96.86" in english
+    assert "96,86" not in english
+
+
+def test_another_viewers_page_is_not_served_to_a_unit_member(client, years):
+    staff = make_user("can_bo", "staff", unit_named("SNV"))
+    client.force_login(staff)
+    page = cached_page(client, "/")
+    assert "Kết quả Chỉ số CCHC năm 2023" in page
+
+
+class BrokenCache(BaseCache):
+    """A cache server that does not answer."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__({})
+
+    def _fail(self, *args, **kwargs):
+        raise ConnectionError("cache down")
+
+    get = set = add = get_many = set_many = delete = clear = _fail
+
+
+def test_pages_are_computed_and_scores_saved_when_the_cache_is_down(
+    client, years, people, settings, caplog
+):
+    settings.CACHES = {"default": {"BACKEND": "tests.perf.test_cache_freshness.BrokenCache"}}
+    assert "96,86" in client.get("/").content.decode()
+    assert "SNV,Sở Nội vụ,SO" in client.get("/mo/ket-qua-2023.csv").content.decode()
+    services.apply_score_changes(snv_2024(years), [services.ScoreChange("3.2", points=D("10"))])
+    client.force_login(people["leadership"])
+    assert "95,00" in client.get("/?year=2024").content.decode()
+    assert "cache: home could not be read" in caplog.text
