@@ -128,6 +128,7 @@ def personas(unit_a: Unit, unit_b: Unit, appraiser_unit: Unit) -> dict:
         "admin": get_user_model().objects.create_superuser("admin", "admin@example.vn", PASSWORD),
     }
 
+
 # --------------------------------------------------------------------------- files to import
 
 TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"  # grave, acute, tilde, hook above, dot below
@@ -250,3 +251,19 @@ def make_small_province():
     )
     return year
 
+
+# --------------------------------------------------------------------------- sheets (workflow)
+
+
+def wide_rows(domains: int, items_per_domain: int, maximum: str = "2") -> list[services.ItemRow]:
+    """A framework of `domains` appraisal domains × `items_per_domain` scored items, plus one
+    survey domain with one item: for tests whose query count must not grow with the items."""
+    rows = []
+    for d in range(1, domains + 1):
+        rows.append(services.ItemRow(str(d), f"Lĩnh vực {d}", None))
+        for i in range(1, items_per_domain + 1):
+            rows.append(services.ItemRow(f"{d}.{i}", f"Tiêu chí {d}.{i}", D(maximum), "appraisal"))
+    survey = str(domains + 1)
+    rows.append(services.ItemRow(survey, "Điều tra XHH", None))
+    rows.append(services.ItemRow(f"{survey}.1", "Mức độ hài lòng", D("30"), "survey"))
+    return rows
