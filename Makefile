@@ -8,7 +8,7 @@ PORT ?= 8000
 # Test options, e.g. `make test PYTEST_ARGS="-k lineage"`; browser tests run unless -m says otherwise.
 PYTEST_ARGS ?=
 
-.PHONY: run test venv install migrate demo lint format messages bench clean faults backup
+.PHONY: run test venv install migrate demo lint format messages bench bench-province clean faults backup
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Cần Python 3.11 ($(PYTHON))"; exit 1; }
@@ -55,6 +55,14 @@ faults: install
 # A backup of the database and MEDIA_ROOT named by the environment: README "Sao lưu / Backups".
 backup: install
 	$(PY) scripts/backup.py create
+
+# Benchmarks (README: "Hiệu năng / Performance"): PostgreSQL, Redis and wrk; not part of `make test`.
+# BENCH_SIZES=province,country (default both), BENCH_FRESH=1 regenerates the data.
+bench: install
+	$(PY) bench/run.py
+
+bench-province: install
+	$(PY) bench/run.py --sizes province
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
+from django.http import HttpResponse
 from django.urls import include, path
 
 from cchc_portal import otp_views
@@ -14,3 +15,12 @@ urlpatterns = [
     path("tai-khoan/xac-thuc-hai-buoc/thiet-lap/", otp_views.setup, name="otp_setup"),
     path("", include("scoring.urls")),
 ]
+
+
+def bench_baseline(request):
+    """A fixed string: the framework's own limit on this machine, for `make bench` (bench/)."""
+    return HttpResponse("Chỉ số CCHC", content_type="text/plain; charset=utf-8")
+
+
+if settings.BENCHMARK_VIEWS:
+    urlpatterns.insert(0, path("_bench/baseline/", bench_baseline, name="bench_baseline"))

@@ -35,6 +35,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 
@@ -102,49 +104,121 @@ def _new_generation() -> None:
         logger.exception("cache: the catalog generation could not be replaced")
 
 
-def _fetch(key: str) -> tuple[str, object]:
-    """The current generation and the entry stored at `key` (None: missing or outdated)."""
-    found = cache.get_many([GENERATION_KEY, key])
+def _fetch(*keys: str) -> tuple[str, list]:
+    """The current generation and the entries stored at `keys` (None: missing or outdated)."""
+    found = cache.get_many([GENERATION_KEY, *keys])
     generation = found.get(GENERATION_KEY)
     if generation is None:
         # Never start again from a value seen before: a lost generation is a new one.
         cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
-        return cache.get(GENERATION_KEY), None
-    entry = found.get(key)
-    if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == generation:
-        return generation, entry[1]
-    return generation, None
+        return cache.get(GENERATION_KEY), [None] * len(keys)
+    entries = []
+    for key in keys:
+        entry = found.get(key)
+        fresh = isinstance(entry, tuple) and len(entry) == 2 and entry[0] == generation
+        entries.append(entry[1] if fresh else None)
+    return generation, entries
 
 
 # --------------------------------------------------------------------------- pages and files
 
+# Rendered in place of the CSRF token, replaced by the request's own token in every response:
+# the stored page holds no token.
+CSRF_PLACEHOLDER = "cchcCsrfTokenPlaceholder"
+
 
 class PageCache:
-    """The cached HTML of a page's costly part, fetched when the view starts.
+    """A page's cached HTML, fetched when the view starts, in one round trip:
 
-    `hit` tells the view that the part need not be computed; `{% cached page %}` writes the
-    stored HTML, or renders its content and stores it.
+    - the whole page, for this URL and this viewer (anonymous, or this user: the header shows
+      their name and their menu), when the request has no pending messages;
+    - the page's costly part (`{% cached page %}`), shared by every viewer of the same class.
+
+    The view returns `response()` on a whole-page hit; otherwise it renders with `context` and
+    returns `finish(response)`, which stores the page and puts the request's CSRF token in.
     """
 
-    def __init__(self, name: str, years: Iterable, *params):
+    def __init__(self, name: str, years: Iterable, *params, request=None):
+        self.name = name
         self.key = page_key(name, list(years), *params)
-        self.generation, self.html = None, None
+        self.request = request
+        self.page_key = None
+        if request is not None and request.method in ("GET", "HEAD") and not _has_messages(request):
+            self.page_key = f"{self.key}:{_viewer_digest(request)}"
+        self.generation, self.html, self.page = None, None, None
         try:
-            self.generation, self.html = _fetch(self.key)
+            # The whole page first; the costly part only when the page is missing.
+            if self.page_key:
+                self.generation, (self.page,) = _fetch(self.page_key)
+            if self.page is None:
+                self.generation, (self.html,) = _fetch(self.key)
         except Exception:
             logger.exception("cache: %s could not be read", name)
 
     @property
     def hit(self) -> bool:
+        """The costly part is cached."""
         return self.html is not None
 
+    @property
+    def page_hit(self) -> bool:
+        """The whole page is cached for this URL and viewer."""
+        return self.page is not None
+
+    @property
+    def context(self) -> dict:
+        return {"page_cache": self, "csrf_token": CSRF_PLACEHOLDER}
+
     def store(self, html: str) -> None:
+        self._set(self.key, str(html))
+
+    def response(self) -> HttpResponse:
+        response = HttpResponse(self._with_token(self.page))
+        response.page_cache = self
+        return response
+
+    def finish(self, response: HttpResponse) -> HttpResponse:
+        # Stored as the bytes around each placeholder: a hit joins them with the token.
+        pieces = response.content.split(CSRF_PLACEHOLDER.encode())
+        if self.page_key and response.status_code == 200:
+            self._set(self.page_key, pieces)
+        response.content = self._with_token(pieces)
+        response.page_cache = self
+        return response
+
+    def _with_token(self, pieces: list[bytes]) -> bytes:
+        return get_token(self.request).encode().join(pieces)
+
+    def _set(self, key: str, value) -> None:
         if self.generation is None:
             return
         try:
-            cache.set(self.key, (self.generation, str(html)), timeout())
+            cache.set(key, (self.generation, value), timeout())
         except Exception:
-            logger.exception("cache: a page could not be stored")
+            logger.exception("cache: %s could not be stored", self.name)
+
+
+def _has_messages(request) -> bool:
+    storage = getattr(request, "_messages", None)
+    return storage is not None and len(storage) > 0
+
+
+def _viewer_digest(request) -> str:
+    """The URL and what the page's header shows of the viewer (never shared between users)."""
+    user = request.user
+    viewer = (
+        (
+            user.pk,
+            user.get_username(),
+            user.get_full_name(),
+            user.is_staff,
+            user.has_perm("scoring.view_tracker"),
+        )
+        if user.is_authenticated
+        else ("anonymous",)
+    )
+    text = repr((request.get_full_path(), viewer))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def deferred(build: Callable[[], object]) -> SimpleLazyObject:
@@ -158,7 +232,7 @@ def cached_bytes(name: str, years: Iterable, params: tuple, build: Callable[[], 
     key = page_key(name, list(years), *params)
     generation = None
     try:
-        generation, value = _fetch(key)
+        generation, (value,) = _fetch(key)
         if value is not None:
             return value
     except Exception:

@@ -67,11 +67,11 @@ def load_unit(code: str) -> Unit:
     return get_object_or_404(Unit.objects.select_related("group"), code=code)
 
 
-def may_see_reasons(user, unit: Unit, year: AssessmentYear) -> bool:
+def may_see_reasons(user, unit_code: str, year: AssessmentYear) -> bool:
     """The appraisers' reasons are not public: only for those who may read the unit's sheet."""
     if not user.is_authenticated:
         return False
-    sheet = Sheet.objects.filter(unit=unit, year=year).first()
+    sheet = Sheet.objects.filter(unit__code=unit_code, year=year).first()
     return sheet is not None and user.has_perm("scoring.view_sheet", sheet)
 
 
@@ -79,14 +79,19 @@ def may_see_reasons(user, unit: Unit, year: AssessmentYear) -> bool:
 
 
 def unit_profile(request, code: str):
-    unit = load_unit(code)
     years = visible_years(request.user)
     year = load_year(years, request.GET.get("year"))
     if year is None:
         raise Http404(_("Chưa có kết quả nào được công bố."))
-    show_reasons = may_see_reasons(request.user, unit, year)
+    show_reasons = may_see_reasons(request.user, code, year)
     published_only = not can_see_unpublished(request.user)
-    page = PageCache("unit_profile", years, unit.pk, year.year, show_reasons, published_only)
+    page = PageCache(
+        "unit_profile", years, code, year.year, show_reasons, published_only, request=request
+    )
+    if page.page_hit:
+        # Stored only for a unit that exists: a unit's change replaces the catalog generation.
+        return page.response()
+    unit = load_unit(code)
 
     def build():
         return profile_of(
@@ -97,16 +102,18 @@ def unit_profile(request, code: str):
             published_only_previous=published_only,
         )
 
-    return render(
-        request,
-        "scoring/dashboards/unit_profile.html",
-        {
-            "unit": unit,
-            "year": year,
-            "years": years,
-            "profile": deferred(build) if page.hit else build(),
-            "page_cache": page,
-        },
+    return page.finish(
+        render(
+            request,
+            "scoring/dashboards/unit_profile.html",
+            {
+                "unit": unit,
+                "year": year,
+                "years": years,
+                "profile": deferred(build) if page.hit else build(),
+                **page.context,
+            },
+        )
     )
 
 
@@ -176,7 +183,11 @@ def compare(request):
         if old_year.year > new_year.year:
             old_year, new_year = new_year, old_year
         group_code, unit_code = request.GET.get("group"), request.GET.get("unit")
-        page = PageCache("compare", years, old_year.year, new_year.year, group_code, unit_code)
+        page = PageCache(
+            "compare", years, old_year.year, new_year.year, group_code, unit_code, request=request
+        )
+        if page.page_hit:
+            return page.response()
 
         def build() -> dict:
             groups = groups_with_results([old_year, new_year])
@@ -189,7 +200,7 @@ def compare(request):
                 raise Http404(_("Đơn vị không có kết quả trong khối này ở hai năm đã chọn."))
             return {"groups": groups, "group": group, "unit": unit, "comparison": comparison}
 
-        context.update(old_year=old_year, new_year=new_year, page_cache=page)
+        context.update(old_year=old_year, new_year=new_year, **page.context)
         if page.hit:
             # Stored only after a page with these parameters was shown: nothing to check again.
             built = deferred(build)
@@ -197,6 +208,7 @@ def compare(request):
                 context[name] = deferred(lambda name=name: built[name])
         else:
             context.update(build())
+        return page.finish(render(request, "scoring/dashboards/compare.html", context))
     return render(request, "scoring/dashboards/compare.html", context)
 
 

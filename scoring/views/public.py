@@ -24,7 +24,11 @@ def home(request):
     chosen = request.GET.get("group") or None
     # The ranking of the chosen group may be filtered by classification and sheet state.
     band, state = request.GET.get("band", ""), request.GET.get("state", "")
-    page = PageCache("home", years, year and year.year, chosen, published_only, band, state)
+    page = PageCache(
+        "home", years, year and year.year, chosen, published_only, band, state, request=request
+    )
+    if page.page_hit:
+        return page.response()
 
     def groups_of_year():
         groups = overview(year, published_only_previous=published_only) if year else []
@@ -43,16 +47,23 @@ def home(request):
         if chosen and not any(g.group.code == chosen for g in groups):
             raise Http404(_("Không có khối đơn vị này."))
         active = chosen or (groups[0].group.code if groups else None)
-    return render(
-        request,
-        "scoring/home.html",
-        {"years": years, "year": year, "groups": groups, "active": active, "page_cache": page},
+    return page.finish(
+        render(
+            request,
+            "scoring/home.html",
+            {"years": years, "year": year, "groups": groups, "active": active, **page.context},
+        )
     )
 
 
 def open_data(request):
     years = list(AssessmentYear.objects.published().order_by("-year"))
-    return render(request, "scoring/dashboards/open_data.html", {"years": years})
+    page = PageCache("open_data", years, request=request)
+    if page.page_hit:
+        return page.response()
+    return page.finish(
+        render(request, "scoring/dashboards/open_data.html", {"years": years, **page.context})
+    )
 
 
 def _published_year(year: int) -> AssessmentYear:

@@ -9,10 +9,14 @@ cache, then changes something through the services and reads the page again.
 from decimal import Decimal as D
 
 import pytest
+from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages.storage.fallback import FallbackStorage
 from django.core.cache.backends.base import BaseCache
 from django.test import Client
 
 from scoring import services, year_states
+from scoring.caching import CSRF_PLACEHOLDER, PageCache
 from scoring.models import Item, Sheet, SheetState
 from tests.factories import make_user, personas
 from tests.scoring.dashboard_data import build_province, unit_named
@@ -35,7 +39,7 @@ def cached_page(client, url: str) -> str:
     first = client.get(url)
     assert first.status_code == 200
     again = client.get(url)
-    assert again.context["page_cache"].hit, url
+    assert again.page_cache.page_hit, url
     assert main(again) == main(first)
     return again.content.decode()
 
@@ -49,7 +53,7 @@ def main(response) -> str:
 def fresh_page(client, url: str) -> str:
     response = client.get(url)
     assert response.status_code == 200
-    assert not response.context["page_cache"].hit, url
+    assert not (response.page_cache.hit or response.page_cache.page_hit), url
     return response.content.decode()
 
 
@@ -186,3 +190,36 @@ def test_pages_are_computed_and_scores_saved_when_the_cache_is_down(
     client.force_login(people["leadership"])
     assert "95,00" in client.get("/?year=2024").content.decode()
     assert "cache: home could not be read" in caplog.text
+
+
+def test_a_page_from_the_cache_carries_the_visitors_own_working_csrf_token(years):
+    client = Client(enforce_csrf_checks=True)
+    client.get("/")
+    page = client.get("/")
+    assert page.page_cache.page_hit
+    html = page.content.decode()
+    assert CSRF_PLACEHOLDER not in html
+    token = html.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+    switched = client.post(
+        "/i18n/setlang/", {"language": "en", "next": "/", "csrfmiddlewaretoken": token}
+    )
+    assert switched.status_code == 302
+
+
+def test_the_header_of_a_cached_page_is_each_users_own(client, years, people):
+    client.force_login(people["leadership"])
+    cached_page(client, "/")
+    client.force_login(people["appraiser"])
+    page = client.get("/").content.decode()
+    assert "appraiser" in page
+    assert "leadership" not in page
+
+
+def test_a_request_with_messages_to_show_is_not_served_a_stored_page(rf, years):
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    assert PageCache("home", [], request=request).page_key is not None
+    messages.success(request, "Đã lưu.")
+    assert PageCache("home", [], request=request).page_key is None
