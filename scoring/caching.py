@@ -7,8 +7,9 @@ a key made of everything it shows:
 - the stamp of every year the viewer may see (id, number, state, rounding, owner name,
   publication date, results version), read by the view before anything else;
 - the page's parameters, the active language and the viewer's class (what this kind of viewer
-  may see: published years only or all of them, the appraisers' reasons or not; never anything
-  of one user);
+  may see: published years only or all of them, the appraisers' reasons or not) for the costly
+  part shared by viewers; for a whole page, also its URL and what its header shows of the
+  viewer (anonymous, or this one user), with the CSRF token put in per response;
 - the catalog generation: a token in the cache, replaced whenever a unit, unit group, name,
   lineage event, framework, item, crosswalk, band, sheet or a single score is saved or deleted
   (the signals below; recomputes already bump `results_version`).
