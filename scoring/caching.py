@@ -256,6 +256,10 @@ def _changed(sender, **kwargs) -> None:
     bump()
 
 
+def _bulk_changed(sender, **kwargs) -> None:
+    bump()
+
+
 def _m2m_changed(sender, action: str, **kwargs) -> None:
     if action in ("post_add", "post_remove", "post_clear"):
         bump()
@@ -265,6 +269,7 @@ def connect_signals() -> None:
     """Replace the generation on every save or delete of what pages show beside the results."""
     from scoring.models import Band, Framework, Item, ItemCrosswalk, Score, Sheet
     from units.models import LineageEvent, Unit, UnitGroup, UnitName
+    from units.signals import units_changed
 
     for model in (
         Unit,
@@ -281,6 +286,7 @@ def connect_signals() -> None:
         uid = f"results-cache:{model._meta.label}"
         post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}:save")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}:delete")
+    units_changed.connect(_bulk_changed, dispatch_uid="results-cache:units-bulk")
     for field in ("predecessors", "successors"):
         m2m_changed.connect(
             _m2m_changed,

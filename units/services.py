@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 
 from cchc_portal import tabular
 from units.models import LineageEvent, LineageKind, Unit, UnitGroup, UnitName
+from units.signals import units_changed
 
 UNIT_COLUMNS = ("code", "name", "group")
 UNIT_OPTIONAL = ("first_year", "last_year")
@@ -197,6 +198,8 @@ def import_units(rows: Sequence[UnitRow]) -> UnitImportSummary:
             to_update.append(unit)
     Unit.objects.bulk_create(to_create)
     Unit.objects.bulk_update(to_update, ["name", "group", "first_year", "last_year"])
+    if to_create or to_update:
+        units_changed.send(sender=Unit)
     return UnitImportSummary(created=len(to_create), updated=len(rows) - len(to_create))
 
 

@@ -20,6 +20,7 @@ from scoring.caching import CSRF_PLACEHOLDER, PageCache
 from scoring.models import Item, Sheet, SheetState
 from tests.factories import make_user, personas
 from tests.scoring.dashboard_data import build_province, unit_named
+from units.services import UnitRow, import_units
 
 pytestmark = pytest.mark.django_db
 
@@ -115,6 +116,15 @@ def test_a_renamed_unit_shows_its_new_name_at_once(client, years):
     unit.save()
     assert "Sở Nội vụ tỉnh" in fresh_page(client, "/don-vi/SNV/")
     assert "Sở Nội vụ tỉnh" in fresh_page(client, "/")
+
+
+def test_a_unit_renamed_by_the_bulk_import_shows_its_new_name_at_once(client, years):
+    assert "Sở Nội vụ" in cached_page(client, "/don-vi/SNV/")
+    unit = unit_named("SNV")
+
+    import_units([UnitRow(code="SNV", name="Sở Nội vụ (đổi tên)", group_code=unit.group.code)])
+
+    assert "Sở Nội vụ (đổi tên)" in fresh_page(client, "/don-vi/SNV/")
 
 
 def test_a_renamed_item_shows_on_the_comparison_at_once(client, years):
