@@ -12,7 +12,29 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
-class UnitGroup(models.Model):
+def years_in_order(name: str) -> models.CheckConstraint:
+    """first_year ≤ last_year where both are set (either end may be open)."""
+    return models.CheckConstraint(
+        condition=Q(first_year__isnull=True)
+        | Q(last_year__isnull=True)
+        | Q(last_year__gte=models.F("first_year")),
+        name=name,
+    )
+
+
+class InYears:
+    """Something that exists from `first_year` to `last_year` (None: open at that end)."""
+
+    first_year: int | None
+    last_year: int | None
+
+    def exists_in(self, year: int) -> bool:
+        return (self.first_year is None or self.first_year <= year) and (
+            self.last_year is None or year <= self.last_year
+        )
+
+
+class UnitGroup(InYears, models.Model):
     """A group of units scored on one framework and ranked together (SO, HUYEN, XA, NGANHDOC…)."""
 
     code = models.CharField(_("mã"), max_length=20, unique=True)
@@ -25,22 +47,10 @@ class UnitGroup(models.Model):
         ordering = ["order", "code"]
         verbose_name = _("khối đơn vị")
         verbose_name_plural = _("khối đơn vị")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(first_year__isnull=True)
-                | Q(last_year__isnull=True)
-                | Q(last_year__gte=models.F("first_year")),
-                name="unitgroup_years_in_order",
-            )
-        ]
+        constraints = [years_in_order("unitgroup_years_in_order")]
 
     def __str__(self) -> str:
         return self.name
-
-    def exists_in(self, year: int) -> bool:
-        return (self.first_year is None or self.first_year <= year) and (
-            self.last_year is None or year <= self.last_year
-        )
 
 
 class UnitQuerySet(models.QuerySet):
@@ -52,7 +62,7 @@ class UnitQuerySet(models.QuerySet):
         )
 
 
-class Unit(models.Model):
+class Unit(InYears, models.Model):
     """A unit assessed every year: a department, a district, a commune, a central agency."""
 
     code = models.CharField(_("mã"), max_length=30, unique=True)
@@ -71,22 +81,10 @@ class Unit(models.Model):
         ordering = ["group__order", "code"]
         verbose_name = _("đơn vị")
         verbose_name_plural = _("đơn vị")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(first_year__isnull=True)
-                | Q(last_year__isnull=True)
-                | Q(last_year__gte=models.F("first_year")),
-                name="unit_years_in_order",
-            )
-        ]
+        constraints = [years_in_order("unit_years_in_order")]
 
     def __str__(self) -> str:
         return self.name
-
-    def exists_in(self, year: int) -> bool:
-        return (self.first_year is None or self.first_year <= year) and (
-            self.last_year is None or year <= self.last_year
-        )
 
 
 class Role(models.TextChoices):
