@@ -79,7 +79,10 @@ WSGI_APPLICATION = "cchc_portal.wsgi.application"
 
 # Database: SQLite by default, PostgreSQL (psycopg 3) when DATABASE_URL is set.
 DATABASES = {
-    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    # An empty DATABASE_URL counts as unset.
+    "default": env.db_url_config(
+        env.str("DATABASE_URL", default="") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+    ),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Persistent connections are an order of magnitude faster; health checks make a restarted
