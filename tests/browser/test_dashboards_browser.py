@@ -1,0 +1,55 @@
+"""The dashboards in a real browser, as a visitor would open them: headline figures on the page
+(Vietnamese number format), charts drawn, and a screenshot at desktop and at phone width.
+
+Data: tests/scoring/dashboard_data.py (Sở LĐ-TB&XH 2023: 65,81 + 26,22 = 92,03, Khá, thứ 3/4).
+"""
+
+import pytest
+
+from tests.browser.conftest import screenshot
+from tests.scoring.dashboard_data import build_province
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PAGES = [
+    # (name, address, texts the page must show)
+    ("overview", "/?year=2023", ["Kết quả Chỉ số CCHC năm 2023", "92,03", "thứ 3/4", "96,86"]),
+    ("profile", "/don-vi/SLDTBXH/?year=2023", ["92,03", "Khá", "thứ 3/4", "65,81"]),
+    ("move-up", "/don-vi/SLDTBXH/2023/nang-hang/", ["92,03", "Tốt"]),
+    ("compare", "/so-sanh/?from=2022&to=2023&group=SO", ["97,00", "92,03"]),
+    ("most-lost", "/mat-diem/?year=2023&group=SO", ["2.1"]),
+    ("open-data", "/mo/", ["2023"]),
+]
+
+
+@pytest.fixture
+def province():
+    return build_province()
+
+
+@pytest.mark.parametrize(("name", "path", "texts"), PAGES, ids=[p[0] for p in PAGES])
+def test_each_dashboard_shows_its_headline_figures_on_desktop_and_phone(
+    live_server, page, phone_page, province, name, path, texts
+):
+    for viewer, width in ((page, 1280), (phone_page, 390)):
+        response = viewer.goto(f"{live_server.url}{path}")
+        assert response.status == 200
+        viewer.wait_for_load_state("networkidle")
+        body = viewer.inner_text("main")
+        for text in texts:
+            assert text in body, f"{name} at {width}px lacks {text!r}"
+        assert "92.03" not in body  # never the unformatted figure
+        # Wide tables scroll inside their box; the page itself never scrolls sideways.
+        assert viewer.evaluate("document.documentElement.scrollWidth") <= width + 1
+        screenshot(viewer, f"dashboard-{name}-{width}")
+
+
+def test_the_overview_draws_its_charts(live_server, page, province):
+    page.goto(f"{live_server.url}/?year=2023")
+    page.wait_for_load_state("networkidle")
+    # The charts of the tab in view (the other groups' tabs are drawn when opened).
+    visible = page.locator("canvas[data-chart]:visible")
+    assert visible.count() >= 2
+    for index in range(visible.count()):
+        # Chart.js registers every canvas it has drawn on.
+        assert visible.nth(index).evaluate("c => Boolean(window.Chart && Chart.getChart(c))")
