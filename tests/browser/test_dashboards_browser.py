@@ -13,7 +13,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 PAGES = [
     # (name, address, texts the page must show)
-    ("overview", "/?year=2023", ["Kết quả Chỉ số CCHC năm 2023", "92,03", "thứ 3/4", "96,86"]),
+    (
+        "overview",
+        "/?year=2023&group=SO",
+        ["Kết quả Chỉ số CCHC năm 2023", "92,03", "thứ 3/4", "96,86"],
+    ),
     ("profile", "/don-vi/SLDTBXH/?year=2023", ["92,03", "Khá", "thứ 3/4", "65,81"]),
     ("move-up", "/don-vi/SLDTBXH/2023/nang-hang/", ["92,03", "Tốt"]),
     ("compare", "/so-sanh/?from=2022&to=2023&group=SO", ["97,00", "92,03"]),
@@ -45,7 +49,7 @@ def test_each_dashboard_shows_its_headline_figures_on_desktop_and_phone(
 
 
 def test_the_overview_draws_its_charts(live_server, page, province):
-    page.goto(f"{live_server.url}/?year=2023")
+    page.goto(f"{live_server.url}/?year=2023&group=SO")
     page.wait_for_load_state("networkidle")
     # The charts of the tab in view (the other groups' tabs are drawn when opened).
     visible = page.locator("canvas[data-chart]:visible")
