@@ -35,6 +35,8 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(DEV_ENV) $(VENV)/bin/mypy .
 
 format: install
 	$(VENV)/bin/ruff format .

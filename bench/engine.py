@@ -26,8 +26,10 @@ django.setup()
 
 from django.db.models import Max  # noqa: E402
 
-from scoring import importers, services  # noqa: E402
+from scoring.exchange import importers  # noqa: E402
 from scoring.models import AssessmentYear, Framework, Item, Score, Sheet, YearState  # noqa: E402
+from scoring.services.results import recompute_group  # noqa: E402
+from scoring.services.scores import ScoreChange, apply_score_changes  # noqa: E402
 from units.models import Membership, Role, Unit, UnitGroup  # noqa: E402
 
 REPEAT = 5
@@ -58,7 +60,7 @@ def engine() -> dict:
     items = list(framework.items.filter(is_scored=True).order_by("sort_key"))
 
     def recompute(_run):
-        services.recompute_group(year, group)
+        recompute_group(year, group)
 
     sheet = Sheet.objects.filter(year=year, unit__group=group).order_by("unit__code").first()
     stored = {s.item_id: s for s in Score.objects.filter(sheet=sheet).select_related("item")}
@@ -72,8 +74,8 @@ def engine() -> dict:
                 continue
             base = score.points or Decimal("0")
             points = base - CENT if run % 2 == 0 and base >= CENT else base
-            changes.append(services.ScoreChange(item.code, points=points))
-        services.apply_score_changes(sheet, changes, source="command")
+            changes.append(ScoreChange(item.code, points=points))
+        apply_score_changes(sheet, changes, source="command")
 
     unit_codes = list(
         Unit.objects.filter(sheets__year=year, group=group)

@@ -6,9 +6,12 @@ the README lists them. SQLite is the zero-setup default; set DATABASE_URL for Po
 
 from pathlib import Path
 
+import django_stubs_ext
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+django_stubs_ext.monkeypatch()  # QuerySet[Model] and friends at run time (type hints)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -39,8 +42,10 @@ INSTALLED_APPS = [
     "rules",
     "simple_history",
     "django_filters",
+    "accounts",
     "units",
     "scoring",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -49,6 +54,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "cchc_portal.middleware.RequestSizeMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -70,6 +76,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cchc_portal.context_processors.portal",
+                # The CSRF token's placeholder in pages the cache stores (scoring/selectors/cache.py).
+                "scoring.selectors.cache.csrf_placeholder",
             ],
         },
     },
@@ -105,7 +113,7 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Cached results pages and files (scoring/caching.py): their keys change with every change of
+# Cached results pages and files (scoring/selectors/cache.py): their keys change with every change of
 # what they show, so this only bounds how long unused entries stay.
 CACHE_PAGES_TIMEOUT = env.int("CACHE_PAGES_TIMEOUT", default=24 * 60 * 60)
 # Sessions in the database, read through Redis when it is set (written to both, so a lost cache
@@ -129,6 +137,9 @@ AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Password-reset mails an hour, to one address and from one client (accounts.limits).
+PASSWORD_RESET_MAILS_PER_ACCOUNT = 3
+PASSWORD_RESET_MAILS_PER_CLIENT = 10
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -187,11 +198,27 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cchc-portal@localhost")
+# Seconds the SMTP connection waits for the mail server, so that a hung server cannot hang a
+# request (a password reset, a notification) with it.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# The portal's public address, the start of every link in an e-mail (notifications, password
+# reset), e.g. "https://cchc.example.gov.vn". Required when DEBUG is off: `check --deploy`
+# reports it missing or not https (accounts/checks.py).
+PORTAL_BASE_URL = env.str(
+    "PORTAL_BASE_URL", default="http://127.0.0.1:8000" if DEBUG else ""
+).rstrip("/")
 
 # Evidence uploads.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=2000)
+DATA_UPLOAD_MAX_NUMBER_FILES = env.int("DATA_UPLOAD_MAX_NUMBER_FILES", default=10)
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+#: Files in one answer to an explanation request (each up to EVIDENCE_MAX_BYTES).
+ANSWER_MAX_FILES = env.int("ANSWER_MAX_FILES", default=5)
+#: The body of a request to a route that takes no file (cchc_portal.middleware: 413 above it);
+#: routes with files allow their files' limits plus lib.requests.MULTIPART_MARGIN.
+REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=DATA_UPLOAD_MAX_MEMORY_SIZE)
 
 # The name shown in the header when no assessment year names its province.
 PORTAL_OWNER_NAME = env.str("PORTAL_OWNER_NAME", default="Cổng chấm điểm Chỉ số CCHC")
@@ -231,7 +258,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Content-Security-Policy (django-csp): own origin only, no inline script or style anywhere
 # (chart data goes out through json_script, behaviour lives in static/js). Bootstrap's CSS draws
 # its small icons with data: SVG images, hence img-src data:. The admin gets 'unsafe-inline'
-# styles only (cchc_portal.security.PortalCSPMiddleware).
+# styles only (cchc_portal.middleware.PortalCSPMiddleware).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -247,22 +274,39 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# The client's address (accounts.limits.client_ip): REMOTE_ADDR, or behind that many reverse
+# proxies, each appending to X-Forwarded-For, the address the outermost one was connected from.
+# Only when the app is reachable through the proxies alone (README: "Bảo mật / Security").
+PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+
 # Lockout after repeated failed logins (django-axes): by user name and address together, so that
-# nobody can lock a colleague out from elsewhere. Behind a proxy set AXES_PROXY_COUNT=1 so that
-# the client's address is read from X-Forwarded-For.
+# nobody can lock a colleague out from elsewhere; and an address that fails
+# LOGIN_ADDRESS_FAILURE_LIMIT times across user names is locked itself (accounts.limits).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
+AXES_HANDLER = "accounts.limits.LoginAttempts"
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_MINUTES", default=15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
-AXES_LOCKOUT_CALLABLE = "cchc_portal.security.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429  # django-axes' default, read by accounts.security.lockout_response
+AXES_LOCKOUT_CALLABLE = "accounts.security.lockout_response"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
+# The password change form counts too (accounts.views.PasswordChangeForm): its passwords are
+# masked in the POST data axes stores, as the login's "password" is.
+AXES_SENSITIVE_PARAMETERS = [
+    "username",
+    "ip_address",
+    "old_password",
+    "new_password1",
+    "new_password2",
+]
+AXES_CLIENT_IP_CALLABLE = "accounts.limits.client_ip"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 # Lockouts are lifted with `manage.py axes_reset_username <name>` (README), not in the admin.
 AXES_ENABLE_ADMIN = False
 
 # Two-factor login (django-otp, TOTP) for admins and appraisers; required when
-# OTP_REQUIRED_FOR_STAFF is on (cchc_portal.security.OTPRequiredMiddleware).
+# OTP_REQUIRED_FOR_STAFF is on (accounts.security.OTPRequiredMiddleware).
 OTP_REQUIRED_FOR_STAFF = env.bool("OTP_REQUIRED_FOR_STAFF", default=False)
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default=PORTAL_OWNER_NAME)
 
@@ -273,7 +317,6 @@ def _after(name: str, *new: str) -> None:
 
 
 INSTALLED_APPS += [
-    "cchc_portal.apps.PortalConfig",
     "csp",
     "axes",
     "django_otp",
@@ -281,7 +324,7 @@ INSTALLED_APPS += [
 ]
 _after(
     "django.middleware.security.SecurityMiddleware",
-    "cchc_portal.security.PortalCSPMiddleware",
+    "cchc_portal.middleware.PortalCSPMiddleware",
 )
 _after(
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -289,7 +332,11 @@ _after(
 )
 _after(
     "django.contrib.messages.middleware.MessageMiddleware",
-    "cchc_portal.security.OTPRequiredMiddleware",
+    "accounts.security.OTPRequiredMiddleware",
+)
+_after(
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cchc_portal.middleware.PrivatePagesMiddleware",
 )
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as django-axes asks
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", *AUTHENTICATION_BACKENDS]

@@ -1,18 +1,20 @@
 from django.conf import settings
 from django.contrib import admin
 from django.http import HttpResponse
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
+from django.views.generic import RedirectView
 
-from cchc_portal import otp_views
-
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
+    # The admin's password change checks the current password outside the lockout: ours does not.
+    path(
+        f"{settings.ADMIN_URL}password_change/",
+        RedirectView.as_view(pattern_name="password_change"),
+        name="admin_password_change",
+    ),
     path(settings.ADMIN_URL, admin.site.urls),
-    # Login, logout, password change and reset (templates/registration/).
-    path("tai-khoan/", include("django.contrib.auth.urls")),
-    # Two-factor login (TOTP): setup and token pages (cchc_portal/otp_views.py).
-    path("tai-khoan/xac-thuc-hai-buoc/", otp_views.verify, name="otp_verify"),
-    path("tai-khoan/xac-thuc-hai-buoc/thiet-lap/", otp_views.setup, name="otp_setup"),
+    # Login, logout, password change and reset, two-factor login (accounts/).
+    path("tai-khoan/", include("accounts.urls")),
     path("", include("scoring.urls")),
 ]
 

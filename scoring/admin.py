@@ -1,12 +1,14 @@
 """Admin for years, frameworks, bands, sheets, scores and results.
 
-Every write goes through a service (scoring.services, scoring.admin_services), so the admin keeps
+Every write goes through a service (scoring/services/), so the admin keeps
 the rules the pages keep: points within the maximum, results recomputed with every change, and
 nothing of a published year changes (its pages here are read-only; reopening a year is an explicit,
 recorded workflow action).
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -19,9 +21,10 @@ from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import WithAnnotations
 from simple_history.admin import SimpleHistoryAdmin
 
-from scoring import admin_framework_io, admin_services, services
+from scoring.exchange import framework_io as admin_framework_io
 from scoring.models import (
     AssessmentYear,
     Band,
@@ -37,7 +40,18 @@ from scoring.models import (
     YearState,
     YearTransition,
 )
-from scoring.services import UNSET, ScoreChange, ServiceError
+from scoring.services.errors import ServiceError, ensure_not_published, published_refusal
+from scoring.services.frameworks import (
+    band_problems,
+    copy_year,
+    delete_bands,
+    framework_has_scores,
+    save_band,
+    update_item,
+)
+from scoring.services.results import recompute_year
+from scoring.services.scores import UNSET, ScoreChange, apply_score_changes, score_change_problems
+from scoring.services.year_states import save_year
 
 admin.site.site_header = _("Quản trị Cổng Chỉ số CCHC")
 admin.site.site_title = _("Quản trị Cổng Chỉ số CCHC")
@@ -53,8 +67,14 @@ STRUCTURE_HELP = _(
 
 # --------------------------------------------------------------------------- shared behaviour
 
+if TYPE_CHECKING:
+    # The mixins below extend a ModelAdmin (they come before it in each admin's bases).
+    _ModelAdminMixin = admin.ModelAdmin[Any]
+else:
+    _ModelAdminMixin = object
 
-class PublishedYearReadOnlyMixin:
+
+class PublishedYearReadOnlyMixin(_ModelAdminMixin):
     """An object of a published year is shown read-only: a POST to it is refused (403).
 
     `year_path` leads from the object to its AssessmentYear ("" when the object is the year).
@@ -83,7 +103,7 @@ def sentence(message: str) -> str:
     return message[:1].upper() + message[1:]
 
 
-class ServiceErrorMixin:
+class ServiceErrorMixin(_ModelAdminMixin):
     """A service that refuses after the form was valid (a concurrent change) rolls everything back:
     the admin's own transaction ends with the exception, and the messages are shown."""
 
@@ -133,7 +153,7 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
-class WholeTreeDeletionMixin:
+class WholeTreeDeletionMixin(_ModelAdminMixin):
     """Deleting a year or a framework deletes its whole item tree (never single items, which the
     admin does not allow), and a year's record of state changes with it."""
 
@@ -148,7 +168,7 @@ def unpublished_year_required(form: forms.ModelForm, year: AssessmentYear | None
     if year is None:
         return
     try:
-        services.ensure_not_published(year)
+        ensure_not_published(year)
     except ServiceError as error:
         form.add_error(None, error.messages)
 
@@ -172,7 +192,8 @@ class AssessmentYearForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "state" in self.fields:
             # Publishing records its date and transition in the workflow; reopening needs a reason.
-            self.fields["state"].choices = [
+            # A model field with choices has a choice field.
+            cast(forms.ChoiceField, self.fields["state"]).choices = [
                 choice for choice in YearState.choices if choice[0] != YearState.PUBLISHED
             ]
             self.fields["state"].help_text = _(
@@ -193,8 +214,7 @@ class CopyYearForm(forms.Form):
 
 class YearTransitionInline(ReadOnlyInline):
     model = YearTransition
-    fields = ["at", "from_state", "to_state", "reason", "by"]
-    readonly_fields = fields
+    fields = readonly_fields = ("at", "from_state", "to_state", "reason", "by")
     show_change_link = False
 
 
@@ -221,7 +241,7 @@ class AssessmentYearAdmin(
     actions = ["copy_year_action", "recompute_action"]
 
     def save_model(self, request, obj, form, change):
-        admin_services.save_year(
+        save_year(
             obj,
             form.changed_data,
             previous_state=form.initial.get("state", "") if change else "",
@@ -240,7 +260,7 @@ class AssessmentYearAdmin(
         )
         if form.is_valid():
             try:
-                target = services.copy_year(
+                target = copy_year(
                     source,
                     form.cleaned_data["target_year"],
                     owner_name=form.cleaned_data["owner_name"] or None,
@@ -285,14 +305,15 @@ class AssessmentYearAdmin(
     @admin.action(description=_("Tính lại kết quả"))
     def recompute_action(self, request, queryset):
         for year in queryset.order_by("year"):
-            if year.is_published:
+            refusal = published_refusal(year)
+            if refusal:
                 self.message_user(
                     request,
-                    _("Năm %(year)s đã công bố kết quả: không tính lại.") % {"year": year.year},
+                    refusal,
                     messages.WARNING,
                 )
                 continue
-            services.recompute_year(year)
+            recompute_year(year)
             self.message_user(request, _("Đã tính lại kết quả năm %(year)s.") % {"year": year.year})
 
 
@@ -304,6 +325,13 @@ class YearTransitionAdmin(ReadOnlyAdmin):
 
 
 # --------------------------------------------------------------------------- frameworks
+
+
+class ItemCounts(TypedDict):
+    """What the framework list annotates (`FrameworkAdmin.get_queryset`)."""
+
+    item_count: int
+    scored_count: int
 
 
 @admin.register(Framework)
@@ -330,15 +358,15 @@ class FrameworkAdmin(WholeTreeDeletionMixin, PublishedYearReadOnlyMixin, admin.M
         return False
 
     def get_urls(self):
-        # Import from and export to xlsx (scoring/admin_framework_io.py).
+        # Import from and export to xlsx (scoring/exchange/framework_io.py).
         return admin_framework_io.framework_io_urls(self) + super().get_urls()
 
     @admin.display(description=_("số tiêu chí"), ordering="item_count")
-    def item_count(self, obj: Framework) -> int:
+    def item_count(self, obj: WithAnnotations[Framework, ItemCounts]) -> int:
         return obj.item_count
 
     @admin.display(description=_("số tiêu chí được chấm"), ordering="scored_count")
-    def scored_count(self, obj: Framework) -> int:
+    def scored_count(self, obj: WithAnnotations[Framework, ItemCounts]) -> int:
         return obj.scored_count
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -407,16 +435,12 @@ class ItemAdmin(ServiceErrorMixin, PublishedYearReadOnlyMixin, admin.ModelAdmin)
 
     def get_readonly_fields(self, request, obj=None):
         fields = ["framework", "parent", "code", "method", "is_scored"]
-        if (
-            obj is None
-            or not obj.is_scored
-            or admin_services.framework_has_scores(obj.framework_id)
-        ):
+        if obj is None or not obj.is_scored or framework_has_scores(obj.framework_id):
             fields.append("max_points")
         return fields
 
     def save_model(self, request, obj, form, change):
-        admin_services.update_item(obj, form.changed_data)
+        update_item(obj, form.changed_data)
 
 
 @admin.register(ItemCrosswalk)
@@ -457,23 +481,23 @@ class BandForm(forms.ModelForm):
         fields = ["year", "group", "label", "min_index"]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         year = cleaned.get("year") or getattr(self.instance, "year", None)
         group = cleaned.get("group") or getattr(self.instance, "group", None)
         unpublished_year_required(self, year)
         if year is None or group is None:
             return cleaned
-        # Year and group are read-only on a change page, so the model's unique constraints,
-        # which name them, are not checked by the form: check them here.
-        others = Band.objects.filter(year=year, group=group).exclude(pk=self.instance.pk)
         label, minimum = cleaned.get("label"), cleaned.get("min_index")
-        if label and others.filter(label=label).exists():
-            self.add_error("label", _("Mức xếp loại này đã có trong năm và khối."))
-        if minimum is not None:
-            if minimum > 100:
-                self.add_error("min_index", _("Chỉ số tối thiểu phải từ 0 đến 100."))
-            elif others.filter(min_index=minimum).exists():
-                self.add_error("min_index", _("Đã có mức xếp loại với chỉ số tối thiểu này."))
+        if label is None or minimum is None:
+            return cleaned
+        # The year and group's whole set as it would be, checked by the services' one rule
+        # (year and group are read-only on a change page, so the model's unique constraints,
+        # which name them, are not checked by the form).
+        others = Band.objects.filter(year=year, group=group).exclude(pk=self.instance.pk)
+        bands = [(band.label, band.min_index) for band in others] + [(label, minimum)]
+        for problem in band_problems(bands):
+            self.add_error(None, problem)
         return cleaned
 
 
@@ -488,13 +512,13 @@ class BandAdmin(ServiceErrorMixin, PublishedYearReadOnlyMixin, admin.ModelAdmin)
         return ["year", "group"] if obj is not None else []
 
     def save_model(self, request, obj, form, change):
-        admin_services.save_band(obj)
+        save_band(obj)
 
     def delete_model(self, request, obj):
-        admin_services.delete_bands([obj])
+        delete_bands([obj])
 
     def delete_queryset(self, request, queryset):
-        admin_services.delete_bands(queryset.select_related("year", "group"))
+        delete_bands(queryset.select_related("year", "group"))
 
 
 # --------------------------------------------------------------------------- sheets and scores
@@ -506,7 +530,8 @@ class SheetForm(forms.ModelForm):
         fields = ["unit", "year", "state", "difficulties", "proposals"]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         year = cleaned.get("year") or getattr(self.instance, "year", None)
         unpublished_year_required(self, year)
         unit = cleaned.get("unit")
@@ -567,7 +592,8 @@ class ScoreAdminForm(forms.ModelForm):
         fields = ["sheet", "item", *SCORE_FIELDS]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if self.errors:
             return cleaned
         sheet = cleaned.get("sheet") or self.instance.sheet
@@ -589,7 +615,7 @@ class ScoreAdminForm(forms.ModelForm):
         self.score_change = ScoreChange(
             item.code, **{name: changes.get(name, UNSET) for name in SCORE_FIELDS}
         )
-        problems = admin_services.score_change_problems(sheet, self.score_change)
+        problems = score_change_problems(sheet, self.score_change)
         if problems:
             raise forms.ValidationError([sentence(problem) for problem in problems])
         return cleaned
@@ -624,7 +650,7 @@ class ScoreAdmin(ServiceErrorMixin, PublishedYearReadOnlyMixin, SimpleHistoryAdm
         return False
 
     def save_model(self, request, obj, form, change):
-        sheet = services.apply_score_changes(
+        sheet = apply_score_changes(
             obj.sheet, [form.score_change], user=request.user, source="admin"
         )
         saved = Score.objects.get(sheet=sheet, item=obj.item)
@@ -660,7 +686,7 @@ class EvidenceAdmin(ReadOnlyAdmin):
     list_select_related = ["score__sheet__unit", "score__sheet__year", "score__item"]
     search_fields = ["original_name", "score__sheet__unit__code", "^score__item__code"]
     # The stored file is shown by name only: evidence is served by a permission-checked view.
-    fields = [
+    fields = readonly_fields = (
         "score",
         "explanation",
         "original_name",
@@ -669,15 +695,14 @@ class EvidenceAdmin(ReadOnlyAdmin):
         "size_display",
         "uploaded_by",
         "uploaded_at",
-    ]
-    readonly_fields = fields
+    )
 
     @admin.display(description=_("dung lượng"), ordering="size")
     def size_display(self, obj: Evidence) -> str:
         return filesizeformat(obj.size)
 
     @admin.display(description=_("tệp đã lưu"))
-    def stored_name(self, obj: Evidence) -> str:
+    def stored_name(self, obj: Evidence) -> str | None:
         return obj.file.name
 
 
@@ -686,8 +711,7 @@ class EvidenceAdmin(ReadOnlyAdmin):
 
 class DomainResultInline(ReadOnlyInline):
     model = DomainResult
-    fields = ["code", "name", "earned", "max_points", "index"]
-    readonly_fields = fields
+    fields = readonly_fields = ("code", "name", "earned", "max_points", "index")
     show_change_link = False
 
 

@@ -7,6 +7,7 @@ class ScoringConfig(AppConfig):
     verbose_name = _("Chấm điểm")
 
     def ready(self) -> None:
-        from scoring import caching, permissions  # noqa: F401  (permissions registers the rules)
+        from scoring import permissions  # noqa: F401  (permissions registers the rules)
+        from scoring.selectors import cache as caching
 
         caching.connect_signals()

@@ -1,8 +1,9 @@
 """The scoring rules, in pure Decimal arithmetic. No ORM, no request.
 
 This is the one place where a scoring rule is written: sums per node, the applicable maximum
-(not-applicable items leave both the points and the maximum), the index and its rounding,
-classification by bands and ranks within a unit group. Services, pages, projections, exports and
+(not-applicable items leave both the points and the maximum), the index and its rounding, points
+lost and items not scored yet, classification by bands, ranks within a unit group, the change of
+a figure and of a rank between two years, and means. Services, pages, projections, exports and
 commands all go through these functions.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from typing import TypeVar
 
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
@@ -50,10 +52,29 @@ class BandSpec:
 
 @dataclass(frozen=True)
 class NodeFigures:
+    """A node's figures: for a scored item its own, for a parent the exact sums of its items'."""
+
     code: str
     earned: Decimal
     max_points: Decimal  # the applicable maximum
     index: Decimal
+    assessed: int = 0  # scored items (this one, or below a parent) with points or not applicable
+    unscored: int = 0  # scored items not scored yet ("chưa chấm"): no points, not N/A
+    unscored_max: Decimal = ZERO  # their maxima (a part of the applicable maximum)
+
+    @property
+    def lost(self) -> Decimal:
+        """Points lost: the applicable maximum minus the points, on the items that have points
+        or are not applicable (N/A: 0 lost). Items not scored yet are not lost: they are
+        "chưa chấm", counted apart in `unscored` and `unscored_max`.
+
+        A domain with 1.1 (max 20, 19.5 points), 1.2 (max 10, not scored yet), 1.3 (max 5, N/A)
+        and 1.4 (max 5, 0 points): applicable maximum 35, earned 19.5, chưa chấm 1 item of 10,
+        lost 35 − 10 − 19.5 = 5.5 (0.5 on 1.1, 5 on 1.4; none on 1.2 or 1.3). So the maximum
+        minus the points lost minus the maximum of the items not scored yet is the points earned,
+        and a parent's points lost are the sum of its items'.
+        """
+        return self.max_points - self.unscored_max - self.earned
 
 
 @dataclass(frozen=True)
@@ -73,6 +94,19 @@ class UnitFigures:
     @property
     def domains(self) -> list[NodeFigures]:
         return [self.nodes[code] for code in self.domain_codes]
+
+    @property
+    def lost(self) -> Decimal:
+        """The points lost over every domain (`NodeFigures.lost`), before bonus and deduction."""
+        return sum((domain.lost for domain in self.domains), ZERO)
+
+    @property
+    def unscored(self) -> int:
+        return sum(domain.unscored for domain in self.domains)
+
+    @property
+    def unscored_max(self) -> Decimal:
+        return sum((domain.unscored_max for domain in self.domains), ZERO)
 
 
 def check_points(value: Decimal) -> Decimal:
@@ -137,7 +171,7 @@ def compute_unit(
     nodes: dict[str, NodeFigures] = {}
     sums = {APPRAISAL: [ZERO, ZERO], SURVEY: [ZERO, ZERO]}
 
-    def visit(item: ItemSpec) -> tuple[Decimal, Decimal]:
+    def visit(item: ItemSpec) -> NodeFigures:
         if item.is_scored:
             score = scores.get(item.code, ScoreValue())
             if score.not_applicable:
@@ -145,26 +179,40 @@ def compute_unit(
             else:
                 earned = min(score.points or ZERO, item.max_points)
                 maximum = item.max_points
+            if score.points is None and not score.not_applicable:
+                assessed, unscored, unscored_max = 0, 1, maximum
+            else:
+                assessed, unscored, unscored_max = 1, 0, ZERO
             bucket = sums[SURVEY if item.method == SURVEY else APPRAISAL]
             bucket[0] += earned
             bucket[1] += maximum
         else:
-            earned, maximum = ZERO, ZERO
+            earned, maximum, unscored_max = ZERO, ZERO, ZERO
+            assessed, unscored = 0, 0
             for child in children.get(item.code, []):
-                child_earned, child_max = visit(child)
-                earned += child_earned
-                maximum += child_max
-        nodes[item.code] = NodeFigures(
-            item.code, earned, maximum, ratio_index(earned, maximum, rounding)
+                below = visit(child)
+                earned += below.earned
+                maximum += below.max_points
+                assessed += below.assessed
+                unscored += below.unscored
+                unscored_max += below.unscored_max
+        node = nodes[item.code] = NodeFigures(
+            item.code,
+            earned,
+            maximum,
+            ratio_index(earned, maximum, rounding),
+            assessed,
+            unscored,
+            unscored_max,
         )
-        return earned, maximum
+        return node
 
     domains = children.get(None, [])
     total_earned, total_max = ZERO, ZERO
     for domain in domains:
-        earned, maximum = visit(domain)
-        total_earned += earned
-        total_max += maximum
+        node = visit(domain)
+        total_earned += node.earned
+        total_max += node.max_points
 
     total = max(total_earned + bonus - deduction, ZERO)
     return UnitFigures(
@@ -196,7 +244,10 @@ def next_band(index: Decimal, bands: Iterable[BandSpec]) -> BandSpec | None:
     return min(above, key=lambda b: b.min_index) if above else None
 
 
-def rank(indices: Mapping[Hashable, Decimal]) -> dict[Hashable, int]:
+K = TypeVar("K", bound=Hashable)
+
+
+def rank(indices: Mapping[K, Decimal]) -> dict[K, int]:
     """Competition ranking, highest index first: equal indices share a rank, the next skips.
 
     {a: 95, b: 90, c: 90, d: 80} → {a: 1, b: 2, c: 2, d: 4}
@@ -209,14 +260,33 @@ def rank(indices: Mapping[Hashable, Decimal]) -> dict[Hashable, int]:
 
 
 def change(current: Decimal | None, previous: Decimal | None) -> Decimal | None:
-    """The change of a figure between two years (None when either is missing)."""
+    """The change of a figure between two years (None when either is missing).
+
+    change(92.03, 90.50) → 1.53; the change of the index is the rounded index minus the rounded
+    figure it is compared with, so it is exact and needs no rounding of its own.
+    """
     if current is None or previous is None:
         return None
     return current - previous
 
 
+def places_gained(current: int | None, previous: int | None) -> int | None:
+    """The movement of a rank: places gained since the previous rank (positive: moved up).
+
+    From 5th to 2nd → 3; from 2nd to 5th → −3; None when either rank is missing. Whether two
+    ranks may be compared at all (the same body, the same group) is the caller's: the lineage's.
+    """
+    if current is None or previous is None:
+        return None
+    return previous - current
+
+
 def mean(values: Sequence[Decimal], rounding: str = HALF_UP) -> Decimal | None:
-    """The mean of figures, rounded once to two decimals (None for no values)."""
+    """The mean of figures, rounded once to two decimals by the year's rule (None for none).
+
+    The group's average, a domain's average and, after a merge, the predecessors' mean index
+    (the figure the merged unit is compared with): mean([90.50, 85.25]) → 87.88 (87.875 half-up).
+    """
     if not values:
         return None
     return round_figure(sum(values, ZERO) / len(values), rounding)

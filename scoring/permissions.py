@@ -1,124 +1,192 @@
-"""Who may do what, one predicate per kind of object and action (django-rules).
+"""Who may do what, one predicate per kind of object and action (django-rules), and every named
+visibility rule (what of a year or a sheet a person may see).
 
-Views check these through `require(request.user, "scoring.<perm>", obj)`, services never look at
-roles. State rules (deadlines, locked sheets, published years) live in the services, which refuse
-with a message; these predicates only answer "is this person in a position to do it at all".
+Views check these through the loaders (`views/loading.py`) or `require(user, "scoring.<perm>",
+obj)`, templates through booleans the view passes; nobody calls `user.has_perm` (see `may`).
+Services never look at roles: state rules (deadlines, locked sheets, published years) live in the
+services, which refuse with a message; these predicates only answer "is this person in a position
+to do it at all".
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import rules
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import User as AuthUser
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
-from units.models import Membership, Role
+from scoring.models import AssessmentYear, Sheet
+from units.models import Membership, Role, Unit
+
+#: A signed-in account (what services record as the author of a change).
+Account = AuthUser
+#: Whoever makes a request: a signed-in account or an anonymous visitor.
+User = AuthUser | AnonymousUser
+
+# django-rules has no type hints: its predicates combine with | and & (rules.Predicate).
+_predicate: Callable[[Callable[..., bool]], Any] = rules.predicate
+_add_perm: Callable[[str, Any], None] = rules.add_perm
+_has_perm: Callable[[str, Any, Any], bool] = rules.has_perm
 
 
-def memberships(user) -> list[Membership]:
+def memberships(user: User) -> list[Membership]:
     """The user's memberships, loaded once per user object (one query per request)."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return []
-    cached = getattr(user, "_cchc_memberships", None)
+    cached: list[Membership] | None = getattr(user, "_cchc_memberships", None)
     if cached is None:
         cached = list(Membership.objects.filter(user=user).select_related("unit"))
-        user._cchc_memberships = cached
+        user._cchc_memberships = cached  # type: ignore[attr-defined]
     return cached
 
 
-def unit_ids_with_role(user, *roles: str) -> set[int]:
+def unit_ids_with_role(user: User, *roles: str) -> set[int]:
     return {m.unit_id for m in memberships(user) if m.role in roles}
 
 
-def has_role(user, *roles: str) -> bool:
+def has_role(user: User, *roles: str) -> bool:
     return any(m.role in roles for m in memberships(user))
 
 
-@rules.predicate
-def is_admin(user) -> bool:
+@_predicate
+def is_admin(user: User) -> bool:
     return bool(getattr(user, "is_superuser", False)) or has_role(user, Role.ADMIN)
 
 
-@rules.predicate
-def is_leadership(user) -> bool:
+@_predicate
+def is_leadership(user: User) -> bool:
     return has_role(user, Role.LEADERSHIP)
 
 
-@rules.predicate
-def is_appraiser(user) -> bool:
+@_predicate
+def is_appraiser(user: User) -> bool:
     return has_role(user, Role.APPRAISER)
 
 
-@rules.predicate
-def is_member_of_sheet_unit(user, sheet) -> bool:
+@_predicate
+def is_member_of_sheet_unit(user: User, sheet: Sheet | None) -> bool:
     return sheet is not None and sheet.unit_id in unit_ids_with_role(user, Role.STAFF, Role.LEADER)
 
 
-@rules.predicate
-def is_leader_of_sheet_unit(user, sheet) -> bool:
+@_predicate
+def is_leader_of_sheet_unit(user: User, sheet: Sheet | None) -> bool:
     return sheet is not None and sheet.unit_id in unit_ids_with_role(user, Role.LEADER)
 
 
-@rules.predicate
-def appraises_sheet(user, sheet) -> bool:
-    """An appraiser appraises every unit but their own (nobody appraises their own unit)."""
+@_predicate
+def belongs_to_sheet_unit(user: User, sheet: Sheet | None) -> bool:
+    """Any membership in the sheet's unit, whatever its role (an admin's or appraiser's too)."""
+    return sheet is not None and any(m.unit_id == sheet.unit_id for m in memberships(user))
+
+
+@_predicate
+def appraises_sheet(user: User, sheet: Sheet | None) -> bool:
+    """An appraiser appraises every unit but those they belong to."""
     if sheet is None:
         return False
-    return any(m.role == Role.APPRAISER and m.unit_id != sheet.unit_id for m in memberships(user))
+    return has_role(user, Role.APPRAISER) and not belongs_to_sheet_unit(user, sheet)
 
 
-def appraised_domains(user, sheet) -> set[str] | None:
-    """Domain codes the user may appraise on this sheet; None means every domain.
+def own_unit_conflict(user: User, sheet: Sheet) -> str | None:
+    """Why this person may not appraise the sheet, enter its survey points or close its
+    explanations although they appraise others: they belong to its unit (None otherwise)."""
+    if not (is_admin(user) or has_role(user, Role.APPRAISER)):
+        return None
+    roles = [m.get_role_display() for m in memberships(user) if m.unit_id == sheet.unit_id]
+    if not roles:
+        return None
+    return _(
+        "Bạn là %(roles)s của %(unit)s nên không thẩm định, không nhập điểm điều tra XHH và không "
+        "đóng yêu cầu giải trình của đơn vị này (không ai chấm đơn vị mình)."
+    ) % {"roles": ", ".join(str(role).lower() for role in roles), "unit": sheet.unit.name}
+
+
+def appraised_domains(user: User, sheet: Sheet) -> set[str] | None:
+    """Domain codes the user may appraise on this sheet; None means every domain; an empty set,
+    none (nobody appraises a unit they belong to, admins included).
 
     An appraiser's membership lists the domains they appraise (empty list: all of them).
     """
+    if belongs_to_sheet_unit(user, sheet):
+        return set()
     if is_admin(user):
         return None
     domains: set[str] = set()
     for m in memberships(user):
-        if m.role == Role.APPRAISER and m.unit_id != sheet.unit_id:
+        if m.role == Role.APPRAISER:
             if not m.domains:
                 return None
             domains.update(str(code) for code in m.domains)
     return domains
 
 
-def can_appraise_item(user, sheet, item) -> bool:
-    if not rules.test_rule("scoring.appraise_sheet", user, sheet):
-        return False
-    domains = appraised_domains(user, sheet)
-    return domains is None or item.code.split(".", 1)[0] in domains
+def survey_units(user: User, year: AssessmentYear) -> set[str] | None:
+    """The codes of the units whose survey points the user may enter in `year` (never their own
+    unit's), or None for every unit (admins)."""
+    if is_admin(user) and not memberships(user):
+        return None
+    return {
+        unit.code
+        for unit in Unit.objects.existing_in(year.year)
+        if may(user, "scoring.enter_survey", Sheet(unit=unit, year=year))
+    }
 
 
 # Reading.
-rules.add_perm(
-    "scoring.view_sheet", is_admin | is_leadership | is_appraiser | is_member_of_sheet_unit
-)
-rules.add_perm("scoring.view_unpublished_results", is_admin | is_leadership | is_appraiser)
-rules.add_perm("scoring.view_tracker", is_admin | is_leadership | is_appraiser)
+_add_perm("scoring.view_sheet", is_admin | is_leadership | is_appraiser | is_member_of_sheet_unit)
+_add_perm("scoring.view_unpublished_results", is_admin | is_leadership | is_appraiser)
+_add_perm("scoring.view_tracker", is_admin | is_leadership | is_appraiser)
 
 # The unit's own work.
-rules.add_perm("scoring.edit_self_assessment", is_member_of_sheet_unit)
-rules.add_perm("scoring.submit_sheet", is_leader_of_sheet_unit)
-rules.add_perm("scoring.answer_explanation", is_member_of_sheet_unit)
+_add_perm("scoring.edit_self_assessment", is_member_of_sheet_unit)
+_add_perm("scoring.submit_sheet", is_leader_of_sheet_unit)
+_add_perm("scoring.answer_explanation", is_member_of_sheet_unit)
 
-# Appraisal and survey (Sở Nội vụ and the council), never on one's own unit.
-rules.add_perm("scoring.appraise_sheet", is_admin | appraises_sheet)
-rules.add_perm("scoring.enter_survey", is_admin | appraises_sheet)
+# Appraisal and survey (Sở Nội vụ and the council), never on a unit one belongs to (any role).
+_add_perm("scoring.appraise_sheet", (is_admin | appraises_sheet) & ~belongs_to_sheet_unit)
+_add_perm("scoring.enter_survey", (is_admin | appraises_sheet) & ~belongs_to_sheet_unit)
 
 # The year's states, publication and reopening.
-rules.add_perm("scoring.manage_year", is_admin)
+_add_perm("scoring.manage_year", is_admin)
 
 
-def may(user, perm: str, obj=None) -> bool:
+def may(user: User, perm: str, obj: object = None) -> bool:
     """Whether the rules above give `user` the permission.
 
     Not `user.has_perm`: Django grants every permission to an active superuser before asking any
     rule, which would let an admin do a unit's own work (claim points, upload its evidence,
     submit, answer explanations). Admins get what the rules give `is_admin`, no more.
     """
-    return bool(getattr(user, "is_active", False)) and rules.has_perm(perm, user, obj)
+    return bool(getattr(user, "is_active", False)) and _has_perm(perm, user, obj)
 
 
-def require(user, perm: str, obj=None) -> None:
+def require(user: User, perm: str, obj: object = None) -> None:
     """Raise PermissionDenied (403) unless the user has the permission."""
     if not may(user, perm, obj):
         raise PermissionDenied
+
+
+# --------------------------------------------------------------------------- visibility rules
+
+
+def sees_provisional(user: User) -> bool:
+    """Provisional figures visible: appraisers, provincial leadership and admins see the year in
+    progress ("tạm tính") on the dashboards; everyone else sees published years only."""
+    return may(user, "scoring.view_unpublished_results")
+
+
+def sees_appraisal(user: User, sheet: Sheet) -> bool:
+    """Appraisal side visible: the points that count, the appraisers' reasons and the result of a
+    sheet are the unit's to read once the year is published; before that only for those who see
+    provisional figures."""
+    return sheet.year.is_published or sees_provisional(user)
+
+
+def sees_reasons(user: User, sheet: Sheet | None) -> bool:
+    """Reasons visible: the appraisers' reasons are not public, only for those who may read the
+    unit's sheet (`scoring.view_sheet`)."""
+    return sheet is not None and may(user, "scoring.view_sheet", sheet)

@@ -303,7 +303,7 @@ def main() -> int:
         django.setup()
         from django.db import connection
 
-        from scoring import demo
+        from demo import api as demo
         from scoring.models import Item, Method, Result, Score, Sheet
 
         DEMO_PASSWORD = demo.PASSWORD
@@ -389,8 +389,8 @@ def main() -> int:
     # ----------------------------------------------------------------- checks
     from django.db import connection, transaction
 
-    from scoring import services
     from scoring.models import AssessmentYear, DomainResult
+    from scoring.services.results import recompute_year
 
     connection.close()
     problems = []
@@ -454,7 +454,7 @@ def main() -> int:
 
     stored = snapshot()
     with transaction.atomic():
-        services.recompute_year(year)
+        recompute_year(year)
         recomputed = snapshot()
         transaction.set_rollback(True)
     if stored != recomputed:

@@ -58,30 +58,28 @@ def setup() -> None:
 
     from django.contrib.auth import get_user_model
 
-    from scoring import services
     from scoring.models import AssessmentYear, YearState
+    from scoring.services.frameworks import ItemRow, replace_framework, set_bands
+    from scoring.services.scores import UNSET, ScoreChange, apply_score_changes, get_or_create_sheet
     from units.models import Membership, Role, Unit, UnitGroup
 
     group, _ = UnitGroup.objects.get_or_create(code="SO", defaults={"name": "Sở, ban, ngành"})
     year = AssessmentYear.objects.create(year=YEAR, owner_name="Tỉnh Hai Máy Chủ")
     rows = [
-        services.ItemRow("1", "Chỉ đạo, điều hành", None),
-        services.ItemRow("2", "Mức độ hài lòng", None),
-    ] + [
-        services.ItemRow(code, f"Tiêu chí {code}", Decimal(m), method)
-        for code, m, method, _ in ITEMS
-    ]
-    services.replace_framework(year, group, rows)
-    services.set_bands(year, group, [("Tốt", Decimal("90")), ("Khá", Decimal("0"))])
+        ItemRow("1", "Chỉ đạo, điều hành", None),
+        ItemRow("2", "Mức độ hài lòng", None),
+    ] + [ItemRow(code, f"Tiêu chí {code}", Decimal(m), method) for code, m, method, _ in ITEMS]
+    replace_framework(year, group, rows)
+    set_bands(year, group, [("Tốt", Decimal("90")), ("Khá", Decimal("0"))])
     unit = Unit.objects.create(code=UNIT, name="Sở Nội vụ", group=group)
     appraisers = Unit.objects.create(code="HDTD", name="Hội đồng thẩm định", group=group)
-    sheet = services.get_or_create_sheet(unit, year)
-    services.apply_score_changes(
+    sheet = get_or_create_sheet(unit, year)
+    apply_score_changes(
         sheet,
         [
-            services.ScoreChange(
+            ScoreChange(
                 code,
-                self_points=Decimal(points) if method == "appraisal" else services.UNSET,
+                self_points=Decimal(points) if method == "appraisal" else UNSET,
                 points=Decimal(points),
             )
             for code, _m, method, points in ITEMS

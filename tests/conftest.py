@@ -18,7 +18,7 @@ def _test_settings(settings, tmp_path):
     # django-axes needs a request to authenticate, which client.login() does not pass: off in
     # tests, on again in tests/security/ where lockout is tested.
     settings.AXES_ENABLED = False
-    # Cached pages (scoring/caching.py) in this process's memory, empty for every test: ids and
+    # Cached pages (scoring/selectors/cache.py) in this process's memory, empty for every test: ids and
     # results versions repeat from one test's database to the next.
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()

@@ -10,8 +10,9 @@ from decimal import Decimal as D
 
 from django.contrib.auth import get_user_model
 
-from scoring import services
 from scoring.models import AssessmentYear, Sheet, YearState
+from scoring.services.frameworks import ItemRow, replace_framework, set_bands
+from scoring.services.scores import ScoreChange, apply_score_changes, get_or_create_sheet
 from units.models import Membership, Role, Unit, UnitGroup
 
 PASSWORD = "mat-khau-thu-nghiem-2024"
@@ -34,9 +35,9 @@ NA_ALLOWED = {"2.2"}
 BANDS = [("Tốt", D("90")), ("Khá", D("80")), ("Trung bình", D("65")), ("Yếu", D("0"))]
 
 
-def item_rows(rows=FRAMEWORK_ROWS) -> list[services.ItemRow]:
+def item_rows(rows=FRAMEWORK_ROWS) -> list[ItemRow]:
     return [
-        services.ItemRow(
+        ItemRow(
             code=code,
             name=name,
             max_points=maximum,
@@ -61,8 +62,8 @@ def make_year(
     )
     for code in group_codes:
         group = make_group(code)
-        services.replace_framework(assessment_year, group, item_rows())
-        services.set_bands(assessment_year, group, BANDS)
+        replace_framework(assessment_year, group, item_rows())
+        set_bands(assessment_year, group, BANDS)
     if state != YearState.PREPARING:
         AssessmentYear.objects.filter(pk=assessment_year.pk).update(state=state)
         assessment_year.refresh_from_db()
@@ -76,20 +77,20 @@ def make_unit(code: str, name: str | None = None, group: str = "SO", **fields) -
 
 
 def make_sheet(unit: Unit, year: AssessmentYear) -> Sheet:
-    return services.get_or_create_sheet(unit, year)
+    return get_or_create_sheet(unit, year)
 
 
 def score(sheet: Sheet, **points_by_code) -> Sheet:
     """Set the points that count: score(sheet, **{"1.1.1": "9.5"}) — strings become Decimals."""
     changes = [
-        services.ScoreChange(code, points=None if value is None else D(str(value)))
+        ScoreChange(code, points=None if value is None else D(str(value)))
         for code, value in points_by_code.items()
     ]
     was_published = sheet.year.state == YearState.PUBLISHED
     if was_published:
         AssessmentYear.objects.filter(pk=sheet.year_id).update(state=YearState.APPRAISAL)
         sheet.year.refresh_from_db()
-    sheet = services.apply_score_changes(sheet, changes, source="test")
+    sheet = apply_score_changes(sheet, changes, source="test")
     if was_published:
         AssessmentYear.objects.filter(pk=sheet.year_id).update(state=YearState.PUBLISHED)
         sheet.year.refresh_from_db()
@@ -241,9 +242,7 @@ def make_small_province():
     for code, (name, marks) in units.items():
         sheets[code] = make_sheet(make_unit(code, name), year)
         score(sheets[code], **{c: p for c, p in zip(codes, marks.split(), strict=True) if p != "-"})
-    services.apply_score_changes(
-        sheets["STNMT"], [services.ScoreChange("2.2", not_applicable=True)], source="test"
-    )
+    apply_score_changes(sheets["STNMT"], [ScoreChange("2.2", not_applicable=True)], source="test")
     district = make_unit("TAMKY", "UBND thành phố Tam Kỳ, tỉnh Quảng Nam", group="HUYEN")
     score(
         make_sheet(district, year),
@@ -255,15 +254,15 @@ def make_small_province():
 # --------------------------------------------------------------------------- sheets (workflow)
 
 
-def wide_rows(domains: int, items_per_domain: int, maximum: str = "2") -> list[services.ItemRow]:
+def wide_rows(domains: int, items_per_domain: int, maximum: str = "2") -> list[ItemRow]:
     """A framework of `domains` appraisal domains × `items_per_domain` scored items, plus one
     survey domain with one item: for tests whose query count must not grow with the items."""
     rows = []
     for d in range(1, domains + 1):
-        rows.append(services.ItemRow(str(d), f"Lĩnh vực {d}", None))
+        rows.append(ItemRow(str(d), f"Lĩnh vực {d}", None))
         for i in range(1, items_per_domain + 1):
-            rows.append(services.ItemRow(f"{d}.{i}", f"Tiêu chí {d}.{i}", D(maximum), "appraisal"))
+            rows.append(ItemRow(f"{d}.{i}", f"Tiêu chí {d}.{i}", D(maximum), "appraisal"))
     survey = str(domains + 1)
-    rows.append(services.ItemRow(survey, "Điều tra XHH", None))
-    rows.append(services.ItemRow(f"{survey}.1", "Mức độ hài lòng", D("30"), "survey"))
+    rows.append(ItemRow(survey, "Điều tra XHH", None))
+    rows.append(ItemRow(f"{survey}.1", "Mức độ hài lòng", D("30"), "survey"))
     return rows

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrPromise
 
 from units import services
 from units.models import LineageEvent, Membership, Unit, UnitGroup, UnitName
@@ -48,7 +49,8 @@ class LineageEventForm(forms.ModelForm):
         fields = ["year", "kind", "predecessors", "successors", "new_name", "note"]
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         kind = data.get("kind")
         if kind:
             problems = services.shape_problems(
@@ -57,7 +59,10 @@ class LineageEventForm(forms.ModelForm):
                 list(data.get("successors") or []),
                 data.get("new_name") or "",
             )
-            field_of = {"from_codes": "predecessors", "to_codes": "successors"}
+            field_of: dict[str | None, str] = {
+                "from_codes": "predecessors",
+                "to_codes": "successors",
+            }
             for column, message in problems:
                 self.add_error(field_of.get(column, column), message)
         year = data.get("year")
@@ -109,7 +114,7 @@ class MembershipAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user", "unit"]
 
     @admin.display(description=_("lĩnh vực thẩm định"))
-    def domain_codes(self, obj: Membership) -> str:
+    def domain_codes(self, obj: Membership) -> str | StrPromise:
         return ", ".join(str(code) for code in obj.domains) or _("tất cả")
 
 

@@ -120,13 +120,15 @@ class Lineage:
         successors: dict[int, list[Unit]] = defaultdict(list)
         heads: dict[int, LineageEvent] = {}
         units: dict[int, Unit] = {}
-        through = LineageEvent.predecessors.through.objects.select_related("lineageevent", "unit")
-        for link in through.order_by("lineageevent_id", "unit__code"):
+        links_before = LineageEvent.predecessors.through.objects.select_related(
+            "lineageevent", "unit"
+        )
+        for link in links_before.order_by("lineageevent_id", "unit__code"):
             heads[link.lineageevent_id] = link.lineageevent
             predecessors[link.lineageevent_id].append(units.setdefault(link.unit_id, link.unit))
-        through = LineageEvent.successors.through.objects.select_related("unit")
-        for link in through.order_by("lineageevent_id", "unit__code"):
-            successors[link.lineageevent_id].append(units.setdefault(link.unit_id, link.unit))
+        links_after = LineageEvent.successors.through.objects.select_related("unit")
+        for later in links_after.order_by("lineageevent_id", "unit__code"):
+            successors[later.lineageevent_id].append(units.setdefault(later.unit_id, later.unit))
         names: dict[int, list[tuple[int, str]]] = defaultdict(list)
         for unit_id, from_year, name in UnitName.objects.order_by().values_list(
             "unit_id", "from_year", "name"
@@ -232,7 +234,7 @@ class Lineage:
         current: dict[int, Unit] = {unit.pk: unit}
         kinds: set[str] = set()
         split_from: list[Unit] = []
-        split_year = None
+        split_year: int | None = None  # set by a split, and only by one
         for event_year in reversed(self.years):
             if not previous_year < event_year <= year:
                 continue
@@ -252,7 +254,7 @@ class Lineage:
         units = tuple(sorted(current.values(), key=lambda u: (u.pk != unit.pk, u.code)))
         names = _names_text(self.name_in(u, previous_year) for u in units)
 
-        if LineageKind.SPLIT in kinds:
+        if split_year is not None:  # a split on the way (LineageKind.SPLIT in kinds)
             return Reference(
                 SPLIT,
                 units,

@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lib.names import validate_name
+
 
 def years_in_order(name: str) -> models.CheckConstraint:
     """first_year ≤ last_year where both are set (either end may be open)."""
@@ -38,7 +40,7 @@ class UnitGroup(InYears, models.Model):
     """A group of units scored on one framework and ranked together (SO, HUYEN, XA, NGANHDOC…)."""
 
     code = models.CharField(_("mã"), max_length=20, unique=True)
-    name = models.CharField(_("tên"), max_length=200)
+    name = models.CharField(_("tên"), max_length=200, validators=[validate_name])
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
     first_year = models.PositiveSmallIntegerField(_("từ năm"), null=True, blank=True)
     last_year = models.PositiveSmallIntegerField(_("đến năm"), null=True, blank=True)
@@ -53,7 +55,7 @@ class UnitGroup(InYears, models.Model):
         return self.name
 
 
-class UnitQuerySet(models.QuerySet):
+class UnitQuerySet(models.QuerySet["Unit"]):
     def existing_in(self, year: int) -> "UnitQuerySet":
         """Units that exist (and so are assessed) in the given year."""
         return self.filter(
@@ -66,7 +68,7 @@ class Unit(InYears, models.Model):
     """A unit assessed every year: a department, a district, a commune, a central agency."""
 
     code = models.CharField(_("mã"), max_length=30, unique=True)
-    name = models.CharField(_("tên"), max_length=255)
+    name = models.CharField(_("tên"), max_length=255, validators=[validate_name])
     group = models.ForeignKey(
         UnitGroup, on_delete=models.PROTECT, related_name="units", verbose_name=_("khối")
     )
@@ -138,7 +140,7 @@ class UnitName(models.Model):
         Unit, on_delete=models.CASCADE, related_name="names", verbose_name=_("đơn vị")
     )
     from_year = models.PositiveSmallIntegerField(_("từ năm"))
-    name = models.CharField(_("tên"), max_length=255)
+    name = models.CharField(_("tên"), max_length=255, validators=[validate_name])
 
     class Meta:
         ordering = ["unit", "from_year"]
@@ -179,7 +181,9 @@ class LineageEvent(models.Model):
     successors = models.ManyToManyField(
         Unit, related_name="lineage_as_successor", blank=True, verbose_name=_("đơn vị sau")
     )
-    new_name = models.CharField(_("tên mới"), max_length=255, blank=True)
+    new_name = models.CharField(
+        _("tên mới"), max_length=255, blank=True, validators=[validate_name]
+    )
     note = models.TextField(_("ghi chú"), blank=True)
 
     class Meta:

@@ -19,14 +19,17 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cchc_portal import tabular
+from lib import tabular
+from lib.names import parse_name
 from units.models import LineageEvent, LineageKind, Unit, UnitGroup, UnitName
 from units.signals import units_changed
 
 UNIT_COLUMNS = ("code", "name", "group")
+#: A province has a few hundred units; a lineage file a few hundred events.
+UNIT_FILE_LIMITS = tabular.Limits(rows=10_000, columns=20, cells=100_000)
 UNIT_OPTIONAL = ("first_year", "last_year")
 CODE_MAX = Unit._meta.get_field("code").max_length
-NAME_MAX = Unit._meta.get_field("name").max_length
+NAME_MAX: int = Unit._meta.get_field("name").max_length or 255  # the model says 255
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
@@ -80,13 +83,17 @@ def read_unit_rows(data) -> list[UnitRow]:
     """Read a units file (columns code, name, group; optional first_year, last_year: the years
     in which the unit exists, an empty cell for open-ended); raise TableError with every problem.
     """
-    rows = tabular.read_table(data, required=UNIT_COLUMNS, optional=UNIT_OPTIONAL)
+    rows = tabular.read_table(
+        data, required=UNIT_COLUMNS, optional=UNIT_OPTIONAL, limits=UNIT_FILE_LIMITS
+    )
     problems = tabular.Problems()
     unit_rows = []
     for row in rows:
         values = {}
         for column, limit in (("code", CODE_MAX), ("name", NAME_MAX), ("group", None)):
-            text = problems.parse(row, column, tabular.parse_text)
+            text = problems.parse(
+                row, column, parse_name if column == "name" else tabular.parse_text
+            )
             if text is None:
                 continue  # unreadable cell, already reported
             if not text:
@@ -168,8 +175,8 @@ def import_units(rows: Sequence[UnitRow]) -> UnitImportSummary:
         unit = existing.get(row.code)
         if unit is None:
             continue
-        first = unit.first_year if row.first_year is KEEP else row.first_year
-        last = unit.last_year if row.last_year is KEEP else row.last_year
+        first = unit.first_year if isinstance(row.first_year, _Keep) else row.first_year
+        last = unit.last_year if isinstance(row.last_year, _Keep) else row.last_year
         if first is not None and last is not None and last < first:
             problems.add(
                 row.row,
@@ -328,7 +335,9 @@ def shape_problems(
 def read_lineage_rows(data) -> list[LineageRow]:
     """Read a lineage file (year, event, from_codes; optional to_codes, new_name, note); raise
     TableError with every problem of the file itself."""
-    rows = tabular.read_table(data, required=LINEAGE_COLUMNS, optional=LINEAGE_OPTIONAL)
+    rows = tabular.read_table(
+        data, required=LINEAGE_COLUMNS, optional=LINEAGE_OPTIONAL, limits=UNIT_FILE_LIMITS
+    )
     problems = tabular.Problems()
     lineage_rows = []
     for row in rows:
@@ -345,7 +354,7 @@ def read_lineage_rows(data) -> list[LineageRow]:
             kind = problems.parse(row, "event", parse_event)
         before = problems.parse(row, "from_codes", parse_codes, default=None)
         after = problems.parse(row, "to_codes", parse_codes, default=None)
-        new_name = problems.parse(row, "new_name", tabular.parse_text, default="") or ""
+        new_name = problems.parse(row, "new_name", parse_name, default="") or ""
         note = problems.parse(row, "note", tabular.parse_text, default="") or ""
         if kind is not None and before is not None and after is not None:
             for column, message in shape_problems(kind, before, after, new_name):
@@ -464,9 +473,8 @@ def import_lineage(rows: Sequence[LineageRow]) -> LineageImportSummary:
     last = {u.pk: u.last_year for u in units.values()}
 
     def exists(unit: Unit, year: int) -> bool:
-        return (first[unit.pk] is None or first[unit.pk] <= year) and (
-            last[unit.pk] is None or year <= last[unit.pk]
-        )
+        start, end = first[unit.pk], last[unit.pk]
+        return (start is None or start <= year) and (end is None or year <= end)
 
     for plan in plans:
         row, year = plan.row, plan.row.year
@@ -485,7 +493,7 @@ def import_lineage(rows: Sequence[LineageRow]) -> LineageImportSummary:
                 )
         for unit in plan.after:
             if unit.pk in continuing:
-                if last[unit.pk] is not None and last[unit.pk] < year:
+                if (end := last[unit.pk]) is not None and end < year:
                     problems.add(
                         row.row,
                         "to_codes",
@@ -503,7 +511,7 @@ def import_lineage(rows: Sequence[LineageRow]) -> LineageImportSummary:
                     )
                     % {"code": unit.code, "first": first[unit.pk], "year": year},
                 )
-            elif last[unit.pk] is not None and last[unit.pk] < year:
+            elif (end := last[unit.pk]) is not None and end < year:
                 problems.add(
                     row.row,
                     "to_codes",

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from scoring import appraisal, tracker, workflow
-from scoring.forms_appraisal import AppraisalForm, ExplanationAnswerForm, ExplanationRequestForm
+from lib.requests import accepts_upload, answer_request_bytes
+from scoring.forms.appraisal import AppraisalForm, ExplanationAnswerForm, ExplanationRequestForm
+from scoring.forms.filters import SheetFilter
 from scoring.models import (
     AssessmentYear,
     Evidence,
@@ -26,34 +26,20 @@ from scoring.models import (
     Sheet,
     YearState,
 )
-from scoring.permissions import may, require
-from scoring.services import ServiceError, StaleSheetError
-from units.models import Unit
+from scoring.permissions import User, appraised_domains, may, own_unit_conflict, require
+from scoring.selectors import sheets, tracker
+from scoring.selectors.sheets import self_totals
+from scoring.services import appraisal as appraisal_service
+from scoring.services.appraisal import (
+    answer_explanation,
+    appraisal_closed_reason,
+    appraise,
+    explanation_closed_reason,
+)
+from scoring.services.errors import ServiceError, StaleSheetError
+from scoring.views.loading import current_year, load_explanation, load_sheet, load_year
 
 # --------------------------------------------------------------------------- loading
-
-
-def current_year() -> AssessmentYear:
-    """The year the workflow pages open on: in appraisal, else the latest one under way."""
-    years = list(AssessmentYear.objects.order_by("-year"))
-    for wanted in (YearState.APPRAISAL, YearState.SELF_ASSESSMENT, YearState.PUBLISHED):
-        for year in years:
-            if year.state == wanted:
-                return year
-    if not years:
-        raise Http404(_("Chưa có kỳ đánh giá nào."))
-    return years[0]
-
-
-def _sheet_for(request, unit_code: str, year: int, perm: str) -> Sheet:
-    """The sheet of the unit and year in the URL, if the user has `perm` on it (else 403/404)."""
-    unit = get_object_or_404(Unit.objects.select_related("group"), code=unit_code)
-    assessment_year = get_object_or_404(AssessmentYear, year=year)
-    if not unit.exists_in(assessment_year.year):
-        raise Http404(_("Đơn vị không được đánh giá trong năm này."))
-    sheet = workflow.sheet_for(unit, assessment_year)
-    require(request.user, perm, sheet)
-    return sheet
 
 
 def _appraisal_url(sheet: Sheet, anchor: str = "") -> str:
@@ -77,21 +63,24 @@ def appraisal_index(request):
 
 @login_required
 def appraisal_list(request, year: int):
-    """Every unit of the year: its sheet's state and how far its appraisal has gone."""
-    require(request.user, "scoring.view_tracker")
-    assessment_year = get_object_or_404(AssessmentYear, year=year)
-    rows = tracker.tracker_rows(assessment_year)
+    """Every unit of the year (`?khoi=`: of one unit group): its sheet's state and how far its
+    appraisal has gone."""
+    assessment_year = load_year(request.user, year, "scoring.view_tracker")
+    filters = SheetFilter(request.GET, tracker.year_sheets(assessment_year), year=assessment_year)
+    rows = tracker.tracker_rows(assessment_year, sheets=filters.qs)
     progress = tracker.appraisal_progress(assessment_year)
     empty = tracker.AppraisalProgress(0, 0, 0)
     context = {
         "year": assessment_year,
         "years": AssessmentYear.objects.exclude(state=YearState.PREPARING),
-        "closed_reason": appraisal.appraisal_closed_reason(assessment_year),
+        "groups": filters.groups,
+        "group_code": filters.group_code,
+        "closed_reason": appraisal_closed_reason(assessment_year),
         "rows": [
             {
                 "row": row,
                 "progress": progress.get(row.sheet.id, empty),
-                "can_appraise": request.user.has_perm("scoring.appraise_sheet", row.sheet),
+                "can_appraise": may(request.user, "scoring.appraise_sheet", row.sheet),
             }
             for row in rows
         ],
@@ -102,15 +91,22 @@ def appraisal_list(request, year: int):
 # --------------------------------------------------------------------------- one sheet
 
 
+def _editable_domains(user: User, sheet: Sheet) -> set[str] | None:
+    """What the user may appraise on this sheet now: domain codes, None for all, empty for none."""
+    if appraisal_closed_reason(sheet.year) or not may(user, "scoring.appraise_sheet", sheet):
+        return set()
+    return appraised_domains(user, sheet)
+
+
 def _render_sheet(request, sheet: Sheet, form=None, status: int = 200):
-    domains = appraisal.appraisal_sheet(sheet, request.user)
+    domains = sheets.appraisal_sheet(sheet, _editable_domains(request.user, sheet))
     rows = [row for domain in domains for row in domain.rows]
     if form is None and any(row.editable for row in rows):
         form = AppraisalForm(rows=rows, sheet=sheet)
     for row in rows:
         row.fields = form.fields_for(row.item.code) if form is not None else None
     items = [row.item for row in rows]
-    claimed = workflow.self_totals(
+    claimed = self_totals(
         items,
         {
             row.item.code: (row.score.self_points, row.score.not_applicable)
@@ -127,8 +123,9 @@ def _render_sheet(request, sheet: Sheet, form=None, status: int = 200):
         "form": form,
         "claimed": claimed,
         "result": Result.objects.filter(unit=sheet.unit, year=sheet.year).first(),
-        "closed_reason": appraisal.appraisal_closed_reason(sheet.year),
-        "can_appraise": request.user.has_perm("scoring.appraise_sheet", sheet),
+        "closed_reason": appraisal_closed_reason(sheet.year),
+        "can_appraise": may(request.user, "scoring.appraise_sheet", sheet),
+        "own_unit_conflict": own_unit_conflict(request.user, sheet),
         "request_form": ExplanationRequestForm(),
     }
     return render(request, "scoring/appraisal/sheet.html", context, status=status)
@@ -138,23 +135,25 @@ def _render_sheet(request, sheet: Sheet, form=None, status: int = 200):
 def appraisal_sheet(request, unit_code: str, year: int):
     """Self points, notes and evidence beside the appraisal inputs (the user's domains only)."""
     require(request.user, "scoring.view_tracker")
-    sheet = _sheet_for(request, unit_code, year, "scoring.view_sheet")
+    sheet = load_sheet(request.user, unit_code, year, "scoring.view_sheet")
     if request.method != "POST":
         return _render_sheet(request, sheet)
     require(request.user, "scoring.appraise_sheet", sheet)
-    reason = appraisal.appraisal_closed_reason(sheet.year)
+    reason = appraisal_closed_reason(sheet.year)
     if reason:
         messages.error(request, reason)
         return redirect(_appraisal_url(sheet))
-    rows = [row for d in appraisal.appraisal_sheet(sheet, request.user) for row in d.rows]
+    editable = _editable_domains(request.user, sheet)
+    rows = [row for d in sheets.appraisal_sheet(sheet, editable) for row in d.rows]
     form = AppraisalForm(request.POST, rows=rows, sheet=sheet)
     if not form.is_valid():
         return _render_sheet(request, sheet, form, status=400)
     try:
-        appraisal.appraise(
+        appraise(
             sheet,
             form.changes(),
             user=request.user,
+            domains=editable,
             expected_version=form.cleaned_data["version"],
         )
     except StaleSheetError as error:
@@ -171,16 +170,21 @@ def appraisal_sheet(request, unit_code: str, year: int):
 @login_required
 @require_POST
 def request_explanation(request, unit_code: str, year: int, item_code: str):
-    sheet = _sheet_for(request, unit_code, year, "scoring.appraise_sheet")
+    sheet = load_sheet(request.user, unit_code, year, "scoring.appraise_sheet")
     form = ExplanationRequestForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
             for message in errors:
-                messages.error(request, message)
+                # django-stubs: an ErrorList yields its messages (str), never a ValidationError.
+                messages.error(request, message)  # type: ignore[arg-type]
         return redirect(_appraisal_url(sheet, f"item-{item_code}"))
     try:
-        appraisal.request_explanation(
-            sheet, item_code, form.cleaned_data["question"], user=request.user
+        appraisal_service.request_explanation(
+            sheet,
+            item_code,
+            form.cleaned_data["question"],
+            user=request.user,
+            domains=appraised_domains(request.user, sheet),
         )
     except ServiceError as error:
         _errors(request, error)
@@ -192,21 +196,15 @@ def request_explanation(request, unit_code: str, year: int, item_code: str):
     return redirect(_appraisal_url(sheet, f"item-{item_code}"))
 
 
-def _explanation_for(sheet: Sheet, pk: int) -> ExplanationRequest:
-    return get_object_or_404(
-        ExplanationRequest.objects.select_related("score__item", "requested_by", "answered_by"),
-        pk=pk,
-        score__sheet_id=sheet.pk,
-    )
-
-
 @login_required
 @require_POST
 def close_explanation(request, unit_code: str, year: int, pk: int):
-    sheet = _sheet_for(request, unit_code, year, "scoring.appraise_sheet")
-    explanation = _explanation_for(sheet, pk)
+    sheet = load_sheet(request.user, unit_code, year, "scoring.appraise_sheet")
+    explanation = load_explanation(sheet, pk)
     try:
-        appraisal.close_explanation(explanation, user=request.user)
+        appraisal_service.close_explanation(
+            explanation, user=request.user, domains=appraised_domains(request.user, sheet)
+        )
     except ServiceError as error:
         _errors(request, error)
     else:
@@ -217,14 +215,15 @@ def close_explanation(request, unit_code: str, year: int, pk: int):
 # --------------------------------------------------------------------------- the unit's answer
 
 
+@accepts_upload(answer_request_bytes)
 @login_required
 def explanation_answer(request, unit_code: str, year: int, pk: int):
     """The unit reads a request and answers it (text and files) while it is open."""
-    sheet = _sheet_for(request, unit_code, year, "scoring.view_sheet")
-    explanation = _explanation_for(sheet, pk)
+    sheet = load_sheet(request.user, unit_code, year, "scoring.view_sheet")
+    explanation = load_explanation(sheet, pk)
     explanation.score.sheet = sheet
     can_answer = may(request.user, "scoring.answer_explanation", sheet)
-    closed_reason = appraisal.explanation_closed_reason(explanation)
+    closed_reason = explanation_closed_reason(explanation)
     form = ExplanationAnswerForm() if can_answer and not closed_reason else None
     status = 200
     if request.method == "POST":
@@ -235,7 +234,7 @@ def explanation_answer(request, unit_code: str, year: int, pk: int):
         form = ExplanationAnswerForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                appraisal.answer_explanation(
+                answer_explanation(
                     explanation,
                     form.cleaned_data["answer"],
                     form.cleaned_data["files"],

@@ -17,21 +17,27 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from scoring import appraisal, exports, reports, roundtrip, tracker, workflow
-from scoring.dashboards import can_see_unpublished, visible_years
-from scoring.dashboards.comparison import compare as compare_years
-from scoring.dashboards.province import overview
-from scoring.exports import tables
-from scoring.models import AssessmentYear, Framework, Sheet
-from scoring.permissions import require
-from scoring.views.dashboards import groups_with_results, load_group, load_unit, load_year
-from units.models import Unit
+from lib.requests import accepts_upload, import_request_bytes
+from scoring.exchange import exports, reports, roundtrip
+from scoring.exchange.exports import tables
+from scoring.forms.filters import SheetFilter
+from scoring.permissions import sees_appraisal, sees_provisional
+from scoring.selectors import tracker
+from scoring.selectors.cache import cached_bytes
+from scoring.selectors.dashboards import compare as compare_years
+from scoring.selectors.dashboards import overview
+from scoring.selectors.years import visible_years
+from scoring.services.appraisal import appraisal_closed_reason
+from scoring.services.errors import published_refusal
+from scoring.services.self_assessment import self_assessment_lock_reason
+from scoring.views.dashboards import groups_with_results
+from scoring.views.loading import load_group, load_sheet, load_unit, load_visible_year, load_year
 
 FORMATS = ("xlsx", "csv")
 COMPARISON_PARTS = {"don-vi": 0, "linh-vuc": 1, "tieu-chi": 2}  # ?bang= of the CSV
@@ -53,10 +59,18 @@ def _attachment(content: bytes, content_type: str, name: str) -> HttpResponse:
     return response
 
 
-def _table_response(parts: list[exports.Table], fmt: str, stem: str, csv_index: int = 0):
+def _table_bytes(parts: list[exports.Table], fmt: str, csv_index: int = 0) -> bytes:
+    return exports.to_xlsx(parts) if fmt == "xlsx" else exports.to_csv(parts[csv_index])
+
+
+def _file_response(content: bytes, fmt: str, stem: str) -> HttpResponse:
     if fmt == "xlsx":
-        return _attachment(exports.to_xlsx(parts), exports.XLSX_TYPE, f"{stem}.xlsx")
-    return _attachment(exports.to_csv(parts[csv_index]), exports.CSV_TYPE, f"{stem}.csv")
+        return _attachment(content, exports.XLSX_TYPE, f"{stem}.xlsx")
+    return _attachment(content, exports.CSV_TYPE, f"{stem}.csv")
+
+
+def _table_response(parts: list[exports.Table], fmt: str, stem: str, csv_index: int = 0):
+    return _file_response(_table_bytes(parts, fmt, csv_index), fmt, stem)
 
 
 def _format(fmt: str) -> str:
@@ -65,44 +79,37 @@ def _format(fmt: str) -> str:
     return fmt
 
 
-def _sheet(request, unit_code: str, year: int, perm: str) -> Sheet:
-    """The sheet of the unit and year in the URL, if the user has `perm` on it (else 403/404)."""
-    unit = get_object_or_404(Unit.objects.select_related("group"), code=unit_code)
-    assessment_year = get_object_or_404(AssessmentYear, year=year)
-    if not unit.exists_in(assessment_year.year):
-        raise Http404(_("Đơn vị không được đánh giá trong năm này."))
-    sheet = workflow.sheet_for(unit, assessment_year)
-    require(request.user, perm, sheet)
-    return sheet
-
-
-def _sees_appraisal(user, sheet: Sheet) -> bool:
-    # The sheet page's rule: the appraisal side is the unit's to read once published.
-    return sheet.year.is_published or user.has_perm("scoring.view_unpublished_results")
-
-
 # --------------------------------------------------------------------------- tables
 
 
 def ranking(request, year: int, fmt: str):
-    """A year's ranking: one group (?group=) or, in xlsx, every group on its own worksheet."""
+    """A year's ranking: one group (?group=) or, in xlsx, every group on its own worksheet.
+
+    A public file: built once per year stamp and viewer class, then served from the cache.
+    """
     fmt = _format(fmt)
-    chosen = load_year(visible_years(request.user), year)
-    groups = overview(chosen, published_only_previous=not can_see_unpublished(request.user))
-    code = request.GET.get("group")
-    if code:
-        groups = [g for g in groups if g.group.code == code]
-    if not groups or (fmt == "csv" and len(groups) > 1):
-        raise Http404(_("Không có khối đơn vị này."))
-    parts = [tables.ranking_table(chosen, g) for g in groups]
-    return _table_response(parts, fmt, exports.file_stem("ket-qua", chosen.year, code or ""))
+    years = visible_years(request.user)
+    chosen = load_visible_year(years, year)
+    published_only = not sees_provisional(request.user)
+    code = request.GET.get("group") or ""
+
+    def build() -> bytes:
+        groups = overview(chosen, years, published_only=published_only)
+        if code:
+            groups = [g for g in groups if g.group.code == code]
+        if not groups or (fmt == "csv" and len(groups) > 1):
+            raise Http404(_("Không có khối đơn vị này."))
+        return _table_bytes([tables.ranking_table(chosen, g) for g in groups], fmt)
+
+    content = cached_bytes("export_ranking", years, (chosen.pk, fmt, code, published_only), build)
+    return _file_response(content, fmt, exports.file_stem("ket-qua", chosen.year, code))
 
 
 @login_required
 def sheet(request, unit_code: str, year: int, fmt: str):
     fmt = _format(fmt)
-    found = _sheet(request, unit_code, year, "scoring.view_sheet")
-    table = tables.sheet_table(found, sees_appraisal=_sees_appraisal(request.user, found))
+    found = load_sheet(request.user, unit_code, year, "scoring.view_sheet")
+    table = tables.sheet_table(found, sees_appraisal=sees_appraisal(request.user, found))
     return _table_response([table], fmt, exports.file_stem("phieu", unit_code, year))
 
 
@@ -110,8 +117,8 @@ def comparison(request, fmt: str):
     """The comparison page's tables (?from=&to=&group=&unit=); CSV: ?bang=don-vi|linh-vuc|tieu-chi."""
     fmt = _format(fmt)
     years = visible_years(request.user)
-    old = load_year(years, request.GET.get("from"), fallback=False)
-    new = load_year(years, request.GET.get("to"), fallback=False)
+    old = load_visible_year(years, request.GET.get("from"), fallback=False)
+    new = load_visible_year(years, request.GET.get("to"), fallback=False)
     if old is None or new is None or old == new:
         raise Http404(_("Chọn hai năm khác nhau để so sánh."))
     if old.year > new.year:
@@ -123,22 +130,26 @@ def comparison(request, fmt: str):
     part = COMPARISON_PARTS.get(request.GET.get("bang", "don-vi"))
     if part is None:
         raise Http404
-    parts = tables.comparison_tables(compare_years(group, old, new, unit))
-    stem = exports.file_stem("so-sanh", old.year, new.year, group.code)
-    return _table_response(parts, fmt, stem, csv_index=part)
+
+    def build() -> bytes:
+        comparison = compare_years(group, old, new, unit, years)
+        return _table_bytes(tables.comparison_tables(comparison), fmt, csv_index=part)
+
+    key = (old.pk, new.pk, group.pk, unit.pk if unit else None, fmt, part)
+    content = cached_bytes("export_comparison", years, key, build)
+    return _file_response(
+        content, fmt, exports.file_stem("so-sanh", old.year, new.year, group.code)
+    )
 
 
 @login_required
 def tracker_export(request, year: int, fmt: str):
     fmt = _format(fmt)
-    require(request.user, "scoring.view_tracker")
-    chosen = get_object_or_404(AssessmentYear, year=year)
-    codes = set(Framework.objects.filter(year=chosen).values_list("group__code", flat=True))
-    code = request.GET.get("khoi", "")
-    code = code if code in codes else ""
-    rows = tracker.tracker_rows(chosen, group_code=code or None)
+    chosen = load_year(request.user, year, "scoring.view_tracker")
+    filters = SheetFilter(request.GET, tracker.year_sheets(chosen), year=chosen)
+    rows = tracker.tracker_rows(chosen, sheets=filters.qs)
     table = tables.tracker_table(chosen, rows, tracker.appraisal_progress(chosen))
-    return _table_response([table], fmt, exports.file_stem("theo-doi", year, code))
+    return _table_response([table], fmt, exports.file_stem("theo-doi", year, filters.group_code))
 
 
 # --------------------------------------------------------------------------- reports (docx)
@@ -146,7 +157,7 @@ def tracker_export(request, year: int, fmt: str):
 
 @login_required
 def sheet_report(request, unit_code: str, year: int):
-    found = _sheet(request, unit_code, year, "scoring.view_sheet")
+    found = load_sheet(request.user, unit_code, year, "scoring.view_sheet")
     content = reports.self_assessment_report(found)
     return _attachment(
         content, DOCX_TYPE, exports.file_stem("bao-cao-tu-danh-gia", unit_code, year) + ".docx"
@@ -154,9 +165,16 @@ def sheet_report(request, unit_code: str, year: int):
 
 
 def results_report(request, year: int):
-    chosen = load_year(visible_years(request.user), year)
-    content = reports.results_report(
-        chosen, published_only_previous=not can_see_unpublished(request.user)
+    """The province's results report: about a second of work, so built once per year stamp and
+    viewer class, then served from the cache (every viewer may ask for it)."""
+    years = visible_years(request.user)
+    chosen = load_visible_year(years, year)
+    published_only = not sees_provisional(request.user)
+    content = cached_bytes(
+        "report_results",
+        years,
+        (chosen.pk, published_only),
+        lambda: reports.results_report(chosen, published_only_previous=published_only),
     )
     return _attachment(content, DOCX_TYPE, exports.file_stem("bao-cao-ket-qua", year) + ".docx")
 
@@ -187,29 +205,25 @@ def _sheet_subject(request, slug: str, unit_code: str, year: int):
     kind = KINDS.get(slug)
     if kind is None:
         raise Http404(_("Không có loại tệp này."))
-    found = _sheet(request, unit_code, year, PERMS[kind])
+    found = load_sheet(request.user, unit_code, year, PERMS[kind])
     return roundtrip.sheet_subject(found, kind, request.user)
 
 
 def _survey_subject(request, year: int):
-    require(request.user, "scoring.view_tracker")
-    chosen = get_object_or_404(AssessmentYear, year=year)
-    codes = set(Framework.objects.filter(year=chosen).values_list("group__code", flat=True))
+    chosen = load_year(request.user, year, "scoring.view_tracker")
+    # The group comes with the page's link (GET) or with the upload's form (POST).
     code = request.GET.get("khoi") or request.POST.get("khoi") or ""
-    return roundtrip.survey_subject(chosen, request.user, code if code in codes else "")
+    filters = SheetFilter({"khoi": code}, year=chosen)
+    return roundtrip.survey_subject(chosen, request.user, filters.group_code)
 
 
 def _closed_reason(subject: roundtrip.Subject) -> str | None:
     """Why nothing can be uploaded now (the services' own state rules), or None."""
     if subject.kind == roundtrip.SELF:
-        return workflow.self_assessment_lock_reason(subject.sheet)
+        return self_assessment_lock_reason(subject.unit_sheet)
     if subject.kind == roundtrip.APPRAISAL:
-        return appraisal.appraisal_closed_reason(subject.year)
-    if subject.year.is_published:
-        return _("Năm %(year)s đã công bố kết quả: không thể thay đổi.") % {
-            "year": subject.year.year
-        }
-    return None
+        return appraisal_closed_reason(subject.year)
+    return published_refusal(subject.year)
 
 
 def _urls(subject: roundtrip.Subject, slug: str) -> dict:
@@ -296,6 +310,7 @@ def _confirm(request, subject, slug):
     return redirect(urls["back"])
 
 
+@accepts_upload(import_request_bytes)
 @login_required
 def roundtrip_page(request, kind: str, unit_code: str, year: int):
     return _upload(request, _sheet_subject(request, kind, unit_code, year), kind)
@@ -313,6 +328,7 @@ def roundtrip_confirm(request, kind: str, unit_code: str, year: int):
     return _confirm(request, _sheet_subject(request, kind, unit_code, year), kind)
 
 
+@accepts_upload(import_request_bytes)
 @login_required
 def roundtrip_survey(request, year: int):
     return _upload(request, _survey_subject(request, year), "dieu-tra-xhh")

@@ -3,67 +3,68 @@
 Anonymous visitors and unit staff see published years only; appraisers, provincial leadership
 and admins may also open the year in progress on the overview, marked "tạm tính". Open data is
 published years only, for everyone.
+
+The pages are served whole from the cache (`cached_page`, scoring/selectors/cache.py): the
+views below are plain views, given only the query parameters the decorator names and checks.
 """
+
+import codecs
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from scoring.caching import PageCache, cached_bytes, deferred
-from scoring.dashboards import can_see_unpublished, visible_years
-from scoring.dashboards.province import overview
-from scoring.models import AssessmentYear
-from scoring.opendata import records_to_csv, records_to_json, result_records
-from scoring.views.dashboards import load_year
+from scoring.exchange.opendata import records_to_csv, records_to_json, result_records
+from scoring.forms.filters import RankingFilter
+from scoring.models import AssessmentYear, Result
+from scoring.permissions import sees_provisional
+from scoring.selectors.cache import cached_bytes, cached_page
+from scoring.selectors.dashboards import overview
+from scoring.selectors.years import visible_years
+from scoring.views.loading import checked_code, load_visible_year
 
 
+def _ranking(request, years: list[AssessmentYear]):
+    """The year asked for, its overview and the ranking's filters: 404 for a year the viewer
+    may not see or a unit group the year does not have."""
+    year = load_visible_year(years, request.GET.get("year"))
+    published_only = not sees_provisional(request.user)
+    groups = overview(year, years, published_only=published_only) if year else []
+    filters = RankingFilter(request.GET, groups=groups)
+    if filters.unknown_group:
+        raise Http404(_("Không có khối đơn vị này."))
+    return year, groups, filters
+
+
+def _ranking_query(request, years: list[AssessmentYear]) -> dict[str, str]:
+    year, _groups, filters = _ranking(request, years)
+    query = {"year": str(year.year)} if request.GET.get("year") else {}
+    return {**query, **filters.checked()}
+
+
+@cached_page("home", query=("year", "group", "band", "state"), check=_ranking_query)
 def home(request):
     years = visible_years(request.user)
-    year = load_year(years, request.GET.get("year"))
-    published_only = not can_see_unpublished(request.user)
-    chosen = request.GET.get("group") or None
-    # The ranking of the chosen group may be filtered by classification and sheet state.
-    band, state = request.GET.get("band", ""), request.GET.get("state", "")
-    page = PageCache(
-        "home", years, year and year.year, chosen, published_only, band, state, request=request
-    )
-    if page.page_hit:
-        return page.response()
-
-    def groups_of_year():
-        groups = overview(year, published_only_previous=published_only) if year else []
-        filtered = chosen or (groups[0].group.code if groups else None)
-        for g in groups:
-            if g.group.code == filtered:
-                g.filter(band, state)
-        return groups
-
-    if page.hit:
-        # Stored only after a page with these parameters was shown: nothing to check again.
-        groups = deferred(groups_of_year)
-        active = chosen or deferred(lambda: groups[0].group.code if groups else None)
-    else:
-        groups = groups_of_year()
-        if chosen and not any(g.group.code == chosen for g in groups):
-            raise Http404(_("Không có khối đơn vị này."))
-        active = chosen or (groups[0].group.code if groups else None)
-    return page.finish(
-        render(
-            request,
-            "scoring/home.html",
-            {"years": years, "year": year, "groups": groups, "active": active, **page.context},
-        )
+    year, groups, filters = _ranking(request, years)
+    # The ranking of the group shown may be filtered by classification and sheet state.
+    active, checked = filters.group_code, filters.checked()
+    for g in groups:
+        if g.group.code == active:
+            g.filter(checked.get("band", ""), checked.get("state", ""))
+    return render(
+        request,
+        "scoring/home.html",
+        {"years": years, "year": year, "groups": groups, "active": active},
     )
 
 
+def _published_years(request=None) -> list[AssessmentYear]:
+    return list(AssessmentYear.objects.published().order_by("-year"))
+
+
+@cached_page("open_data", years=_published_years)
 def open_data(request):
-    years = list(AssessmentYear.objects.published().order_by("-year"))
-    page = PageCache("open_data", years, request=request)
-    if page.page_hit:
-        return page.response()
-    return page.finish(
-        render(request, "scoring/dashboards/open_data.html", {"years": years, **page.context})
-    )
+    return render(request, "scoring/dashboards/open_data.html", {"years": _published_years()})
 
 
 def _published_year(year: int) -> AssessmentYear:
@@ -74,21 +75,31 @@ def _published_year(year: int) -> AssessmentYear:
 
 
 def _records_file(request, year: int, fmt: str) -> bytes:
-    """The open-data file of a published year, from the cache (see scoring/caching.py)."""
+    """The open-data file of a published year, from the cache (see scoring/selectors/cache.py).
+
+    `?group=` keeps a unit group with results that year; another one is a 404, checked when the
+    file is built, so it never makes a cache entry.
+    """
     found = _published_year(year)
     group = request.GET.get("group") or None
+    if group is not None:
+        checked_code(group)
     to_text = records_to_csv if fmt == "csv" else records_to_json
-    return cached_bytes(
-        f"open_data_{fmt}",
-        [found],
-        (group,),
-        lambda: to_text(result_records(found, group)).encode(),
-    )
+
+    def build() -> bytes:
+        if group is not None and not Result.objects.filter(year=found, group__code=group).exists():
+            raise Http404(_("Không có khối đơn vị này."))
+        return to_text(result_records(found, group)).encode()
+
+    return cached_bytes(f"open_data_{fmt}", [found], (group,), build)
 
 
 def open_data_csv(request, year: int):
+    # With a byte-order mark, so that Excel reads the Vietnamese letters as UTF-8 (the
+    # `results` command's CSV, for machines, has none).
     response = HttpResponse(
-        _records_file(request, year, "csv"), content_type="text/csv; charset=utf-8"
+        codecs.BOM_UTF8 + _records_file(request, year, "csv"),
+        content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="ket-qua-{year}.csv"'
     return response

@@ -1,6 +1,6 @@
 """The unit's pages: my sheets, the self-assessment sheet, submission, evidence and history.
 
-Every view loads its sheet through `_sheet_for` (the unit and year in the URL, then the
+Every view loads its sheet through `loading.load_sheet` (the unit and year in the URL, then the
 permission check), so a forged unit, item or document id never reaches another unit's data.
 """
 
@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from scoring import appraisal, evidence, workflow
-from scoring.forms import EvidenceUploadForm, SelfAssessmentForm
+from lib.requests import accepts_upload, evidence_request_bytes
+from scoring.forms.sheet import EvidenceUploadForm, SelfAssessmentForm
 from scoring.models import (
     AssessmentYear,
     Evidence,
@@ -31,49 +31,31 @@ from scoring.models import (
     Sheet,
     YearState,
 )
-from scoring.permissions import may, memberships, require
-from units.models import Role, Unit
+from scoring.permissions import may, memberships, require, sees_appraisal
+from scoring.selectors.sheets import score_history, self_totals, sheet_explanations, sheet_for
+from scoring.services import evidence
+from scoring.services.errors import ServiceError, StaleSheetError
+from scoring.services.self_assessment import (
+    add_evidence,
+    missing_for_submission,
+    remove_evidence,
+    save_self_assessment,
+    self_assessment_lock_reason,
+    submit_refusal,
+    submit_sheet,
+    withdraw_refusal,
+    withdraw_sheet,
+)
+from scoring.views.loading import load_evidence, load_framework, load_item, load_sheet
+from units.models import Role
 
 # --------------------------------------------------------------------------- loading
 
 
-def _sheet_for(request, unit_code: str, year: int, perm: str) -> Sheet:
-    """The sheet of the unit and year in the URL, if the user has `perm` on it (else 403/404)."""
-    unit = get_object_or_404(Unit.objects.select_related("group"), code=unit_code)
-    assessment_year = get_object_or_404(AssessmentYear, year=year)
-    if not unit.exists_in(assessment_year.year):
-        raise Http404(_("Đơn vị không được đánh giá trong năm này."))
-    sheet = workflow.sheet_for(unit, assessment_year)
-    require(request.user, perm, sheet)
-    return sheet
-
-
-def _framework_for(sheet: Sheet) -> Framework:
-    framework = Framework.objects.filter(year=sheet.year, group_id=sheet.unit.group_id).first()
-    if framework is None:
-        raise Http404(_("Chưa có bộ chỉ số cho đơn vị này trong năm này."))
-    return framework
-
-
-def _item_for(sheet: Sheet, item_code: str) -> Item:
-    return get_object_or_404(
-        Item,
-        framework__year=sheet.year,
-        framework__group_id=sheet.unit.group_id,
-        code=item_code,
-        is_scored=True,
-    )
-
-
 def _items_and_scores(sheet: Sheet) -> tuple[list[Item], dict[int, Score]]:
-    items = list(_framework_for(sheet).items.all())
+    items = list(load_framework(sheet).items.all())
     scores = {score.item_id: score for score in sheet.scores.all()} if sheet.pk else {}
     return items, scores
-
-
-def _sees_appraisal(user, sheet: Sheet) -> bool:
-    """The appraisal side (points, reasons, results) is the unit's to read once published."""
-    return sheet.year.is_published or user.has_perm("scoring.view_unpublished_results")
 
 
 def _sheet_url(sheet: Sheet) -> str:
@@ -159,7 +141,7 @@ def _domain_blocks(items, scores, documents_by_score, form, totals) -> list[Doma
 def _render_sheet(request, sheet, items, scores, *, form=None, stale=None, status=200):
     user = request.user
     can_edit = may(user, "scoring.edit_self_assessment", sheet)
-    lock_reason = workflow.self_assessment_lock_reason(sheet)
+    lock_reason = self_assessment_lock_reason(sheet)
     if can_edit and lock_reason is None and form is None:
         form = SelfAssessmentForm(items=items, scores=scores, sheet=sheet)
     if lock_reason is not None:
@@ -176,10 +158,10 @@ def _render_sheet(request, sheet, items, scores, *, form=None, stale=None, statu
             for item in items
             if item.id in scores
         }
-    totals = workflow.self_totals(items, values, sheet.year.rounding)
-    sees_appraisal = _sees_appraisal(user, sheet)
+    totals = self_totals(items, values, sheet.year.rounding)
+    appraisal_shown = sees_appraisal(user, sheet)
     is_leader = may(user, "scoring.submit_sheet", sheet)
-    missing_points, missing_evidence = workflow.missing_for_submission(
+    missing_points, missing_evidence = missing_for_submission(
         items, scores, {sid: len(docs) for sid, docs in documents_by_score.items()}
     )
     context = {
@@ -191,18 +173,18 @@ def _render_sheet(request, sheet, items, scores, *, form=None, stale=None, statu
         "totals": totals,
         "result": (
             Result.objects.filter(unit=sheet.unit, year=sheet.year).first()
-            if sees_appraisal and sheet.pk
+            if appraisal_shown and sheet.pk
             else None
         ),
-        "sees_appraisal": sees_appraisal,
+        "sees_appraisal": appraisal_shown,
         "can_edit": can_edit,
         "lock_reason": lock_reason if can_edit else None,
-        "can_submit": is_leader and workflow.submit_refusal(sheet) is None,
-        "can_withdraw": is_leader and workflow.withdraw_refusal(sheet) is None,
+        "can_submit": is_leader and submit_refusal(sheet) is None,
+        "can_withdraw": is_leader and withdraw_refusal(sheet) is None,
         "missing_points": missing_points,
         "missing_evidence": missing_evidence,
         "stale": stale,
-        "explanations": appraisal.sheet_explanations(sheet),
+        "explanations": sheet_explanations(sheet),
     }
     return render(request, "scoring/sheet/sheet.html", context, status=status)
 
@@ -210,12 +192,12 @@ def _render_sheet(request, sheet, items, scores, *, form=None, stale=None, statu
 @login_required
 def sheet(request, unit_code: str, year: int):
     """The self-assessment sheet: editable by the unit while open, read-only otherwise."""
-    sheet = _sheet_for(request, unit_code, year, "scoring.view_sheet")
+    sheet = load_sheet(request.user, unit_code, year, "scoring.view_sheet")
     items, scores = _items_and_scores(sheet)
     if request.method != "POST":
         return _render_sheet(request, sheet, items, scores)
     require(request.user, "scoring.edit_self_assessment", sheet)
-    reason = workflow.self_assessment_lock_reason(sheet)
+    reason = self_assessment_lock_reason(sheet)
     if reason:
         messages.error(request, reason)
         return redirect(_sheet_url(sheet))
@@ -223,7 +205,7 @@ def sheet(request, unit_code: str, year: int):
     if not form.is_valid():
         return _render_sheet(request, sheet, items, scores, form=form)
     try:
-        workflow.save_self_assessment(
+        save_self_assessment(
             sheet,
             form.changes(),
             user=request.user,
@@ -231,9 +213,9 @@ def sheet(request, unit_code: str, year: int):
             difficulties=form.cleaned_data["difficulties"],
             proposals=form.cleaned_data["proposals"],
         )
-    except workflow.StaleSheetError:
+    except StaleSheetError:
         return _render_stale(request, sheet, form)
-    except workflow.ServiceError as error:
+    except ServiceError as error:
         for message in error.messages:
             form.add_error(None, message)
         return _render_sheet(request, sheet, items, scores, form=form)
@@ -255,7 +237,7 @@ def _render_stale(request, sheet, form):
     The form comes back with the current version, so saving again (after reading the newer
     values) is a deliberate choice, never a silent overwrite.
     """
-    fresh = workflow.sheet_for(sheet.unit, sheet.year)
+    fresh = sheet_for(sheet.unit, sheet.year)
     items, scores = _items_and_scores(fresh)
     typed = form.cleaned_data
     newer = []
@@ -300,11 +282,11 @@ def _render_stale(request, sheet, form):
 @require_POST
 def sheet_preview(request, unit_code: str, year: int):
     """Running totals of what is typed, not saved (htmx), through the official calculation."""
-    sheet = _sheet_for(request, unit_code, year, "scoring.edit_self_assessment")
+    sheet = load_sheet(request.user, unit_code, year, "scoring.edit_self_assessment")
     items, scores = _items_and_scores(sheet)
     form = SelfAssessmentForm(request.POST, items=items, scores=scores, sheet=sheet)
     form.is_valid()
-    totals = workflow.self_totals(items, form.values(), sheet.year.rounding)
+    totals = self_totals(items, form.values(), sheet.year.rounding)
     domains = [
         DomainBlock(
             item=item,
@@ -324,10 +306,10 @@ def sheet_preview(request, unit_code: str, year: int):
 @login_required
 @require_POST
 def submit(request, unit_code: str, year: int):
-    sheet = _sheet_for(request, unit_code, year, "scoring.submit_sheet")
+    sheet = load_sheet(request.user, unit_code, year, "scoring.submit_sheet")
     try:
-        workflow.submit_sheet(sheet, user=request.user)
-    except workflow.ServiceError as error:
+        submit_sheet(sheet, user=request.user)
+    except ServiceError as error:
         for message in error.messages:
             messages.error(request, message)
     else:
@@ -338,10 +320,10 @@ def submit(request, unit_code: str, year: int):
 @login_required
 @require_POST
 def withdraw(request, unit_code: str, year: int):
-    sheet = _sheet_for(request, unit_code, year, "scoring.submit_sheet")
+    sheet = load_sheet(request.user, unit_code, year, "scoring.submit_sheet")
     try:
-        workflow.withdraw_sheet(sheet, user=request.user)
-    except workflow.ServiceError as error:
+        withdraw_sheet(sheet, user=request.user)
+    except ServiceError as error:
         for message in error.messages:
             messages.error(request, message)
     else:
@@ -360,11 +342,12 @@ def _item_documents(sheet: Sheet, item: Item) -> list[Evidence]:
     )
 
 
+@accepts_upload(evidence_request_bytes)
 @login_required
 def evidence_upload(request, unit_code: str, year: int, item_code: str):
     """One item's evidence documents: the list, and the upload form while the sheet is open."""
-    sheet = _sheet_for(request, unit_code, year, "scoring.view_sheet")
-    item = _item_for(sheet, item_code)
+    sheet = load_sheet(request.user, unit_code, year, "scoring.view_sheet")
+    item = load_item(sheet, item_code)
     can_edit = may(request.user, "scoring.edit_self_assessment", sheet)
     form = EvidenceUploadForm()
     if request.method == "POST":
@@ -372,10 +355,10 @@ def evidence_upload(request, unit_code: str, year: int, item_code: str):
         form = EvidenceUploadForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                document = workflow.add_evidence(
+                document = add_evidence(
                     sheet, item.code, form.cleaned_data["file"], user=request.user
                 )
-            except workflow.ServiceError as error:
+            except ServiceError as error:
                 for message in error.messages:
                     form.add_error("file", message)
             else:
@@ -383,7 +366,7 @@ def evidence_upload(request, unit_code: str, year: int, item_code: str):
                     request, _("Đã tải lên “%(name)s”.") % {"name": document.original_name}
                 )
                 return redirect(request.path)
-    lock_reason = workflow.self_assessment_lock_reason(sheet) if can_edit else None
+    lock_reason = self_assessment_lock_reason(sheet) if can_edit else None
     may_upload = can_edit and lock_reason is None and item.method == Method.APPRAISAL
     context = {
         "sheet": sheet,
@@ -406,8 +389,8 @@ def evidence_upload(request, unit_code: str, year: int, item_code: str):
 @login_required
 def evidence_download(request, unit_code: str, year: int, pk: int):
     """Serve a document as an attachment, only to those who may read this sheet."""
-    sheet = _sheet_for(request, unit_code, year, "scoring.view_sheet")
-    document = get_object_or_404(Evidence, pk=pk, score__sheet_id=sheet.pk)
+    sheet = load_sheet(request.user, unit_code, year, "scoring.view_sheet")
+    document = load_evidence(sheet, pk)
     try:
         handle = document.file.open("rb")
     except FileNotFoundError as error:
@@ -427,13 +410,11 @@ def evidence_download(request, unit_code: str, year: int, pk: int):
 @login_required
 @require_POST
 def evidence_delete(request, unit_code: str, year: int, pk: int):
-    sheet = _sheet_for(request, unit_code, year, "scoring.edit_self_assessment")
-    document = get_object_or_404(
-        Evidence.objects.select_related("score__item"), pk=pk, score__sheet_id=sheet.pk
-    )
+    sheet = load_sheet(request.user, unit_code, year, "scoring.edit_self_assessment")
+    document = load_evidence(sheet, pk)
     try:
-        workflow.remove_evidence(document, user=request.user)
-    except workflow.ServiceError as error:
+        remove_evidence(document, user=request.user)
+    except ServiceError as error:
         for message in error.messages:
             messages.error(request, message)
     else:
@@ -452,11 +433,9 @@ def evidence_delete(request, unit_code: str, year: int, pk: int):
 @login_required
 def item_history(request, unit_code: str, year: int, item_code: str):
     """Who changed what on one item, when, from which source."""
-    sheet = _sheet_for(request, unit_code, year, "scoring.view_sheet")
-    item = _item_for(sheet, item_code)
-    entries = workflow.score_history(
-        sheet, item, include_appraisal=_sees_appraisal(request.user, sheet)
-    )
+    sheet = load_sheet(request.user, unit_code, year, "scoring.view_sheet")
+    item = load_item(sheet, item_code)
+    entries = score_history(sheet, item, include_appraisal=sees_appraisal(request.user, sheet))
     context = {
         "sheet": sheet,
         "unit": sheet.unit,

@@ -10,38 +10,38 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cchc_portal import tabular
-from scoring import survey
-from scoring.forms_appraisal import SurveyGridForm, SurveyImportForm
+from lib import tabular
+from lib.requests import accepts_upload, import_request_bytes
+from scoring.forms.survey import SurveyGridForm, SurveyImportForm
 from scoring.models import AssessmentYear, Sheet
-from scoring.permissions import require
-from scoring.services import ServiceError
+from scoring.permissions import User, may, survey_units
+from scoring.selectors.survey import SurveyGroup, survey_grid
+from scoring.services.errors import ServiceError
+from scoring.services.survey import import_survey, save_survey
+from scoring.views.loading import load_year
 
 
-def _year_for(request, year: int) -> AssessmentYear:
-    require(request.user, "scoring.view_tracker")
-    return get_object_or_404(AssessmentYear, year=year)
-
-
-def _editable_groups(user, year: AssessmentYear, groups=None) -> list[survey.SurveyGroup]:
+def _editable_groups(
+    user: User, year: AssessmentYear, groups: list[SurveyGroup] | None = None
+) -> list[SurveyGroup]:
     """The grid, keeping only the units whose survey points the user may enter."""
     editable = []
-    for group in survey.survey_grid(year) if groups is None else groups:
+    for group in survey_grid(year) if groups is None else groups:
         units = [
             (unit, values)
             for unit, values in group.units
-            if user.has_perm("scoring.enter_survey", Sheet(unit=unit, year=year))
+            if may(user, "scoring.enter_survey", Sheet(unit=unit, year=year))
         ]
         if units:
-            editable.append(survey.SurveyGroup(group.group, group.items, units))
+            editable.append(SurveyGroup(group.group, group.items, units))
     return editable
 
 
-def _table(groups: list[survey.SurveyGroup], form) -> list[dict]:
+def _table(groups: list[SurveyGroup], form) -> list[dict]:
     """The grid as the template draws it: per group, rows of cells (value, field or None)."""
     fields = form.fields if form is not None else {}
     return [
@@ -69,7 +69,7 @@ def _table(groups: list[survey.SurveyGroup], form) -> list[dict]:
 
 
 def _render(request, year, *, form=None, import_form=None, import_errors=(), status=200):
-    groups = survey.survey_grid(year)
+    groups = survey_grid(year)
     if form is None and not year.is_published:
         form = SurveyGridForm(groups=_editable_groups(request.user, year, groups))
     if form is not None and not form.fields:
@@ -87,7 +87,7 @@ def _render(request, year, *, form=None, import_form=None, import_errors=(), sta
 @login_required
 def survey_page(request, year: int):
     """GET: the grid; POST: save the changed cells, all or nothing."""
-    assessment_year = _year_for(request, year)
+    assessment_year = load_year(request.user, year, "scoring.view_tracker")
     if request.method != "POST":
         return _render(request, assessment_year)
     form = SurveyGridForm(request.POST, groups=_editable_groups(request.user, assessment_year))
@@ -97,7 +97,12 @@ def survey_page(request, year: int):
         return _render(request, assessment_year, form=form, status=400)
     values = form.values()
     try:
-        count = survey.save_survey(assessment_year, values, user=request.user)
+        count = save_survey(
+            assessment_year,
+            values,
+            user=request.user,
+            allowed_units=survey_units(request.user, assessment_year),
+        )
     except ServiceError as error:
         for message in error.messages:
             form.add_error(None, message)
@@ -106,17 +111,21 @@ def survey_page(request, year: int):
     return redirect("survey", year=assessment_year.year)
 
 
+@accepts_upload(import_request_bytes)
 @login_required
 @require_POST
 def survey_import(request, year: int):
     """Import survey points from a file; every problem is listed and nothing is saved."""
-    assessment_year = _year_for(request, year)
+    assessment_year = load_year(request.user, year, "scoring.view_tracker")
     import_form = SurveyImportForm(request.POST, request.FILES)
     if not import_form.is_valid():
         return _render(request, assessment_year, import_form=import_form, status=400)
     try:
-        summary = survey.import_survey(
-            import_form.cleaned_data["file"], assessment_year, user=request.user
+        summary = import_survey(
+            import_form.cleaned_data["file"],
+            assessment_year,
+            user=request.user,
+            allowed_units=survey_units(request.user, assessment_year),
         )
     except (tabular.TableError, ServiceError) as error:
         return _render(

@@ -4,20 +4,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from scoring import year_states
-from scoring.forms_appraisal import DeadlineForm, ReopenForm
+from scoring.forms.years import DeadlineForm, ReopenForm
 from scoring.models import AssessmentYear, Framework, Sheet, SheetState
-from scoring.permissions import require
-from scoring.services import ServiceError
-
-
-def _year_for(request, year: int) -> AssessmentYear:
-    require(request.user, "scoring.manage_year")
-    return get_object_or_404(AssessmentYear, year=year)
+from scoring.services import year_states
+from scoring.services.errors import ServiceError
+from scoring.views.loading import load_year
 
 
 def _render(request, year: AssessmentYear, *, deadline_form=None, reopen_form=None, status=200):
@@ -47,14 +42,14 @@ def _refused(request, year: AssessmentYear, error: ServiceError):
 
 @login_required
 def year_manage(request, year: int):
-    return _render(request, _year_for(request, year))
+    return _render(request, load_year(request.user, year, "scoring.manage_year"))
 
 
 @login_required
 @require_POST
 def year_open(request, year: int):
     """Preparing → self-assessment, with its deadline; every unit's sheet is created."""
-    assessment_year = _year_for(request, year)
+    assessment_year = load_year(request.user, year, "scoring.manage_year")
     form = DeadlineForm(request.POST)
     if not form.is_valid():
         return _render(request, assessment_year, deadline_form=form, status=400)
@@ -75,7 +70,7 @@ def year_open(request, year: int):
 @login_required
 @require_POST
 def year_deadline(request, year: int):
-    assessment_year = _year_for(request, year)
+    assessment_year = load_year(request.user, year, "scoring.manage_year")
     form = DeadlineForm(request.POST)
     if not form.is_valid():
         return _render(request, assessment_year, deadline_form=form, status=400)
@@ -91,7 +86,7 @@ def year_deadline(request, year: int):
 @login_required
 @require_POST
 def year_start_appraisal(request, year: int):
-    assessment_year = _year_for(request, year)
+    assessment_year = load_year(request.user, year, "scoring.manage_year")
     try:
         year_states.start_appraisal(assessment_year, user=request.user)
     except ServiceError as error:
@@ -106,7 +101,7 @@ def year_start_appraisal(request, year: int):
 @login_required
 @require_POST
 def year_publish(request, year: int):
-    assessment_year = _year_for(request, year)
+    assessment_year = load_year(request.user, year, "scoring.manage_year")
     try:
         year_states.publish(assessment_year, user=request.user)
     except ServiceError as error:
@@ -122,7 +117,7 @@ def year_publish(request, year: int):
 @login_required
 @require_POST
 def year_reopen(request, year: int):
-    assessment_year = _year_for(request, year)
+    assessment_year = load_year(request.user, year, "scoring.manage_year")
     form = ReopenForm(request.POST)
     if not form.is_valid():
         return _render(request, assessment_year, reopen_form=form, status=400)

@@ -7,7 +7,7 @@ Data: tests/scoring/dashboard_data.py (Sở LĐ-TB&XH 2023: 65,81 + 26,22 = 92,0
 import pytest
 
 from tests.browser.conftest import screenshot
-from tests.scoring.dashboard_data import build_province
+from tests.scoring.selectors.dashboard_data import build_province
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

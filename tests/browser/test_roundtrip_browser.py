@@ -7,8 +7,8 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from scoring import services
 from scoring.models import Score
+from scoring.services.scores import ScoreChange, apply_score_changes
 from tests.browser.conftest import screenshot
 from tests.factories import PASSWORD, make_sheet, make_unit, make_year, personas
 
@@ -31,9 +31,9 @@ def test_a_unit_round_trips_its_sheet_through_excel(live_server, page, tmp_path)
     unit = make_unit("SNV", "Sở Nội vụ")
     personas(unit, make_unit("STP", "Sở Tư pháp"), make_unit("HDTD", "Hội đồng thẩm định"))
     sheet = make_sheet(unit, year)
-    services.apply_score_changes(
+    apply_score_changes(
         sheet,
-        [services.ScoreChange("1.1.1", self_points=D("8"), note="Đã ban hành")],
+        [ScoreChange("1.1.1", self_points=D("8"), note="Đã ban hành")],
         source="form",
     )
     log_in(page, live_server.url, "/phieu/SNV/2024/")

@@ -10,7 +10,6 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from scoring import survey
 from scoring.models import (
     AssessmentYear,
     Evidence,
@@ -23,6 +22,8 @@ from scoring.models import (
     SheetState,
     YearState,
 )
+from scoring.permissions import survey_units
+from scoring.services.survey import save_survey
 from tests.browser.conftest import screenshot
 from tests.factories import PASSWORD, make_sheet, make_unit, make_year, personas, score
 
@@ -60,10 +61,11 @@ def test_a_year_goes_from_the_units_entry_to_the_published_ranking(
     people = personas(unit, other, make_unit("SNV", "Sở Nội vụ"))
     # The other unit of the group, appraised already: 94,00, ahead of the unit in the ranking.
     score(make_sheet(other, year), **{"1.1.1": 10, "1.1.2": 10, "1.2": 10, "2.1": 15, "2.2": 20})
-    survey.save_survey(
+    save_survey(
         year,
         {"STP": {"3.1": D("13.5"), "3.2": D("12.9")}, "SXD": {"3.1": D("14"), "3.2": D("15")}},
         user=people["admin"],
+        allowed_units=survey_units(people["admin"], year),
     )
     evidence_file = tmp_path / "ke-hoach-cchc-2024.pdf"
     evidence_file.write_bytes(PDF)

@@ -1,7 +1,7 @@
 """The benchmarked pages read as many queries in a small province as in a larger one, computed
 (cache miss) or cached (hit); a cached page reads the years, and the viewer when signed in.
 
-Each size is a synthetic province (scoring/synthetic.py) built inside a savepoint and rolled
+Each size is a synthetic province (demo/synthetic.py) built inside a savepoint and rolled
 back, so that both sizes are measured in one test, on the same database.
 """
 
@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from scoring import synthetic
+from demo import synthetic
 from tests.factories import make_user
 from units.models import Role, Unit
 

@@ -75,11 +75,13 @@ class TestTotalsAndIndex:
     def test_an_unscored_item_counts_zero_but_keeps_its_maximum(self):
         figures = calc.compute_unit(DEPARTMENTS, points(**{"1.1": "20"}))
         assert (figures.total, figures.max_points, figures.index) == (D("20"), D("100"), D("20.00"))
-        assert figures.nodes["1.2"] == calc.NodeFigures("1.2", D("0"), D("10"), D("0.00"))
+        assert figures.nodes["1.2"] == calc.NodeFigures(
+            "1.2", D("0"), D("10"), D("0.00"), assessed=0, unscored=1, unscored_max=D("10")
+        )
 
     def test_a_node_whose_applicable_maximum_is_zero_has_index_zero(self):
         figures = calc.compute_unit(DEPARTMENTS, points(**{"1.1": "na", "1.2": "na", "2.1": "25"}))
-        assert figures.nodes["1"] == calc.NodeFigures("1", D("0"), D("0"), D("0.00"))
+        assert figures.nodes["1"] == calc.NodeFigures("1", D("0"), D("0"), D("0.00"), assessed=2)
         assert str(calc.ratio_index(D("0"), D("0"))) == "0.00"
 
     def test_every_item_not_applicable_gives_index_zero(self):
@@ -281,6 +283,82 @@ class TestBands:
         assert (band.label if band else None) == label
 
 
+class TestPointsLost:
+    """Points lost: applicable maximum − points on the items with points or N/A; items not
+    scored yet are "chưa chấm", apart, never lost."""
+
+    ITEMS = tree(
+        ("1", "40", ""),
+        ("1.1", "20", ""),
+        ("1.1.1", "12", "appraisal"),
+        ("1.1.2", "8", "appraisal"),
+        ("1.2", "10", "appraisal"),
+        ("1.3", "5", "appraisal"),
+        ("1.4", "5", "appraisal"),
+        ("2", "60", ""),
+        ("2.1", "30", "appraisal"),
+        ("2.2", "30", "survey"),
+    )
+
+    def nodes(self, **by_code):
+        return calc.compute_unit(self.ITEMS, points(**by_code)).nodes
+
+    def test_an_item_with_points_loses_its_maximum_minus_its_points(self):
+        node = self.nodes(**{"1.1.1": "11.75"})["1.1.1"]
+        assert (node.lost, node.assessed, node.unscored, node.unscored_max) == (
+            D("0.25"),
+            1,
+            0,
+            D("0"),
+        )
+
+    def test_zero_points_lose_the_whole_maximum_and_full_points_lose_nothing(self):
+        nodes = self.nodes(**{"1.1.1": "0", "1.1.2": "8.00"})
+        assert (nodes["1.1.1"].lost, nodes["1.1.1"].unscored) == (D("12"), 0)
+        assert nodes["1.1.2"].lost == D("0")
+        assert nodes["1.1"].lost == D("12")
+
+    def test_points_above_the_maximum_lose_nothing(self):
+        assert self.nodes(**{"1.2": "12"})["1.2"].lost == D("0")
+
+    def test_a_not_applicable_item_loses_nothing_and_is_assessed(self):
+        node = self.nodes(**{"1.3": "na"})["1.3"]
+        assert (node.lost, node.max_points, node.assessed, node.unscored) == (D("0"), D("0"), 1, 0)
+
+    def test_an_item_not_scored_yet_is_not_lost_but_counted_apart(self):
+        nodes = self.nodes()
+        assert (nodes["1.4"].lost, nodes["1.4"].unscored, nodes["1.4"].unscored_max) == (
+            D("0"),
+            1,
+            D("5"),
+        )
+        assert nodes["1.4"].assessed == 0
+        # A score row without points and not N/A is the same as no row.
+        stored = calc.compute_unit(self.ITEMS, {"1.4": ScoreValue(None)}).nodes["1.4"]
+        assert (stored.lost, stored.unscored) == (D("0"), 1)
+
+    def test_parents_sum_their_items_points_lost_and_items_not_scored_yet(self):
+        # 0.25 + 8 lost under 1.1; 1.2 N/A; 1.3 not scored yet; 5 lost on 1.4 (0 points).
+        nodes = self.nodes(**{"1.1.1": "11.75", "1.1.2": "0", "1.2": "na", "1.4": "0"})
+        domain = nodes["1"]
+        assert (domain.max_points, domain.earned) == (D("30"), D("11.75"))
+        assert (domain.lost, domain.unscored, domain.unscored_max) == (D("13.25"), 1, D("5"))
+        assert domain.assessed == 4
+        assert domain.lost == sum((nodes[c].lost for c in ("1.1", "1.2", "1.3", "1.4")), D("0"))
+        assert domain.max_points - domain.lost - domain.unscored_max == domain.earned
+
+    def test_a_parent_with_nothing_scored_yet_has_nothing_assessed_and_nothing_lost(self):
+        domain = self.nodes(**{"1.2": "10"})["2"]
+        assert (domain.assessed, domain.unscored, domain.unscored_max) == (0, 2, D("60"))
+        assert domain.lost == D("0")
+
+    def test_the_units_points_lost_and_items_not_scored_yet_are_the_domains_sums(self):
+        figures = calc.compute_unit(self.ITEMS, points(**{"1.1.1": "10", "2.1": "25"}))
+        assert figures.lost == D("7")  # 2 on 1.1.1, 5 on 2.1
+        assert (figures.unscored, figures.unscored_max) == (5, D("58"))  # 8 + 10 + 5 + 5 + 30
+        assert figures.max_points - figures.lost - figures.unscored_max == figures.total
+
+
 class TestSmallFigures:
     def test_mean_is_rounded_once(self):
         assert calc.mean([D("92.03"), D("89.45"), D("76.95")]) == D("86.14")  # 86.1433…
@@ -294,6 +372,17 @@ class TestSmallFigures:
         assert calc.change(D("96.86"), D("91.44")) == D("5.42")
         assert calc.change(None, D("91.44")) is None
         assert calc.change(D("91.44"), None) is None
+
+    def test_places_gained_between_two_ranks(self):
+        assert calc.places_gained(2, 5) == 3  # from 5th to 2nd
+        assert calc.places_gained(5, 2) == -3
+        assert calc.places_gained(4, 4) == 0
+        assert calc.places_gained(None, 4) is None
+        assert calc.places_gained(4, None) is None
+
+    def test_the_mean_of_a_merged_units_predecessors_follows_the_years_rounding(self):
+        assert calc.mean([D("90.50"), D("85.25")]) == D("87.88")  # 87.875
+        assert calc.mean([D("90.50"), D("85.25")], calc.TRUNCATE) == D("87.87")
 
     @pytest.mark.parametrize("value", ["0", "0.01", "9.5", "100.00", "1.500"])
     def test_check_points_accepts_non_negative_points_with_two_decimals(self, value):
@@ -345,6 +434,14 @@ class TestProperties:
         figures = calc.compute_unit(*case, rounding)
         assert D("0") <= figures.index <= D("100")
         assert all(D("0") <= node.index <= D("100") for node in figures.nodes.values())
+
+    @given(unit_case())
+    def test_maximum_minus_points_lost_minus_items_not_scored_yet_is_the_points(self, case):
+        figures = calc.compute_unit(*case)
+        assert figures.max_points - figures.lost - figures.unscored_max == figures.total
+        assert all(node.lost >= D("0") for node in figures.nodes.values())
+        scored = sum(1 for item in case[0] if item.is_scored)
+        assert sum(d.assessed + d.unscored for d in figures.domains) == scored
 
     @given(unit_case())
     def test_domains_add_up_to_the_total_and_the_methods_too(self, case):

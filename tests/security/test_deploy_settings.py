@@ -27,6 +27,8 @@ CLEARED = {
     "TRUST_X_FORWARDED_PROTO",
     "SESSION_COOKIE_AGE",
     "SESSION_EXPIRE_AT_BROWSER_CLOSE",
+    "PORTAL_BASE_URL",
+    "EMAIL_TIMEOUT",
     "DJANGO_SETTINGS_MODULE",
 }
 
@@ -50,6 +52,7 @@ def production(**extra: str) -> dict:
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "cchc.example.gov.vn",
+        "PORTAL_BASE_URL": "https://cchc.example.gov.vn",
         **extra,
     }
 
@@ -66,6 +69,8 @@ NAMES = [
     "SESSION_EXPIRE_AT_BROWSER_CLOSE",
     "SESSION_COOKIE_HTTPONLY",
     "CSRF_COOKIE_HTTPONLY",
+    "PORTAL_BASE_URL",
+    "EMAIL_TIMEOUT",
 ]
 
 
@@ -94,6 +99,20 @@ class TestCheckDeploy:
         assert result.returncode == 1
         assert re.findall(r"\(security\.W\d+\)", output) == ["(security.W008)"]
 
+    def test_check_deploy_fails_without_the_portals_address_for_links_in_mails(self):
+        env = production()
+        del env["PORTAL_BASE_URL"]
+        result = manage("check", "--deploy", **env)
+        assert result.returncode == 1
+        assert "(accounts.E001) PORTAL_BASE_URL is not set" in result.stderr
+
+    def test_check_deploy_warns_when_the_portals_address_is_not_https(self):
+        env = production(PORTAL_BASE_URL="http://cchc.example.gov.vn")
+        result = manage("check", "--deploy", "--fail-level", "WARNING", **env)
+        output = result.stdout + result.stderr
+        assert result.returncode == 1
+        assert re.findall(r"\((\w+\.[EW]\d+)\)", output) == ["accounts.W001"]
+
     def test_the_server_refuses_to_start_without_a_secret_key_when_debug_is_off(self):
         result = manage("check", DEBUG="0", ALLOWED_HOSTS="cchc.example.gov.vn")
         assert result.returncode == 1
@@ -114,6 +133,8 @@ class TestProductionDefaults:
         assert values["SESSION_EXPIRE_AT_BROWSER_CLOSE"] is True
         assert values["SESSION_COOKIE_HTTPONLY"] is True
         assert values["CSRF_COOKIE_HTTPONLY"] is True
+        assert values["PORTAL_BASE_URL"] == "https://cchc.example.gov.vn"
+        assert values["EMAIL_TIMEOUT"] == 10
 
     def test_https_settings_are_off_in_development(self):
         values = settings_under(DEBUG="1")
@@ -121,6 +142,7 @@ class TestProductionDefaults:
         assert values["SESSION_COOKIE_SECURE"] is False
         assert values["CSRF_COOKIE_SECURE"] is False
         assert values["SECURE_HSTS_SECONDS"] == 0
+        assert values["PORTAL_BASE_URL"] == "http://127.0.0.1:8000"
 
     def test_each_setting_can_be_overridden_from_the_environment(self):
         values = settings_under(
@@ -131,6 +153,8 @@ class TestProductionDefaults:
                 TRUST_X_FORWARDED_PROTO="1",
                 SESSION_COOKIE_AGE="3600",
                 SESSION_EXPIRE_AT_BROWSER_CLOSE="0",
+                PORTAL_BASE_URL="https://cchc.example.gov.vn/",
+                EMAIL_TIMEOUT="30",
             )
         )
         assert values["SECURE_SSL_REDIRECT"] is False
@@ -139,3 +163,5 @@ class TestProductionDefaults:
         assert values["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
         assert values["SESSION_COOKIE_AGE"] == 3600
         assert values["SESSION_EXPIRE_AT_BROWSER_CLOSE"] is False
+        assert values["PORTAL_BASE_URL"] == "https://cchc.example.gov.vn"
+        assert values["EMAIL_TIMEOUT"] == 30

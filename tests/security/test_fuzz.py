@@ -28,8 +28,9 @@ from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from scoring import calculations as calc
-from scoring import services
 from scoring.models import AssessmentYear, Result, Score, Sheet, YearState
+from scoring.services.results import recompute_year
+from scoring.services.scores import ScoreChange, apply_score_changes
 from tests.factories import FULL_MARKS, db_snapshot, make_sheet, make_unit, make_year, personas
 
 FUZZ = settings(
@@ -86,7 +87,7 @@ def assert_database_is_valid() -> None:
     stored = results()
     with transaction.atomic():
         for year in AssessmentYear.objects.all():
-            services.recompute_year(year)
+            recompute_year(year)
         recomputed = results()
         transaction.set_rollback(True)
     assert stored == recomputed
@@ -122,10 +123,10 @@ class FuzzCase(TestCase):
         cls.unit_a, cls.unit_b = make_unit("STP", "Sở Tư pháp"), make_unit("SXD", "Sở Xây dựng")
         cls.people = personas(cls.unit_a, cls.unit_b, make_unit("SNV", "Sở Nội vụ"))
         cls.sheet = make_sheet(cls.unit_a, cls.year)
-        services.apply_score_changes(
+        apply_score_changes(
             cls.sheet,
             [
-                services.ScoreChange(code, self_points=D(value))
+                ScoreChange(code, self_points=D(value))
                 for code, value in FULL_MARKS.items()
                 if not code.startswith("3.")
             ],

@@ -19,7 +19,6 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from scoring import services
 from scoring.models import (
     AssessmentYear,
     Evidence,
@@ -32,6 +31,8 @@ from scoring.models import (
     YearState,
     YearTransition,
 )
+from scoring.services.frameworks import set_bands
+from scoring.services.scores import ScoreChange, apply_score_changes, get_or_create_sheet
 from tests.factories import FRAMEWORK_ROWS, csv_file, make_group, personas
 from tests.security.test_headers import portal_routes
 from units.models import LineageEvent, LineageKind, Unit, UnitName
@@ -103,9 +104,7 @@ def province(db, tmp_path):
     )
     call_command("import_framework", framework_csv, year=2023, group="SO", verbosity=0)
     framework = Framework.objects.get(year=year, group=group)
-    services.set_bands(
-        year, group, [(SHORT, D(90)), ("Khá", D(80)), ("Trung bình", D(65)), ("Yếu", D(0))]
-    )
+    set_bands(year, group, [(SHORT, D(90)), ("Khá", D(80)), ("Trung bình", D(65)), ("Yếu", D(0))])
     units_csv = csv_file(
         tmp_path,
         [
@@ -132,9 +131,9 @@ def province(db, tmp_path):
 
     marks = {"1.1.1": 9, "1.1.2": 8, "1.2": 10, "2.1": 15, "2.2": 20, "3.1": 12, "3.2": 13}
     for unit in (stp, sxd, snv):
-        sheet = services.get_or_create_sheet(unit, year)
+        sheet = get_or_create_sheet(unit, year)
         changes = [
-            services.ScoreChange(
+            ScoreChange(
                 code,
                 self_points=None if code.startswith("3.") else D(value),
                 points=D(value),
@@ -143,7 +142,7 @@ def province(db, tmp_path):
             )
             for code, value in marks.items()
         ]
-        services.apply_score_changes(sheet, changes, source="test", user=people["staff_a"])
+        apply_score_changes(sheet, changes, source="test", user=people["staff_a"])
     Sheet.objects.update(difficulties=hostile("Khó khăn"), proposals=hostile("Đề xuất"))
     score = Score.objects.get(sheet__unit=stp, item__code="1.1.1")
     explanation = ExplanationRequest.objects.create(

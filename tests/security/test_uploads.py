@@ -1,4 +1,4 @@
-"""Evidence uploads seen from an attacker's side (review of scoring/evidence.py and the views).
+"""Evidence uploads seen from an attacker's side (review of scoring/services/evidence.py and the views).
 
 The workflow's own tests (tests/scoring/test_evidence.py) cover the file kinds, sizes and
 permissions; these add hostile files and names: pages and SVG with scripts, polyglots, names
@@ -11,8 +11,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from scoring import evidence
 from scoring.models import Evidence
+from scoring.services import evidence
 from tests.factories import make_sheet, make_unit, make_year, personas
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"

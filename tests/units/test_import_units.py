@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from cchc_portal.tabular import TableError
+from lib.tabular import TableError
 from tests.factories import csv_file, db_snapshot, make_unit, xlsx_file
 from units import services
 from units.models import Unit

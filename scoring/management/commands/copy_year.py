@@ -6,8 +6,10 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from scoring import importers, services
+from scoring.exchange import importers
 from scoring.models import AssessmentYear, Item
+from scoring.services.errors import ServiceError, ensure_not_published
+from scoring.services.frameworks import copy_year
 
 
 class Command(BaseCommand):
@@ -45,8 +47,8 @@ class Command(BaseCommand):
         importers.check_year_number(target_number)
         source = importers.get_year(source_number)
         if source_number == target_number:
-            raise services.ServiceError(_("Năm nguồn và năm mới phải khác nhau."))
+            raise ServiceError(_("Năm nguồn và năm mới phải khác nhau."))
         existing = AssessmentYear.objects.filter(year=target_number).first()
         if existing is not None:
-            services.ensure_not_published(existing)
-        return services.copy_year(source, target_number)
+            ensure_not_published(existing)
+        return copy_year(source, target_number)

@@ -10,9 +10,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from scoring import exports, importers, reports
-from scoring.dashboards.province import overview
-from scoring.exports import tables
+from scoring.exchange import exports, importers, reports
+from scoring.exchange.exports import tables
+from scoring.selectors.province import overview
 
 
 class Command(BaseCommand):

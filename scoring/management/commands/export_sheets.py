@@ -13,8 +13,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
-from scoring import exports, importers, reports
-from scoring.exports import tables
+from scoring.exchange import exports, importers, reports
+from scoring.exchange.exports import tables
 from scoring.models import Sheet
 
 FORMATS = ("xlsx", "csv", "docx")
@@ -44,10 +44,10 @@ class Command(BaseCommand):
                 raise CommandError("\n".join(exc.messages)) from None
             folder = Path(options["output"])
             folder.mkdir(parents=True, exist_ok=True)
-            sheets = Sheet.objects.filter(year=year).select_related("unit__group", "year")
+            chosen = Sheet.objects.filter(year=year).select_related("unit__group", "year")
             if group is not None:
-                sheets = sheets.filter(unit__group=group)
-            sheets = list(sheets.order_by("unit__group__order", "unit__code"))
+                chosen = chosen.filter(unit__group=group)
+            sheets = list(chosen.order_by("unit__group__order", "unit__code"))
             fmt = options["format"]
             progress = tqdm(
                 sheets,

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from scoring import importers, results_import
+from scoring.exchange import importers, results_import
 from units.management.commands.import_units import read_file
 
 

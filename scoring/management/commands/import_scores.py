@@ -11,7 +11,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
-from scoring import importers, services
+from scoring.exchange import importers
+from scoring.services.errors import ensure_not_published
 from units.management.commands.import_units import read_file
 
 
@@ -34,7 +35,7 @@ class Command(BaseCommand):
             data = read_file(options["file"])
             try:
                 year = importers.get_year(options["year"])
-                services.ensure_not_published(year)
+                ensure_not_published(year)
                 rows = importers.read_score_rows(data)
                 summary = importers.import_scores(
                     year, rows, source="import", progress=self.progress_bar(options)

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from scoring import importers, opendata
+from scoring.exchange import importers, opendata
 from scoring.templatetags.portal_format import points, rank_of
 from units.models import UnitGroup
 

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from scoring import year_states
+from scoring.services import year_states
 
 
 class Command(BaseCommand):

@@ -7,7 +7,8 @@ from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from scoring import importers, services
+from scoring.exchange import importers
+from scoring.services.frameworks import set_bands
 
 
 class Command(BaseCommand):
@@ -28,7 +29,7 @@ class Command(BaseCommand):
                 group = importers.get_group(options["group"])
                 bands = importers.parse_bands(options["bands"])
                 with transaction.atomic():
-                    created = services.set_bands(year, group, bands)
+                    created = set_bands(year, group, bands)
             except importers.IMPORT_ERRORS as exc:
                 raise CommandError("\n".join(exc.messages)) from None
             listed = "; ".join(

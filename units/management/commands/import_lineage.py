@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from cchc_portal import tabular
+from lib import tabular
 from units import services
 from units.management.commands.import_units import read_file
 

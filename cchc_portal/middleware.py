@@ -1,0 +1,66 @@
+"""Project-wide middleware: the Content-Security-Policy's one exception, no signed-in page
+kept by a browser or a shared cache, and no body larger than its route allows.
+
+`PortalCSPMiddleware`: django-csp's middleware with the strict policy of settings.py everywhere
+except on the admin's own pages, where 'unsafe-inline' *styles* are allowed (django-simple-history's
+admin templates write style attributes). Scripts stay 'self' only, also in the admin.
+"""
+
+from csp.middleware import CSPMiddleware
+from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+from lib.requests import request_limit
+
+
+class PortalCSPMiddleware(CSPMiddleware):
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        match = getattr(request, "resolver_match", None)
+        if not report_only and match is not None and "admin" in match.namespaces:
+            parts.update = {**(parts.update or {}), "style-src": ["'unsafe-inline'"]}
+        return parts
+
+
+class PrivatePagesMiddleware:
+    """Pages seen signed in may show what is not public (a sheet, figures in progress, the
+    person's name): `Cache-Control: private, no-store` unless the view said otherwise, so that
+    neither a shared proxy nor the browser's history keeps them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class RequestSizeMiddleware:
+    """413 when ``Content-Length`` is above the limit of the route's view (`lib.requests`),
+    before anything reads the body: it sits before the CSRF middleware, whose check reads the
+    form. A request without ``Content-Length`` has no body for Django; one whose length is not a
+    number is refused as too large."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        limit = request_limit(view_func)
+        length = request.META.get("CONTENT_LENGTH") or "0"
+        try:
+            too_large = int(length) > limit
+        except ValueError:
+            too_large = True
+        if not too_large:
+            return None
+        message = _(
+            "Dữ liệu gửi lên quá lớn (tối đa %(size)s cho trang này). Hãy chọn tệp nhỏ hơn."
+        ) % {"size": filesizeformat(limit)}
+        return render(request, "413.html", {"message": message}, status=413)

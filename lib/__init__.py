@@ -1,0 +1,1 @@
+"""Plain Python that imports nothing of ours (the one CSV/xlsx reader)."""

@@ -1,0 +1,1 @@
+"""Files in and out: importers, results import, open data, exports, reports, round trip."""

@@ -1,0 +1,477 @@
+"""Framework, band and score files → services, all or nothing.
+
+Files are read by `lib.tabular` (CSV or xlsx, row numbers as a spreadsheet shows them);
+this module turns rows into the services' inputs (`ItemRow`, `ScoreChange`), checks them against
+the database, reports every problem at once and only then writes, through `scoring.services`, in
+one transaction. Commands, admin pages and the Excel upload all call these functions.
+
+    rows = read_framework_rows(data)              # list[ItemRow]
+    import_framework(2024, "SO", rows)            # FrameworkImportSummary
+    import_scores(year, read_score_rows(data))    # ScoreImportSummary
+    parse_bands(["Tốt=90", "Khá=80"])             # [("Tốt", Decimal("90")), …]
+
+Problems are raised as `tabular.TableError` (the file) or `services.ServiceError` (the state of
+the year, the framework): both carry `.messages`; catch `IMPORT_ERRORS`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from lib import tabular
+from lib.names import parse_name
+from scoring.models import (
+    AssessmentYear,
+    Framework,
+    Item,
+    Method,
+    Score,
+    Sheet,
+    YearState,
+)
+from scoring.permissions import Account
+from scoring.services.errors import ServiceError, ensure_not_published
+from scoring.services.frameworks import ItemRow, replace_framework
+from scoring.services.results import recompute_group
+from scoring.services.scores import (
+    UNSET,
+    ScoreChange,
+    apply_score_changes,
+    framework_for,
+    get_or_create_sheet,
+    validate_score_changes,
+)
+from units.models import Unit, UnitGroup
+
+IMPORT_ERRORS = (tabular.TableError, ServiceError)
+
+FRAMEWORK_REQUIRED = ("code", "name", "max_points", "method")
+FRAMEWORK_OPTIONAL = ("guidance", "na_allowed", "evidence_required")
+SCORE_REQUIRED = ("unit_code", "item_code")
+#: A framework has at most a few hundred items; a score file one row per unit and item
+#: (300 units × 150 items = 45,000 rows).
+FRAMEWORK_LIMITS = tabular.Limits(rows=5_000, columns=20, cells=50_000)
+SCORE_LIMITS = tabular.Limits(rows=100_000, columns=20, cells=600_000)
+SCORE_OPTIONAL = ("self_points", "points", "not_applicable", "note")
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+# What a method cell may say: the code, or the label shown in the portal.
+METHOD_WORDS = {
+    "appraisal": Method.APPRAISAL,
+    "thẩm định": Method.APPRAISAL,
+    "survey": Method.SURVEY,
+    "điều tra xhh": Method.SURVEY,
+    "đtxhh": Method.SURVEY,
+}
+
+
+# --------------------------------------------------------------------------- looking things up
+
+
+def check_year_number(number: int) -> None:
+    if not FIRST_YEAR <= number <= LAST_YEAR:
+        raise ServiceError(
+            _("Năm %(year)s không hợp lệ (từ %(first)s đến %(last)s).")
+            % {"year": number, "first": FIRST_YEAR, "last": LAST_YEAR}
+        )
+
+
+def get_year(number: int) -> AssessmentYear:
+    """The assessment year, or ServiceError saying it does not exist."""
+    year = AssessmentYear.objects.filter(year=number).first()
+    if year is None:
+        raise ServiceError(
+            _("Chưa có năm %(year)s (kỳ đánh giá): hãy nhập bộ chỉ số hoặc sao chép từ năm trước.")
+            % {"year": number}
+        )
+    return year
+
+
+def get_group(code: str) -> UnitGroup:
+    """A unit group by code (any case), or ServiceError listing the groups that exist."""
+    groups = list(UnitGroup.objects.all())
+    for group in groups:
+        if group.code.casefold() == code.strip().casefold():
+            return group
+    raise ServiceError(
+        _("Không có khối “%(group)s” (các khối: %(known)s).")
+        % {"group": code, "known": ", ".join(g.code for g in groups)}
+    )
+
+
+# --------------------------------------------------------------------------- frameworks
+
+
+def parse_method(value) -> str:
+    """ "appraisal"/"survey" (or the portal's labels), any case; other words are kept for the
+    framework check to report; empty → ""."""
+    text = tabular.parse_text(value)
+    return METHOD_WORDS.get(text.lower(), text)
+
+
+def read_framework_rows(data) -> list[ItemRow]:
+    """Read a framework file into ItemRows; raise TableError with every cell problem.
+
+    The tree itself (parents, maxima, methods) is checked by `services.validate_framework_rows`.
+    """
+    rows = tabular.read_table(
+        data, required=FRAMEWORK_REQUIRED, optional=FRAMEWORK_OPTIONAL, limits=FRAMEWORK_LIMITS
+    )
+    problems = tabular.Problems()
+    item_rows = []
+    for row in rows:
+        code = problems.parse(row, "code", tabular.parse_text)
+        name = problems.parse(row, "name", parse_name)
+        max_points = problems.parse(row, "max_points", tabular.parse_points)
+        method = problems.parse(row, "method", parse_method, default="")
+        guidance = problems.parse(row, "guidance", tabular.parse_text, default="")
+        na_allowed = problems.parse(row, "na_allowed", tabular.parse_bool, default=False)
+        evidence = problems.parse(row, "evidence_required", tabular.parse_bool, default=False)
+        if code == "":
+            problems.add(row, "code", _("không được để trống"))
+        if name == "":
+            problems.add(row, "name", _("không được để trống"))
+        item_rows.append(
+            ItemRow(
+                code=code or "",
+                name=name or "",
+                max_points=max_points,
+                method=method,
+                guidance=guidance,
+                na_allowed=na_allowed,
+                evidence_required=evidence,
+                row=row.number,
+            )
+        )
+    problems.raise_if_any()
+    return item_rows
+
+
+@dataclass(frozen=True)
+class FrameworkImportSummary:
+    framework: Framework
+    year_created: bool
+    items: int
+    scored: int
+    appraisal_max: Decimal
+    survey_max: Decimal
+
+    def __str__(self) -> str:
+        text = _(
+            "Đã nhập bộ chỉ số khối %(group)s năm %(year)s: %(items)s tiêu chí, "
+            "%(scored)s tiêu chí được chấm (thẩm định %(appraisal)s điểm, ĐTXHH %(survey)s điểm)."
+        ) % {
+            "group": self.framework.group.code,
+            "year": self.framework.year.year,
+            "items": self.items,
+            "scored": self.scored,
+            "appraisal": number_format(self.appraisal_max, 2),
+            "survey": number_format(self.survey_max, 2),
+        }
+        if self.year_created:
+            text += " " + _("Đã tạo năm %(year)s (trạng thái “Chuẩn bị”).") % {
+                "year": self.framework.year.year
+            }
+        return text
+
+
+@transaction.atomic
+def import_framework(
+    year_number: int, group: UnitGroup | str, rows: Sequence[ItemRow]
+) -> FrameworkImportSummary:
+    """Replace a year and group's framework, creating the year (state preparing) if needed.
+
+    Refused for a published year and for a framework that already has scores; nothing is saved
+    (not even the new year) when anything is wrong.
+    """
+    check_year_number(year_number)
+    if not isinstance(group, UnitGroup):
+        group = get_group(group)
+    year, created = AssessmentYear.objects.get_or_create(
+        year=year_number, defaults={"state": YearState.PREPARING}
+    )
+    framework = replace_framework(year, group, rows)  # recomputes the group's results
+    items = list(framework.items.all())
+    scored = [item for item in items if item.is_scored]
+    return FrameworkImportSummary(
+        framework=framework,
+        year_created=created,
+        items=len(items),
+        scored=len(scored),
+        appraisal_max=sum(
+            (i.max_points for i in scored if i.method == Method.APPRAISAL), Decimal(0)
+        ),
+        survey_max=sum((i.max_points for i in scored if i.method == Method.SURVEY), Decimal(0)),
+    )
+
+
+# --------------------------------------------------------------------------- bands
+
+
+def parse_bands(texts: Iterable[str]) -> list[tuple[str, Decimal]]:
+    """ "Tốt=90" … → [("Tốt", Decimal("90")), …]; ServiceError with every malformed one.
+
+    The bands' own rules (unique labels and minima, 0–100) are checked by `services.set_bands`.
+    """
+    bands, problems = [], []
+    for text in texts:
+        label, sep, minimum = text.rpartition("=")
+        if not sep or not label.strip():
+            problems.append(
+                _("“%(text)s”: cần dạng Tên mức=chỉ số tối thiểu, ví dụ “Tốt=90”.") % {"text": text}
+            )
+            continue
+        try:
+            value = tabular.parse_points(minimum)
+        except tabular.CellError as exc:
+            problems.append(
+                _("“%(text)s”: chỉ số tối thiểu %(message)s.") % {"text": text, "message": exc}
+            )
+            continue
+        if value is None:
+            problems.append(_("“%(text)s”: thiếu chỉ số tối thiểu.") % {"text": text})
+            continue
+        bands.append((tabular.parse_text(label), value))
+    if problems:
+        raise ServiceError(problems)
+    return bands
+
+
+# --------------------------------------------------------------------------- scores
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    """One row of a scores file: a unit's change to one item (change.row = the file's row)."""
+
+    unit_code: str
+    change: ScoreChange
+
+    @property
+    def row(self) -> int:
+        return self.change.row
+
+
+def read_score_rows(data) -> list[ScoreRow]:
+    """Read a scores file; raise TableError with every cell problem.
+
+    A column absent from the file leaves that field alone (UNSET); an empty cell clears it.
+    """
+    rows = tabular.read_table(
+        data, required=SCORE_REQUIRED, optional=SCORE_OPTIONAL, limits=SCORE_LIMITS
+    )
+    problems = tabular.Problems()
+    score_rows = []
+    for row in rows:
+        unit_code = problems.parse(row, "unit_code", tabular.parse_text)
+        item_code = problems.parse(row, "item_code", tabular.parse_text)
+        for column, value in (("unit_code", unit_code), ("item_code", item_code)):
+            if value == "":
+                problems.add(row, column, _("không được để trống"))
+        fields: dict[str, Any] = {}  # ScoreChange's fields, each from its column's own parser
+        for column, parser in (
+            ("self_points", tabular.parse_points),
+            ("points", tabular.parse_points),
+            ("not_applicable", tabular.parse_bool),
+            ("note", tabular.parse_text),
+        ):
+            if column in row.present:
+                fields[column] = problems.parse(row, column, parser)
+        if unit_code and item_code:
+            score_rows.append(ScoreRow(unit_code, ScoreChange(item_code, row=row.number, **fields)))
+    problems.raise_if_any()
+    if not score_rows:
+        raise tabular.TableError(_("Tệp không có dữ liệu"))
+    return score_rows
+
+
+@dataclass(frozen=True)
+class StoredScore:
+    self_points: Decimal | None
+    points: Decimal | None
+    not_applicable: bool
+
+
+@dataclass(frozen=True)
+class ScoreImportSummary:
+    year: int
+    rows: int
+    units: int
+    groups: int
+
+    def __str__(self) -> str:
+        return _(
+            "Đã nhập %(rows)s dòng điểm của %(units)s đơn vị năm %(year)s; "
+            "đã tính lại kết quả và xếp hạng của %(groups)s khối."
+        ) % {"rows": self.rows, "units": self.units, "year": self.year, "groups": self.groups}
+
+
+def _unit_problem(problems: tabular.Problems, rows: list[int], column: str, message: str) -> None:
+    """One message per unit, at its first row, however many rows it has."""
+    if len(rows) > 1:
+        message += " " + _("(%(count)s dòng)") % {"count": len(rows)}
+    problems.add(rows[0], column, message)
+
+
+@transaction.atomic
+def import_scores(
+    year: AssessmentYear,
+    rows: Sequence[ScoreRow],
+    *,
+    user: Account | None = None,
+    source: str = "import",
+    progress: Callable[[Iterable], Iterable] | None = None,
+) -> ScoreImportSummary:
+    """Apply score rows of many units to one year, all or nothing.
+
+    `progress` wraps the per-unit loop (the command passes a tqdm bar for large files).
+
+    Everything is checked first (units, frameworks, items, maxima, survey items, N/A) against
+    the stored scores, and every problem is reported; then each unit's changes go through
+    `services.apply_score_changes` (history source `source`) and each group's results and
+    ranks are recomputed once.
+    """
+    year = AssessmentYear.objects.select_for_update().get(pk=year.pk)
+    ensure_not_published(year)
+    problems = tabular.Problems()
+
+    first_row: dict[tuple[str, str], int] = {}
+    rows_by_code: dict[str, list[ScoreRow]] = defaultdict(list)
+    for score_row in rows:
+        key = (score_row.unit_code, score_row.change.item_code)
+        if key in first_row:
+            problems.add(
+                score_row.row,
+                None,
+                _("đơn vị %(unit)s, tiêu chí %(item)s đã có ở dòng %(first)s.")
+                % {"unit": key[0], "item": key[1], "first": first_row[key]},
+            )
+            continue
+        first_row[key] = score_row.row
+        rows_by_code[score_row.unit_code].append(score_row)
+
+    units = {
+        unit.code: unit
+        for unit in Unit.objects.filter(code__in=list(rows_by_code)).select_related("group")
+    }
+    frameworks: dict[int, Framework] = {}  # unit id → the framework it is scored on
+    items_by_framework: dict[int, dict[str, Item]] = defaultdict(dict)
+    for item in Item.objects.filter(framework__year=year):
+        items_by_framework[item.framework_id][item.code] = item
+    sheets = {s.unit_id: s for s in Sheet.objects.filter(year=year, unit__in=units.values())}
+    # What validate_score_changes reads of a stored score, without building 15 000 models.
+    current: dict[int, dict[str, StoredScore]] = defaultdict(dict)
+    for sheet_id, code, self_points, points, not_applicable in (
+        Score.objects.filter(sheet__in=sheets.values())
+        .order_by()
+        .values_list("sheet_id", "item__code", "self_points", "points", "not_applicable")
+    ):
+        current[sheet_id][code] = StoredScore(self_points, points, not_applicable)
+
+    changes_by_unit: dict[Unit, list[ScoreChange]] = {}
+    for code, unit_rows in rows_by_code.items():
+        numbers = [r.row for r in unit_rows]
+        unit = units.get(code)
+        if unit is None:
+            _unit_problem(
+                problems, numbers, "unit_code", _("không có đơn vị “%(code)s”.") % {"code": code}
+            )
+            continue
+        if not unit.exists_in(year.year):
+            _unit_problem(
+                problems,
+                numbers,
+                "unit_code",
+                _("đơn vị %(code)s không được đánh giá năm %(year)s.")
+                % {"code": code, "year": year.year},
+            )
+            continue
+        try:
+            # The service's rule (a unit that moved is scored on the group it was scored in).
+            framework = framework_for(unit, year)
+        except ServiceError:
+            _unit_problem(
+                problems,
+                numbers,
+                "unit_code",
+                _("chưa có bộ chỉ số năm %(year)s cho khối %(group)s.")
+                % {"year": year.year, "group": unit.group.code},
+            )
+            continue
+        frameworks[unit.id] = framework
+        items = items_by_framework[framework.id]
+        sheet = sheets.get(unit.id)
+        stored = current[sheet.id] if sheet else {}
+        changes = [r.change for r in unit_rows]
+        for change in changes:
+            # One change at a time, so that each message is filed under its own row.
+            for message in validate_score_changes(items, stored, [change], _no_prefix):
+                problems.add(change.row, None, message)
+        changes_by_unit[unit] = changes
+    problems.raise_if_any()
+
+    failures: list[str] = []
+    touched: dict[int, tuple[UnitGroup, list[int]]] = {}
+    ordered = sorted(changes_by_unit, key=lambda u: u.code)
+    for unit in progress(ordered) if progress else ordered:
+        sheet = sheets.get(unit.id) or get_or_create_sheet(unit, year)
+        try:
+            apply_score_changes(
+                sheet,
+                changes_by_unit[unit],
+                user=user,
+                source=source,
+                where=_row_prefix,
+                recompute=False,
+            )
+        except ServiceError as exc:  # changed since it was checked: report, save nothing
+            failures.extend(exc.messages)
+        group = frameworks[unit.id].group
+        touched.setdefault(group.id, (group, []))[1].append(unit.id)
+    if failures:
+        raise ServiceError(failures)
+    for group, unit_ids in touched.values():
+        recompute_group(year, group, unit_ids=unit_ids)
+    return ScoreImportSummary(
+        year=year.year,
+        rows=sum(len(c) for c in changes_by_unit.values()),
+        units=len(changes_by_unit),
+        groups=len(touched),
+    )
+
+
+def _no_prefix(change: ScoreChange) -> str:
+    return ""
+
+
+def _row_prefix(change: ScoreChange) -> str:
+    return _("Dòng %(row)s: ") % {"row": change.row}
+
+
+__all__ = [
+    "FRAMEWORK_OPTIONAL",
+    "FRAMEWORK_REQUIRED",
+    "IMPORT_ERRORS",
+    "SCORE_OPTIONAL",
+    "SCORE_REQUIRED",
+    "UNSET",
+    "FrameworkImportSummary",
+    "ScoreImportSummary",
+    "ScoreRow",
+    "get_group",
+    "get_year",
+    "import_framework",
+    "import_scores",
+    "parse_bands",
+    "read_framework_rows",
+    "read_score_rows",
+]

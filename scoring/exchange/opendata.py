@@ -1,0 +1,106 @@
+"""Results as open data: one record per unit, as CSV or JSON.
+
+The `results` command and the public open-data pages both go through these functions, so a file
+downloaded from the portal and one produced on the server are the same text. The figures are the
+stored results (computed by `calculations.py`); nothing is recomputed or rounded here.
+
+    records = result_records(2023)             # or result_records(year, group="SO")
+    records_to_csv(records)                    # "code,name,group,appraisal,…\\nSNV,Sở Nội vụ,SO,…"
+    records_to_json(records)                   # '[{"code": "SNV", …, "index": "96.86", …}]'
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+
+from django.db.models import F
+
+from scoring.models import AssessmentYear, Result
+from units.lineage import Lineage
+from units.models import UnitGroup
+
+#: The columns of every open-data file, in this order.
+RESULT_COLUMNS = (
+    "code",
+    "name",
+    "group",
+    "appraisal",
+    "survey",
+    "total",
+    "index",
+    "classification",
+    "rank",
+    "max",
+)
+DECIMAL_COLUMNS = frozenset({"appraisal", "survey", "total", "index", "max"})
+CENT = Decimal("0.01")
+
+
+def result_records(year: AssessmentYear | int, group: UnitGroup | str | None = None) -> list[dict]:
+    """One dict per unit with the keys of RESULT_COLUMNS, in one query (and the lineage's three,
+    for the names the units had that year).
+
+    Decimals stay Decimal, the rank is an int (None if a result has none yet). Ordered by
+    group order, rank, unit code: ties are listed by code.
+    """
+    chosen = Result.objects.select_related("unit", "group")
+    if isinstance(year, AssessmentYear):
+        chosen = chosen.filter(year=year)
+    else:
+        chosen = chosen.filter(year__year=year)
+    if isinstance(group, UnitGroup):
+        chosen = chosen.filter(group=group)
+    elif group is not None:
+        chosen = chosen.filter(group__code=group)
+    results = list(
+        chosen.order_by("group__order", "group__code", F("rank").asc(nulls_last=True), "unit__code")
+    )
+    if not results:
+        return []
+    number = year.year if isinstance(year, AssessmentYear) else year
+    lineage = Lineage.load()
+    return [
+        {
+            "code": result.unit.code,
+            "name": lineage.name_in(result.unit, number),
+            "group": result.group.code,
+            "appraisal": result.appraisal,
+            "survey": result.survey,
+            "total": result.total,
+            "index": result.index,
+            "classification": result.band_label,
+            "rank": result.rank,
+            "max": result.max_points,
+        }
+        for result in results
+    ]
+
+
+def _text(column: str, value) -> str | int | None:
+    """A value as written to a file: decimals with a dot and exactly two places."""
+    if value is None:
+        return None
+    if column in DECIMAL_COLUMNS:
+        return format(Decimal(value).quantize(CENT), "f")
+    return value
+
+
+def records_to_csv(records: list[dict]) -> str:
+    """UTF-8 text (no BOM), one header row, one row per record, lines ending in "\\n"."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(RESULT_COLUMNS)
+    for record in records:
+        writer.writerow(["" if (v := _text(c, record[c])) is None else v for c in RESULT_COLUMNS])
+    return out.getvalue()
+
+
+def records_to_json(records: list[dict]) -> str:
+    """A JSON list of objects with the keys of RESULT_COLUMNS; decimals as strings ("92.03")."""
+    data = [
+        {column: _text(column, record[column]) for column in RESULT_COLUMNS} for record in records
+    ]
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,1 @@
+"""Forms: they parse and check input; services decide and save."""

@@ -1,0 +1,202 @@
+"""Forms of the unit's sheet: self-assessment and evidence upload."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from scoring.forms.fields import TEXT_MAX_LENGTH, PointsField
+from scoring.models import Item, Method, Score
+from scoring.services.scores import UNSET, ScoreChange
+
+# Field names of the sheet form: "<kind>-<item code>", e.g. "self_points-1.2.3".
+ITEM_FIELD = re.compile(r"^(self_points|note|na|points|reason)-(.+)$")
+
+
+class SelfAssessmentForm(forms.Form):
+    """A unit's self-assessment of one sheet: for each appraisal item self points, a note and
+    (where the framework allows it) not-applicable; and the sheet's report texts.
+
+    Survey items get no field. Any field in the POST for an item that is not in this sheet's
+    framework, a survey item, or the appraisal side (points, reason) is an error: nothing saved.
+    """
+
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    difficulties = forms.CharField(
+        label=gettext_lazy("Khó khăn, vướng mắc"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
+    )
+    proposals = forms.CharField(
+        label=gettext_lazy("Đề xuất, kiến nghị"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
+    )
+
+    def __init__(
+        self,
+        *args,
+        items: Iterable[Item],
+        scores: Mapping[int, Score],
+        sheet=None,
+        **kwargs,
+    ):
+        self.items = list(items)
+        self.items_by_code = {item.code: item for item in self.items}
+        self.scores = scores
+        self.appraisal_items = [
+            item for item in self.items if item.is_scored and item.method == Method.APPRAISAL
+        ]
+        initial = kwargs.setdefault("initial", {})
+        if sheet is not None:
+            initial.setdefault("version", sheet.version)
+            initial.setdefault("difficulties", sheet.difficulties)
+            initial.setdefault("proposals", sheet.proposals)
+        super().__init__(*args, **kwargs)
+        for item in self.appraisal_items:
+            score = scores.get(item.id)
+            self.fields[f"self_points-{item.code}"] = PointsField(
+                max_points=item.max_points,
+                label=_("Điểm tự chấm"),
+                initial=score.self_points if score else None,
+                widget=forms.TextInput(attrs={"class": "form-control sheet-points"}),
+            )
+            self.fields[f"note-{item.code}"] = forms.CharField(
+                label=_("Ghi chú, giải trình của đơn vị"),
+                required=False,
+                max_length=TEXT_MAX_LENGTH,
+                initial=score.note if score else "",
+                widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+            )
+            if item.na_allowed:
+                self.fields[f"na-{item.code}"] = forms.BooleanField(
+                    label=_("Không áp dụng (không phát sinh)"),
+                    required=False,
+                    initial=score.not_applicable if score else False,
+                    widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+                )
+
+    def fields_for(self, item: Item) -> dict | None:
+        """The bound fields of one item ({"self_points", "note", "na"}), None for survey items."""
+        if f"self_points-{item.code}" not in self.fields:
+            return None
+        na = f"na-{item.code}"
+        return {
+            "self_points": self[f"self_points-{item.code}"],
+            "note": self[f"note-{item.code}"],
+            "na": self[na] if na in self.fields else None,
+        }
+
+    def clean(self):
+        super().clean()
+        cleaned = self.cleaned_data
+        for item in self.appraisal_items:
+            if (
+                cleaned.get(f"na-{item.code}")
+                and cleaned.get(f"self_points-{item.code}") is not None
+            ):
+                self.add_error(
+                    f"self_points-{item.code}",
+                    _("Đã chọn “không áp dụng” thì để trống điểm tự chấm."),
+                )
+        problems = []
+        for key in self.data:
+            match = ITEM_FIELD.match(key)
+            if match is None or key in self.fields:
+                continue
+            kind, code = match.groups()
+            posted = self.items_by_code.get(code)
+            if kind in ("points", "reason"):
+                message = _(
+                    "Tiêu chí %(code)s: đơn vị không được sửa điểm thẩm định hoặc lý do thẩm định."
+                )
+            elif posted is None or not posted.is_scored:
+                message = _("Tiêu chí “%(code)s” không có trong bộ chỉ số của phiếu này.")
+            elif posted.method == Method.SURVEY:
+                message = _("Tiêu chí %(code)s chấm bằng điều tra XHH: đơn vị không tự chấm.")
+            else:
+                message = _("Tiêu chí %(code)s không được chọn “không áp dụng”.")
+            problems.append(message % {"code": code})
+        for message in dict.fromkeys(problems):
+            self.add_error(None, message)
+        return cleaned
+
+    def full_clean(self):
+        super().full_clean()
+        # Bootstrap's red outline and the screen reader's "invalid", on every field in error.
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+                attrs["aria-invalid"] = "true"
+                attrs["aria-describedby"] = f"{self[name].auto_id}_errors"
+
+    def values(self) -> dict[str, tuple[Decimal | None, bool]]:
+        """(self points, not applicable) per appraisal item as typed, invalid values as empty.
+
+        Used for the running totals of a form that is not (yet) saved.
+        """
+        data = getattr(self, "cleaned_data", {})
+        values = {}
+        for item in self.appraisal_items:
+            score = self.scores.get(item.id)
+            na_name = f"na-{item.code}"
+            na = (
+                bool(data.get(na_name))
+                if na_name in self.fields
+                else bool(score and score.not_applicable)
+            )
+            points = data.get(f"self_points-{item.code}")
+            values[item.code] = (None if na else points, na)
+        return values
+
+    def changes(self) -> list[ScoreChange]:
+        """The changes to save: only the items whose self points, note or N/A differ."""
+        changes = []
+        for item in self.appraisal_items:
+            score = self.scores.get(item.id)
+            old = (
+                (score.self_points, score.note, score.not_applicable)
+                if score
+                else (None, "", False)
+            )
+            na_name = f"na-{item.code}"
+            na = self.cleaned_data[na_name] if na_name in self.fields else old[2]
+            points = None if na else self.cleaned_data[f"self_points-{item.code}"]
+            note = self.cleaned_data[f"note-{item.code}"]
+            if (points, note, na) == old:
+                continue
+            changes.append(
+                ScoreChange(
+                    item.code,
+                    self_points=points,
+                    note=note,
+                    not_applicable=na if na_name in self.fields else UNSET,
+                )
+            )
+        return changes
+
+
+class EvidenceUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Tệp tài liệu kiểm chứng"),
+        help_text=gettext_lazy("PDF, Word, Excel hoặc ảnh (JPG, PNG)."),
+        widget=forms.FileInput(
+            attrs={
+                "class": "form-control",
+                "accept": ".pdf,.doc,.docx,.xls,.xlsx,.jpg,.jpeg,.png,.gif,.webp",
+            }
+        ),
+        error_messages={
+            "required": gettext_lazy("Hãy chọn một tệp."),
+            "empty": gettext_lazy("Tệp rỗng: hãy chọn lại tệp."),
+            "invalid": gettext_lazy("Không đọc được tệp: hãy chọn lại."),
+        },
+    )

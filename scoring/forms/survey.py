@@ -1,0 +1,52 @@
+"""Forms of the survey page: the grid and the file import."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django import forms
+from django.utils.translation import gettext_lazy
+
+from scoring.forms.fields import PointsField
+from scoring.selectors.survey import SurveyGroup
+
+
+class SurveyGridForm(forms.Form):
+    """Survey points, one field per unit and survey item: "s-<unit code>-<item code>"."""
+
+    def __init__(self, *args, groups: Sequence[SurveyGroup], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cells: list[tuple[str, str, object]] = []
+        for group in groups:
+            for unit, values in group.units:
+                for item in group.items:
+                    name = self.field_name(unit.code, item.code)
+                    self.fields[name] = PointsField(
+                        max_points=item.max_points,
+                        label=f"{unit.name} · {item.code}",
+                        initial=values.get(item.code),
+                        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+                    )
+                    self.cells.append((unit.code, item.code, values.get(item.code)))
+
+    @staticmethod
+    def field_name(unit_code: str, item_code: str) -> str:
+        return f"s-{unit_code}-{item_code}"
+
+    def values(self) -> dict[str, dict]:
+        """{unit code: {item code: points}} of the cells that changed."""
+        values: dict[str, dict] = {}
+        for unit_code, item_code, old in self.cells:
+            new = self.cleaned_data[self.field_name(unit_code, item_code)]
+            if new != old:
+                values.setdefault(unit_code, {})[item_code] = new
+        return values
+
+
+class SurveyImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Tệp điểm điều tra XHH (xlsx hoặc CSV)"),
+        help_text=gettext_lazy("Các cột: unit_code, item_code, points."),
+        widget=forms.FileInput(attrs={"class": "form-control", "accept": ".xlsx,.csv"}),
+        error_messages={"required": gettext_lazy("Hãy chọn một tệp.")},
+    )

@@ -1,0 +1,1 @@
+"""Reads shaped for one page each; the page cache sits here (cache.py), never in views."""

@@ -1,0 +1,83 @@
+"""Helpers shared by the dashboards' selectors: chart labels, framework items, stored figures."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import TypedDict
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from scoring import calculations as calc
+from scoring.models import AssessmentYear, Item, Score, SheetState, YearState
+from scoring.specs import item_specs
+
+ZERO = Decimal("0")
+
+
+class ChartDataset(TypedDict):
+    label: str
+    data: list[str | None]  # figures as text ("92.03", never localised); None leaves a gap
+
+
+class ChartOptions(TypedDict, total=False):
+    horizontal: bool
+    suggestedMax: int
+    percent: bool
+
+
+class Chart(TypedDict):
+    """A chart's data as static/js/charts.js reads it (through `json_script`)."""
+
+    labels: list[str]
+    datasets: list[ChartDataset]
+    options: ChartOptions
+
+
+def chart_label(text: str, limit: int = 32) -> str:
+    """A chart's axis label, shortened (the table beside the chart has the full name)."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip(" ,.-") + "…"
+
+
+def framework_items(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], list[Item]]:
+    """Every item of the frameworks of the given (year id, group id) pairs, in one query."""
+    pairs = set(pairs)
+    if not pairs:
+        return {}
+    condition = Q()
+    for year_id, group_id in pairs:
+        condition |= Q(framework__year_id=year_id, framework__group_id=group_id)
+    items: dict[tuple[int, int], list[Item]] = defaultdict(list)
+    for item in Item.objects.filter(condition).select_related("framework").order_by("sort_key"):
+        items[(item.framework.year_id, item.framework.group_id)].append(item)
+    return items
+
+
+def sheet_state_label(state: str | None, year: AssessmentYear) -> str:
+    if year.is_published:
+        return str(YearState.PUBLISHED.label)
+    if state is None:
+        return _("Chưa có phiếu")
+    return str(SheetState(state).label)
+
+
+def stored_figures(
+    items: list[Item], scores: list[Score], rounding: str, *, claimed: bool = False
+) -> calc.UnitFigures:
+    """compute_unit on stored scores: the points that count, or the unit's own claims."""
+    code_by_id = {item.id: item.code for item in items}
+    values = {
+        code_by_id[s.item_id]: calc.ScoreValue(
+            s.self_points if claimed else s.points, s.not_applicable
+        )
+        for s in scores
+        if s.item_id in code_by_id
+    }
+    return calc.compute_unit(item_specs(items), values, rounding)
+
+
+def domains_by_code(items: list[Item]) -> dict[str, Item]:
+    return {item.code: item for item in items if item.parent_id is None}

@@ -1,0 +1,391 @@
+"""Year-over-year comparison of a unit group, and the matching of items across years.
+
+Items are matched by code, except where an admin recorded a crosswalk (ItemCrosswalk) between
+consecutive years' frameworks: renumbered, split or merged items are compared through it, and an
+item touched by a crosswalk is never matched by code. Items with no counterpart are listed as new
+or dropped, never compared with something else. `match_items` is the one place of that rule.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy
+
+from scoring import calculations as calc
+from scoring.models import (
+    AssessmentYear,
+    DomainResult,
+    Framework,
+    Item,
+    ItemCrosswalk,
+    Result,
+    Score,
+)
+from scoring.selectors.common import Chart, chart_label
+from scoring.selectors.previous import (
+    PreviousFigures,
+    ShowsRankMove,
+    index_change,
+    previous_figures,
+    rank_move,
+    show_names_of_year,
+)
+from scoring.specs import item_specs
+from units.lineage import SAME, Lineage, Reference
+from units.models import Unit, UnitGroup
+
+ZERO = Decimal("0")
+
+KIND_LABELS = {
+    "same": gettext_lazy("Cùng mã"),
+    "renumbered": gettext_lazy("Đổi mã"),
+    "split": gettext_lazy("Tách"),
+    "merged": gettext_lazy("Gộp"),
+    "regrouped": gettext_lazy("Sắp xếp lại"),
+    "new": gettext_lazy("Mới"),
+    "dropped": gettext_lazy("Bỏ"),
+}
+
+
+@dataclass
+class Match:
+    """Items of the earlier year (`old`) matched to items of the later year (`new`)."""
+
+    old: list[Item]
+    new: list[Item]
+    via_crosswalk: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        if not self.new:
+            return "dropped"
+        if not self.old:
+            return "new"
+        if not self.via_crosswalk:
+            return "same"
+        if len(self.old) == 1 and len(self.new) == 1:
+            return "renumbered"
+        if len(self.old) == 1:
+            return "split"
+        if len(self.new) == 1:
+            return "merged"
+        return "regrouped"
+
+    @property
+    def kind_label(self) -> str:
+        return str(KIND_LABELS[self.kind])
+
+    @property
+    def sort_key(self) -> str:
+        first = (self.new or self.old)[0]
+        return first.sort_key
+
+
+def match_items(
+    layers: Sequence[Sequence[Item]], crosswalks: Iterable[tuple[int, int, str]]
+) -> list[Match]:
+    """Match the items of the first layer (earliest year) to those of the last.
+
+    `layers` holds the comparable items (e.g. the scored ones) of one unit group's frameworks,
+    in chronological order; `crosswalks` are (from item id, to item id, note), in either
+    direction. Between each pair of consecutive layers, the crosswalk links the items it names
+    and the other items are linked by identical code; the links chain through the years and
+    each connected set of items is one match.
+    """
+    parent: dict[int, int] = {}
+
+    def find(node: int) -> int:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    def union(a: int, b: int) -> None:
+        parent[find(a)] = find(b)
+
+    for layer in layers:
+        for item in layer:
+            parent[item.id] = item.id
+    walked: set[int] = set()  # roots of the sets joined by a crosswalk
+    notes: dict[int, list[str]] = defaultdict(list)
+    edges = list(crosswalks)
+    crosswalked: list[tuple[int, int, str]] = []
+    for earlier, later in zip(layers, layers[1:], strict=False):
+        earlier_ids = {item.id for item in earlier}
+        later_ids = {item.id for item in later}
+        touched: set[int] = set()
+        for a, b, note in edges:
+            if (a in earlier_ids and b in later_ids) or (b in earlier_ids and a in later_ids):
+                union(a, b)
+                touched.update((a, b))
+                crosswalked.append((a, b, note))
+        by_code = {item.code: item.id for item in later if item.id not in touched}
+        for item in earlier:
+            if item.id not in touched and item.code in by_code:
+                union(item.id, by_code[item.code])
+    for a, _b, note in crosswalked:
+        walked.add(find(a))
+        if note and note not in notes[find(a)]:
+            notes[find(a)].append(note)
+
+    first, last = (layers[0], layers[-1]) if layers else ([], [])
+    groups: dict[int, Match] = {}
+    for item in first:
+        groups.setdefault(find(item.id), Match([], [])).old.append(item)
+    for item in last:
+        groups.setdefault(find(item.id), Match([], [])).new.append(item)
+    matches = []
+    for root, match in groups.items():
+        match.via_crosswalk = root in walked
+        match.notes = notes.get(root, [])
+        if match.via_crosswalk or (match.old and match.new):
+            matches.append(match)
+        else:
+            # Unmatched items are listed one by one.
+            matches.extend(Match([item], []) for item in match.old)
+            matches.extend(Match([], [item]) for item in match.new)
+    return sorted(matches, key=lambda m: (m.sort_key, m.kind))
+
+
+# --------------------------------------------------------------------------- the comparison page
+
+
+@dataclass
+class UnitRow(ShowsRankMove):
+    """A unit of the later year with what its figure is compared with (`old`: the lineage's
+    previous figures), or a unit of the earlier year only, with what became of it (`fate`)."""
+
+    unit: Unit
+    old: PreviousFigures | None
+    new: Result | None
+    fate: str = ""
+    index_change: Decimal | None = field(init=False)
+    rank_move: int | None = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.index_change = index_change(self.new, self.old)
+        self.rank_move = rank_move(self.new, self.old)
+
+    @property
+    def reference(self) -> Reference | None:
+        return self.old.reference if self.old is not None else None
+
+
+@dataclass
+class MatchRow:
+    """A match with its figures in each year: an index (domains) or points (items)."""
+
+    match: Match
+    old: Decimal | None
+    old_max: Decimal | None
+    new: Decimal | None
+    new_max: Decimal | None
+
+    @property
+    def change(self) -> Decimal | None:
+        return calc.change(self.new, self.old)
+
+
+@dataclass
+class Comparison:
+    group: UnitGroup
+    old_year: AssessmentYear
+    new_year: AssessmentYear
+    unit: Unit | None
+    units: list[UnitRow]
+    domains: list[MatchRow]
+    items: list[MatchRow]
+
+    def chart(self) -> Chart:
+        rows = self.units
+        return {
+            "labels": [chart_label(row.unit.name) for row in rows],
+            "datasets": [
+                {
+                    "label": str(self.old_year.year),
+                    "data": [
+                        None if r.old is None or r.old.index is None else str(r.old.index)
+                        for r in rows
+                    ],
+                },
+                {
+                    "label": str(self.new_year.year),
+                    "data": [None if r.new is None else str(r.new.index) for r in rows],
+                },
+            ],
+            "options": {"horizontal": True, "suggestedMax": 100, "percent": True},
+        }
+
+
+def compare(
+    group: UnitGroup, old_year: AssessmentYear, new_year: AssessmentYear, unit: Unit | None = None
+) -> Comparison:
+    """Two years of a unit group side by side (6 queries); `old_year` is the earlier one.
+
+    Per unit: index, change, rank and movement. Per domain and per scored item, matched by
+    `match_items`: the index (domains) or points (items) of `unit`, or the group's average.
+    """
+    years = (old_year, new_year)
+    results = list(
+        Result.objects.filter(group=group, year__in=years)
+        .select_related("unit", "year", "group")
+        .order_by("unit__code")
+    )
+    lineage = Lineage.load()
+    new_results = {r.unit_id: r for r in results if r.year_id == new_year.id}
+    old_results = {r.unit_id: r for r in results if r.year_id == old_year.id}
+    show_names_of_year(new_results.values(), new_year.year, lineage)
+    show_names_of_year(old_results.values(), old_year.year, lineage)
+    previous = previous_figures(
+        [r.unit for r in new_results.values()],
+        new_year,
+        previous_year=old_year,
+        lineage=lineage,
+    )
+    unit_rows = [UnitRow(r.unit, previous[uid], r) for uid, r in new_results.items()]
+    for uid, r in old_results.items():
+        if uid not in new_results:
+            own = PreviousFigures(
+                Reference(SAME, (r.unit,), True, "", old_year.year),
+                [r],
+                [],
+                r.index,
+                {uid: r.unit.name},
+                new_year.year,
+            )
+            unit_rows.append(
+                UnitRow(r.unit, own, None, lineage.fate(r.unit, old_year.year, new_year.year))
+            )
+    units: dict[int, Unit] = {row.unit.pk: row.unit for row in unit_rows}
+    unit_rows.sort(key=lambda r: (r.new is None, r.new.rank if r.new else 0, r.unit.code))
+
+    frameworks = list(
+        Framework.objects.filter(
+            group=group, year__year__gte=old_year.year, year__year__lte=new_year.year
+        )
+        .select_related("year")
+        .order_by("year__year")
+    )
+    items_by_framework: dict[int, list[Item]] = defaultdict(list)
+    for item in Item.objects.filter(framework__in=frameworks).order_by("sort_key"):
+        items_by_framework[item.framework_id].append(item)
+    crosswalks = list(
+        ItemCrosswalk.objects.filter(
+            from_item__framework__in=frameworks, to_item__framework__in=frameworks
+        ).values_list("from_item_id", "to_item_id", "note")
+    )
+    chain = [items_by_framework[f.id] for f in frameworks]
+    ends = {
+        f.year_id: items_by_framework[f.id]
+        for f in frameworks
+        if f.year_id in (old_year.id, new_year.id)
+    }
+    if len(ends) < 2:
+        # A year without a framework for this group: nothing can be matched.
+        return Comparison(group, old_year, new_year, unit, unit_rows, [], [])
+
+    domain_matches = match_items(
+        [[i for i in layer if i.parent_id is None] for layer in chain], crosswalks
+    )
+    item_matches = match_items([[i for i in layer if i.is_scored] for layer in chain], crosswalks)
+
+    if unit is not None:
+        # One unit: its own figures in the later year, and in the earlier one those of the
+        # units its lineage compares it with (its predecessors after a merge; none after a split).
+        reference = lineage.reference_for(unit, new_year.year, old_year.year)
+        before = [u.pk for u in reference.units] if reference.comparable else []
+        chosen = {old_year.id: before, new_year.id: [unit.id]}
+    else:
+        chosen = {old_year.id: list(units), new_year.id: list(units)}
+    every = sorted({uid for ids in chosen.values() for uid in ids})
+    domain_figures = _domain_figures(years, every)
+    item_figures = _item_figures(years, every, ends)
+    return Comparison(
+        group=group,
+        old_year=old_year,
+        new_year=new_year,
+        unit=unit,
+        units=unit_rows,
+        domains=[
+            _match_row(m, domain_figures, years, chosen, as_index=True) for m in domain_matches
+        ],
+        items=[_match_row(m, item_figures, years, chosen, as_index=False) for m in item_matches],
+    )
+
+
+# (year id, unit id) → item code → (earned, applicable maximum)
+Figures = dict[tuple[int, int], dict[str, tuple[Decimal, Decimal]]]
+
+
+def _domain_figures(years: Sequence[AssessmentYear], unit_ids: list[int]) -> Figures:
+    figures: Figures = defaultdict(dict)
+    for year_id, unit_id, code, earned, maximum in DomainResult.objects.filter(
+        result__year__in=years, result__unit_id__in=unit_ids
+    ).values_list("result__year_id", "result__unit_id", "code", "earned", "max_points"):
+        figures[(year_id, unit_id)][code] = (earned, maximum)
+    return figures
+
+
+def _item_figures(
+    years: Sequence[AssessmentYear], unit_ids: list[int], items: dict[int, list[Item]]
+) -> Figures:
+    """Every scored item's points and applicable maximum, by compute_unit on the stored scores."""
+    values: dict[tuple[int, int], dict[int, calc.ScoreValue]] = defaultdict(dict)
+    condition = Q(sheet__year__in=years, sheet__unit_id__in=unit_ids)
+    for year_id, unit_id, item_id, points, na in Score.objects.filter(condition).values_list(
+        "sheet__year_id", "sheet__unit_id", "item_id", "points", "not_applicable"
+    ):
+        values[(year_id, unit_id)][item_id] = calc.ScoreValue(points, na)
+    rounding = {year.id: year.rounding for year in years}
+    specs = {year_id: item_specs(year_items) for year_id, year_items in items.items()}
+    figures: Figures = defaultdict(dict)
+    for (year_id, unit_id), by_item in values.items():
+        code_by_id = {item.id: item.code for item in items[year_id]}
+        if not any(item_id in code_by_id for item_id in by_item):
+            continue  # scored on another group's framework (a predecessor from another group)
+        unit_figures = calc.compute_unit(
+            specs[year_id],
+            {code_by_id[i]: v for i, v in by_item.items() if i in code_by_id},
+            rounding[year_id],
+        )
+        figures[(year_id, unit_id)] = {
+            code: (node.earned, node.max_points) for code, node in unit_figures.nodes.items()
+        }
+    return figures
+
+
+def _match_row(
+    match: Match,
+    figures: Figures,
+    years: Sequence[AssessmentYear],
+    unit_ids: dict[int, list[int]],
+    *,
+    as_index: bool,
+) -> MatchRow:
+    """A match's figures in each year: the mean over the year's chosen units (one unit's own,
+    its predecessors', or the group's)."""
+    row: list[Decimal | None] = []
+    for year, side in zip(years, (match.old, match.new), strict=True):
+        if not side:
+            row += [None, None]
+            continue
+        per_unit = []
+        for unit_id in unit_ids[year.id]:
+            unit_figures = figures.get((year.id, unit_id))
+            if not unit_figures or any(item.code not in unit_figures for item in side):
+                continue
+            earned = sum((unit_figures[item.code][0] for item in side), ZERO)
+            maximum = sum((unit_figures[item.code][1] for item in side), ZERO)
+            per_unit.append(
+                calc.ratio_index(earned, maximum, year.rounding) if as_index else earned
+            )
+        value = calc.mean(per_unit, year.rounding)
+        top = sum((item.max_points for item in side), ZERO)
+        row += [value, top]
+    return MatchRow(match, *row)

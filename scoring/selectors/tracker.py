@@ -1,0 +1,135 @@
+"""Where each unit stands in a year: the submission tracker's rows (also used by reminders).
+
+Counts are made by the database per sheet in a fixed number of queries (five), however many
+units, items or documents the year has.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from scoring.models import (
+    AssessmentYear,
+    ExplanationRequest,
+    ExplanationState,
+    Item,
+    Method,
+    Score,
+    Sheet,
+    SheetState,
+    count_per,
+)
+from units.models import Unit
+
+
+@dataclass(frozen=True)
+class TrackerRow:
+    sheet: Sheet
+    scored: int  # appraisal items with self points or marked not applicable
+    total: int  # appraisal items of the unit's framework
+    without_evidence: int  # evidence-required items (applicable) without any document
+    open_explanations: int  # explanation requests waiting for the unit's answer
+    days_left: int | None  # calendar days to the self-assessment deadline (negative: past)
+    overdue: bool  # a draft after the deadline
+
+    @property
+    def unit(self) -> Unit:
+        return self.sheet.unit
+
+    @property
+    def submitted(self) -> bool:
+        return self.sheet.state == SheetState.SUBMITTED
+
+
+def year_sheets(year: AssessmentYear) -> QuerySet[Sheet]:
+    """A year's sheets in the tracker's order (unit group, then unit), with their units."""
+    return (
+        Sheet.objects.filter(year=year)
+        .select_related("unit__group")
+        .order_by("unit__group__order", "unit__code")
+    )
+
+
+def tracker_rows(
+    year: AssessmentYear,
+    *,
+    group_code: str | None = None,
+    sheets: Iterable[Sheet] | None = None,
+    now: datetime | None = None,
+) -> list[TrackerRow]:
+    """One row per sheet of the year (optionally of one unit group, or the given `sheets`)."""
+    now = now or timezone.now()
+    if sheets is None:
+        sheets = year_sheets(year)
+        if group_code:
+            sheets = sheets.filter(unit__group__code=group_code)
+    sheets = list(sheets)
+    claims = Sheet.objects.filter(pk__in=[sheet.pk for sheet in sheets]).claim_counts(year)
+    appraisal_items = Item.objects.filter(
+        framework__year=year, is_scored=True, method=Method.APPRAISAL
+    )
+    required = count_per(appraisal_items.filter(evidence_required=True), "framework__group_id")
+    scores = Score.objects.filter(sheet__in=sheets, item__in=appraisal_items)
+    covered = count_per(
+        scores.filter(item__evidence_required=True).filter(
+            Q(not_applicable=True) | Q(evidence__isnull=False)
+        )
+    )
+    waiting = count_per(
+        ExplanationRequest.objects.filter(score__sheet__in=sheets, state=ExplanationState.OPEN),
+        "score__sheet_id",
+    )
+    deadline = year.self_assessment_deadline
+    days_left = None
+    if deadline is not None:
+        days_left = (timezone.localdate(deadline) - timezone.localdate(now)).days
+    rows = []
+    for sheet in sheets:
+        scored, total = claims[sheet.id]
+        rows.append(
+            TrackerRow(
+                sheet=sheet,
+                scored=scored,
+                total=total,
+                without_evidence=required.get(sheet.unit.group_id, 0) - covered.get(sheet.id, 0),
+                open_explanations=waiting.get(sheet.id, 0),
+                days_left=days_left,
+                overdue=sheet.state == SheetState.DRAFT and deadline is not None and now > deadline,
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class AppraisalProgress:
+    appraised: int  # appraisal items with appraisal points or marked not applicable
+    differing: int  # appraisal points that differ from the claim
+    answered: int  # explanations answered by the unit, waiting for the appraisers
+
+
+def appraisal_progress(year: AssessmentYear) -> dict[int, AppraisalProgress]:
+    """Sheet id → how far its appraisal has gone (three queries for the whole year)."""
+    scores = Score.objects.filter(
+        sheet__year=year, item__is_scored=True, item__method=Method.APPRAISAL
+    )
+    appraised = count_per(scores.filter(Q(points__isnull=False) | Q(not_applicable=True)))
+    differing = count_per(
+        scores.filter(points__isnull=False).exclude(
+            self_points=F("points"), self_points__isnull=False
+        )
+    )
+    answered = count_per(
+        ExplanationRequest.objects.filter(score__sheet__year=year, state=ExplanationState.ANSWERED),
+        "score__sheet_id",
+    )
+    return {
+        sheet_id: AppraisalProgress(
+            appraised.get(sheet_id, 0), differing.get(sheet_id, 0), answered.get(sheet_id, 0)
+        )
+        for sheet_id in set(appraised) | set(differing) | set(answered)
+    }

@@ -1,0 +1,405 @@
+"""A unit's profile: headline, domains, history, where points were lost, claimed versus granted."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from scoring.models import (
+    AssessmentYear,
+    DomainResult,
+    Item,
+    Method,
+    Result,
+    Score,
+)
+from scoring.selectors.common import (
+    ZERO,
+    Chart,
+    ChartDataset,
+    chart_label,
+    domains_by_code,
+    framework_items,
+    stored_figures,
+)
+from scoring.selectors.previous import (
+    PreviousFigures,
+    ShowsRankMove,
+    compared_index,
+    index_change,
+    previous_figures,
+    rank_move,
+)
+from units.lineage import MERGED, NEW, NONE, RENAMED, SPLIT, Event, Lineage, Reference
+from units.models import Unit
+
+#: How a predecessor's figures are labelled in a unit's history, by the kind of reference.
+HISTORY_NOTES = {
+    MERGED: gettext_lazy("trước hợp nhất"),
+    SPLIT: gettext_lazy("trước chia tách"),
+    RENAMED: gettext_lazy("tên cũ"),
+}
+
+
+@dataclass
+class LostItem:
+    code: str
+    name: str
+    method: str
+    max_points: Decimal
+    earned: Decimal
+    lost: Decimal
+    reason: str = ""
+
+
+@dataclass
+class LostDomain:
+    code: str
+    name: str
+    lost: Decimal
+    items: list[LostItem]
+
+
+@dataclass
+class UnscoredDomain:
+    """A domain's items not scored yet ("chưa chấm"): how many, and their maximum."""
+
+    code: str
+    name: str
+    items: int
+    max_points: Decimal
+
+
+@dataclass
+class ClaimRow:
+    code: str
+    name: str
+    claimed: Decimal
+    granted: Decimal
+
+    @property
+    def over(self) -> Decimal:
+        return self.claimed - self.granted
+
+
+@dataclass
+class ClaimDomain(ClaimRow):
+    items: list[ClaimRow] = field(default_factory=list)
+
+
+@dataclass
+class ClaimYear:
+    year: AssessmentYear
+    claimed: Decimal
+    granted: Decimal
+
+    @property
+    def over(self) -> Decimal:
+        return self.claimed - self.granted
+
+
+@dataclass
+class HistoryRow:
+    """One result in a unit's history: its own, or a predecessor's before a reorganisation."""
+
+    name: str  # the unit's name that year
+    result: Result
+    own: bool
+    note: str = ""  # "trước hợp nhất", "trước chia tách", "tên cũ"
+
+
+@dataclass
+class HistoryYear:
+    year: AssessmentYear
+    rows: list[HistoryRow]
+    mean: Decimal | None = None  # after a merge: the predecessors' mean index (the reference)
+    mean_label: str = ""
+
+
+@dataclass
+class UnitProfile(ShowsRankMove):
+    unit: Unit
+    year: AssessmentYear
+    result: Result | None
+    previous: PreviousFigures | None  # what the change compares with (the lineage)
+    index_change: Decimal | None
+    rank_move: int | None
+    domains: list[DomainResult]
+    history: list[Result]  # the unit's own results
+    has_scores: bool
+    lost: list[LostDomain]
+    lost_total: Decimal
+    unscored: list[UnscoredDomain]  # items not scored yet, apart from the points lost
+    claims: list[ClaimDomain]
+    claim_years: list[ClaimYear]
+    show_reasons: bool = False
+    lineage_history: list[HistoryYear] = field(default_factory=list)
+    fate: str = ""  # what became of the unit after this year ("hợp nhất vào …")
+    fate_event: Event | None = None
+
+    @property
+    def last_result(self) -> Result | None:
+        """The unit's latest result of the visible years (for a year it has none)."""
+        return self.history[-1] if self.history else None
+
+    @property
+    def unscored_items(self) -> int:
+        return sum(domain.items for domain in self.unscored)
+
+    @property
+    def unscored_max(self) -> Decimal:
+        return sum((domain.max_points for domain in self.unscored), ZERO)
+
+    @property
+    def claimed_total(self) -> Decimal:
+        return sum((domain.claimed for domain in self.claims), ZERO)
+
+    @property
+    def granted_total(self) -> Decimal:
+        return sum((domain.granted for domain in self.claims), ZERO)
+
+    @property
+    def over_total(self) -> Decimal:
+        return sum((domain.over for domain in self.claims), ZERO)
+
+    def domain_chart(self) -> Chart:
+        return {
+            "labels": [chart_label(f"{d.code}. {d.name}", 26) for d in self.domains],
+            "datasets": [
+                {"label": _("Điểm đạt"), "data": [str(d.earned) for d in self.domains]},
+                {"label": _("Điểm tối đa"), "data": [str(d.max_points) for d in self.domains]},
+            ],
+            "options": {"horizontal": True},
+        }
+
+    def domain_index_chart(self) -> Chart:
+        return {
+            "labels": [chart_label(f"{d.code}. {d.name}", 26) for d in self.domains],
+            "datasets": [
+                {"label": _("Tỷ lệ đạt (%)"), "data": [str(d.index) for d in self.domains]}
+            ],
+            "options": {"suggestedMax": 100, "percent": True},
+        }
+
+    def history_chart(self) -> Chart:
+        """One line per unit of the history (the unit, and its predecessors before a
+        reorganisation), over the years of the history."""
+        years = [h.year for h in self.lineage_history]
+        lines: dict[int, ChartDataset] = {}
+        for position, entry in enumerate(self.lineage_history):
+            for row in entry.rows:
+                line = lines.setdefault(
+                    row.result.unit_id, {"label": row.name, "data": [None] * len(years)}
+                )
+                line["label"] = row.name
+                line["data"][position] = str(row.result.index)
+        datasets = list(lines.values())
+        if len(datasets) == 1:
+            datasets[0]["label"] = _("Chỉ số (%)")
+        return {
+            "labels": [str(y.year) for y in years],
+            "datasets": [{**d, "label": chart_label(d["label"])} for d in datasets],
+            "options": {"suggestedMax": 100, "percent": True},
+        }
+
+
+def unit_profile(
+    unit: Unit,
+    year: AssessmentYear,
+    years: list[AssessmentYear],
+    *,
+    show_reasons: bool = False,
+    published_only_previous: bool = True,
+) -> UnitProfile:
+    """A unit's figures in one year and across the visible `years` (9 queries).
+
+    The history follows the lineage: before a reorganisation, the figures of the units it
+    continues (`_lineage_history`). The unit is given the name it had in `year`.
+
+    Points lost and claims are the stored scores run through `calculations.compute_unit`, so
+    they add up to the stored result: its maximum minus the points lost minus the maximum of the
+    items not scored yet ("chưa chấm", listed apart) is its points before bonus and deduction.
+    Reasons are the appraisers' and are filled in only with `show_reasons`.
+    """
+    year_ids = [y.id for y in years]
+    lineage = Lineage.load()
+    references = {
+        y.id: lineage.reference_for(unit, year.year, y.year) for y in years if y.year < year.year
+    }
+    wanted = {unit.id} | {u.pk for ref in references.values() for u in ref.units}
+    everything = list(
+        Result.objects.filter(unit_id__in=wanted, year_id__in=year_ids)
+        .select_related("year", "band", "group")
+        .order_by("year__year")
+    )
+    history = [r for r in everything if r.unit_id == unit.id]
+    result = next((r for r in history if r.year_id == year.id), None)
+    previous = previous_figures(
+        [unit], year, published_only=published_only_previous, lineage=lineage
+    ).get(unit.id)
+    lineage_history = _lineage_history(unit, year, years, references, everything, lineage)
+    # What became of it: after this year, or after its last year for a unit that had ended.
+    after = min(year.year, unit.last_year) if unit.last_year is not None else year.year
+    fate_event = lineage.next_event(unit, after)
+    fate = lineage.fate(unit, after)
+    # The page shows the unit under the name it had in the year shown.
+    unit.name = lineage.name_in(unit, year.year)
+    domains = list(result.domains.all()) if result else []
+    items = framework_items((r.year_id, r.group_id) for r in history)
+    scores: dict[int, list[Score]] = defaultdict(list)
+    for score in Score.objects.filter(sheet__unit=unit, sheet__year_id__in=year_ids).select_related(
+        "sheet"
+    ):
+        scores[score.sheet.year_id].append(score)
+
+    lost: list[LostDomain] = []
+    unscored: list[UnscoredDomain] = []
+    claims: list[ClaimDomain] = []
+    claim_years: list[ClaimYear] = []
+    current_scores = scores.get(year.id, [])
+    if result is not None and current_scores:
+        year_items = items.get((year.id, result.group_id), [])
+        lost, unscored = _lost_by_domain(year_items, current_scores, year.rounding, show_reasons)
+        claims = _claims_by_domain(year_items, current_scores, year.rounding)
+    for r in history:
+        year_claims = _claims_by_domain(
+            items.get((r.year_id, r.group_id), []), scores.get(r.year_id, []), r.year.rounding
+        )
+        if year_claims:
+            claim_years.append(
+                ClaimYear(
+                    r.year,
+                    sum((d.claimed for d in year_claims), ZERO),
+                    sum((d.granted for d in year_claims), ZERO),
+                )
+            )
+    return UnitProfile(
+        unit=unit,
+        year=year,
+        result=result,
+        previous=previous,
+        index_change=index_change(result, previous),
+        rank_move=rank_move(result, previous),
+        domains=domains,
+        history=history,
+        has_scores=bool(current_scores),
+        lost=lost,
+        lost_total=sum((domain.lost for domain in lost), ZERO),
+        unscored=unscored,
+        claims=claims,
+        claim_years=claim_years,
+        show_reasons=show_reasons,
+        lineage_history=lineage_history,
+        fate=fate,
+        fate_event=fate_event,
+    )
+
+
+def _lineage_history(
+    unit: Unit,
+    year: AssessmentYear,
+    years: list[AssessmentYear],
+    references: dict[int, Reference],
+    results: list[Result],
+    lineage: Lineage,
+) -> list[HistoryYear]:
+    """The unit's figures over the years; before a reorganisation, those of the units it
+    continues, each with its own figure and labelled as such (and, after a merge, their mean:
+    the figure the unit is compared with)."""
+    by_key = {(r.year_id, r.unit_id): r for r in results}
+    entries = []
+    for y in sorted(years, key=lambda y: y.year):
+        ref = references.get(y.id)
+        if ref is None or ref.kind == "same":
+            own = by_key.get((y.id, unit.id))
+            rows = [HistoryRow(lineage.name_in(unit, y.year), own, True)] if own else []
+            entries.append(HistoryYear(y, rows))
+            continue
+        if ref.kind in (NEW, NONE):
+            continue
+        note = str(HISTORY_NOTES.get(ref.kind, ""))
+        rows = [
+            HistoryRow(lineage.name_in(u, y.year), by_key[(y.id, u.pk)], u.pk == unit.pk, note)
+            for u in ref.units
+            if (y.id, u.pk) in by_key
+        ]
+        entry = HistoryYear(y, rows)
+        if ref.is_mean:
+            entry.mean = compared_index(ref, [row.result for row in rows])
+        if entry.mean is not None:
+            entry.mean_label = _("Trung bình %(count)s đơn vị trước hợp nhất") % {
+                "count": len(rows)
+            }
+        entries.append(entry)
+    return [entry for entry in entries if entry.rows]
+
+
+def _lost_by_domain(
+    items: list[Item], scores: list[Score], rounding: str, show_reasons: bool
+) -> tuple[list[LostDomain], list[UnscoredDomain]]:
+    """Every scored item that lost points (`NodeFigures.lost`), by domain, domains and items by
+    points lost; and apart, each domain's items not scored yet."""
+    figures = stored_figures(items, scores, rounding)
+    reasons = {s.item_id: s.reason for s in scores} if show_reasons else {}
+    domains = domains_by_code(items)
+    by_domain: dict[str, list[LostItem]] = defaultdict(list)
+    for item in items:
+        if not item.is_scored:
+            continue
+        node = figures.nodes[item.code]
+        if node.lost > ZERO:
+            by_domain[item.domain_code].append(
+                LostItem(
+                    code=item.code,
+                    name=item.name,
+                    method=item.method,
+                    max_points=node.max_points,
+                    earned=node.earned,
+                    lost=node.lost,
+                    reason=reasons.get(item.id, ""),
+                )
+            )
+    lost = [
+        LostDomain(
+            code=code,
+            name=domains[code].name,
+            lost=sum((entry.lost for entry in entries), ZERO),
+            items=sorted(entries, key=lambda entry: -entry.lost),
+        )
+        for code, entries in by_domain.items()
+    ]
+    unscored = [
+        UnscoredDomain(node.code, domains[node.code].name, node.unscored, node.unscored_max)
+        for node in figures.domains
+        if node.unscored
+    ]
+    return sorted(lost, key=lambda domain: -domain.lost), unscored
+
+
+def _claims_by_domain(items: list[Item], scores: list[Score], rounding: str) -> list[ClaimDomain]:
+    """Self points against appraised points, by domain, on the applicable appraisal items the
+    unit scored itself (an item without a claim is left out on both sides, so the domains'
+    differences add up to the total)."""
+    granted = stored_figures(items, scores, rounding)
+    claimed = stored_figures(items, scores, rounding, claimed=True)
+    self_scored = {s.item_id for s in scores if not s.not_applicable and s.self_points is not None}
+    domains = domains_by_code(items)
+    by_domain: dict[str, ClaimDomain] = {}
+    for item in items:
+        if not item.is_scored or item.method != Method.APPRAISAL or item.id not in self_scored:
+            continue
+        domain = by_domain.get(item.domain_code)
+        if domain is None:
+            head = domains[item.domain_code]
+            domain = by_domain[item.domain_code] = ClaimDomain(head.code, head.name, ZERO, ZERO)
+        row = ClaimRow(
+            item.code, item.name, claimed.nodes[item.code].earned, granted.nodes[item.code].earned
+        )
+        domain.items.append(row)
+        domain.claimed += row.claimed
+        domain.granted += row.granted
+    return list(by_domain.values())

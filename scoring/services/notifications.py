@@ -1,0 +1,216 @@
+"""Emails of the yearly workflow: plain Vietnamese text through Django's email backend.
+
+Who hears what:
+
+- the unit (its staff and leaders, and the unit's own address) on an explanation request, on
+  publication of the results, and by `send_reminders` before the self-assessment deadline;
+- appraisers (users with an appraiser membership in another unit) when a unit submits its sheet;
+- the appraiser who asked, when the unit answers an explanation request.
+
+Services call the `notify_*` functions through `on_commit`, so nothing is sent for a change that
+was rolled back; a mail server that fails is logged and never undoes the change. Bodies live in
+templates/emails/<name>.txt and subjects in <name>_subject.txt. Links are absolute, from
+`settings.PORTAL_BASE_URL` ("https://cchc.example.gov.vn"; required when DEBUG is off).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail, send_mass_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+
+from scoring.models import AssessmentYear, ExplanationRequest, Result, Sheet
+from units.models import Membership, Role, Unit
+
+logger = logging.getLogger(__name__)
+
+UNIT_ROLES = (Role.STAFF, Role.LEADER)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def link(name: str, *args: Any) -> str:
+    """The page's address for an email; "" when the page does not exist (yet)."""
+    try:
+        path = reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+    return str(settings.PORTAL_BASE_URL).rstrip("/") + path
+
+
+def render_email(name: str, context: dict[str, Any]) -> tuple[str, str]:
+    """(subject, body) from templates/emails/<name>_subject.txt and <name>.txt, in Vietnamese."""
+    context = {"portal_name": settings.PORTAL_OWNER_NAME, **context}
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string(f"emails/{name}_subject.txt", context)
+        body = render_to_string(f"emails/{name}.txt", context)
+    return " ".join(subject.split()), body.strip() + "\n"
+
+
+def unit_recipients(units: Iterable[Unit]) -> dict[int, list[str]]:
+    """Unit id → addresses: its staff's and leaders' (active users) and the unit's own."""
+    units = list(units)
+    emails: dict[int, set[str]] = defaultdict(set)
+    for unit in units:
+        if unit.email:
+            emails[unit.id].add(unit.email)
+    memberships = Membership.objects.filter(
+        unit__in=units, role__in=UNIT_ROLES, user__is_active=True
+    ).exclude(user__email="")
+    for unit_id, email in memberships.values_list("unit_id", "user__email"):
+        emails[unit_id].add(email)
+    return {unit.id: sorted(emails[unit.id]) for unit in units}
+
+
+def appraiser_recipients(sheet: Sheet) -> list[str]:
+    """Addresses of the active appraisers who may appraise this sheet (not of its own unit)."""
+    emails = (
+        Membership.objects.filter(role=Role.APPRAISER, user__is_active=True)
+        .exclude(unit=sheet.unit_id)
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+    )
+    return sorted(set(emails))
+
+
+def _safely(send: Callable[[], int], what: str) -> int:
+    try:
+        return send()
+    except Exception:  # the change is saved; a mail server that is down must not undo it
+        logger.exception("Không gửi được thư: %s", what)
+        return 0
+
+
+def on_commit(function: Callable[..., Any], *args: Any) -> None:
+    """Run `function(*args)` once the current transaction commits (at once outside one)."""
+    transaction.on_commit(lambda: function(*args))
+
+
+# --------------------------------------------------------------------------- the messages
+
+
+def notify_explanation_requested(explanation: ExplanationRequest) -> int:
+    """Tell the unit that appraisers ask it to explain a score. Returns the messages sent."""
+    explanation = ExplanationRequest.objects.select_related(
+        "score__item", "score__sheet__unit", "score__sheet__year"
+    ).get(pk=explanation.pk)
+    score = explanation.score
+    sheet = score.sheet
+    recipients = unit_recipients([sheet.unit])[sheet.unit_id]
+    if not recipients:
+        return 0
+    subject, body = render_email(
+        "explanation_requested",
+        {
+            "explanation": explanation,
+            "score": score,
+            "item": score.item,
+            "unit": sheet.unit,
+            "year": sheet.year,
+            "url": link("explanation_answer", sheet.unit.code, sheet.year.year, explanation.pk),
+        },
+    )
+    return _safely(
+        lambda: send_mail(subject, body, None, recipients), f"giải trình {explanation.pk}"
+    )
+
+
+def notify_explanation_answered(explanation: ExplanationRequest) -> int:
+    """Tell the appraiser who asked that the unit has answered."""
+    explanation = ExplanationRequest.objects.select_related(
+        "score__item", "score__sheet__unit", "score__sheet__year", "requested_by"
+    ).get(pk=explanation.pk)
+    asker = explanation.requested_by
+    if asker is None or not asker.email or not asker.is_active:
+        return 0
+    sheet = explanation.score.sheet
+    subject, body = render_email(
+        "explanation_answered",
+        {
+            "explanation": explanation,
+            "item": explanation.score.item,
+            "unit": sheet.unit,
+            "year": sheet.year,
+            "url": link("appraisal_sheet", sheet.unit.code, sheet.year.year),
+        },
+    )
+    return _safely(
+        lambda: send_mail(subject, body, None, [asker.email]), f"trả lời {explanation.pk}"
+    )
+
+
+def notify_sheet_submitted(sheet: Sheet) -> int:
+    """Tell the appraisers that a unit has submitted its sheet (one message each)."""
+    sheet = Sheet.objects.select_related("unit", "year", "submitted_by").get(pk=sheet.pk)
+    recipients = appraiser_recipients(sheet)
+    if not recipients:
+        return 0
+    subject, body = render_email(
+        "sheet_submitted",
+        {
+            "sheet": sheet,
+            "unit": sheet.unit,
+            "year": sheet.year,
+            "url": link("appraisal_sheet", sheet.unit.code, sheet.year.year),
+        },
+    )
+    messages = [(subject, body, None, [email]) for email in recipients]
+    return _safely(lambda: send_mass_mail(messages), f"phiếu {sheet.pk} đã gửi")
+
+
+def notify_published(year: AssessmentYear) -> int:
+    """Tell every unit with a sheet in the year that the results are published (one each)."""
+    sheets = list(Sheet.objects.filter(year=year).select_related("unit").order_by("unit__code"))
+    units = [sheet.unit for sheet in sheets]
+    recipients = unit_recipients(units)
+    results = {r.unit_id: r for r in Result.objects.filter(year=year, unit__in=units)}
+    messages = []
+    for unit in units:
+        if not recipients[unit.id]:
+            continue
+        subject, body = render_email(
+            "published",
+            {
+                "unit": unit,
+                "year": year,
+                "result": results.get(unit.id),
+                "url": link("sheet", unit.code, year.year),
+            },
+        )
+        messages.append((subject, body, None, recipients[unit.id]))
+    if not messages:
+        return 0
+    return _safely(lambda: send_mass_mail(messages), f"công bố năm {year.year}")
+
+
+def send_reminder(sheet: Sheet, *, scored: int, total: int) -> int:
+    """Remind a unit that its sheet is not submitted and the deadline is near.
+
+    Sent at once (the reminders command records it only when this returns a count); raises
+    when the mail server fails, so that the command can try again on its next run.
+    """
+    recipients = unit_recipients([sheet.unit])[sheet.unit_id]
+    if not recipients:
+        return 0
+    subject, body = render_email(
+        "reminder",
+        {
+            "sheet": sheet,
+            "unit": sheet.unit,
+            "year": sheet.year,
+            "deadline": sheet.year.self_assessment_deadline,
+            "scored": scored,
+            "total": total,
+            "url": link("sheet", sheet.unit.code, sheet.year.year),
+        },
+    )
+    return send_mail(subject, body, None, recipients)

@@ -1,0 +1,335 @@
+"""The one save path for points: one lock, one version check, one framework load per save.
+
+Every write of scores goes through `apply_score_changes`: the self-assessment, the appraisal,
+the survey, the importers, the Excel round trip, the admin and the commands. The callers add
+their own rules on state (`state_check`: is the self-assessment or the appraisal open?) and on
+which fields they may change (`prepare`), never on roles: who may act is decided before, by
+`scoring.permissions`. Results are recomputed in the same transaction when something that counts
+changed (the points that count or "not applicable"), or when the sheet has no result yet (every
+sheet has one); the unit's own claim and notes do not count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Protocol
+
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from scoring import calculations as calc
+from scoring.models import AssessmentYear, Framework, Item, Method, Result, Score, Sheet
+from scoring.permissions import Account
+from scoring.services.errors import ServiceError, StaleSheetError, ensure_not_published
+from scoring.services.results import recompute_group
+from scoring.signals import scores_changed
+from units.models import Unit
+
+
+class Unset:
+    """A field of a ScoreChange left as it is (None clears it)."""
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET = Unset()
+
+
+@dataclass(frozen=True)
+class ScoreChange:
+    """A change to one score. A field left as UNSET is not touched; None clears it."""
+
+    item_code: str
+    self_points: Decimal | None | Unset = UNSET
+    points: Decimal | None | Unset = UNSET
+    not_applicable: bool | Unset = UNSET
+    note: str | None | Unset = UNSET
+    reason: str | None | Unset = UNSET
+    row: int = 0
+
+
+class StoredValues(Protocol):
+    """What the checks read of a stored score: a Score, or an importer's copy of one."""
+
+    @property
+    def self_points(self) -> Decimal | None: ...
+    @property
+    def points(self) -> Decimal | None: ...
+    @property
+    def not_applicable(self) -> bool: ...
+
+
+# What a cleared field becomes: points empty, texts "", not applicable False.
+CLEARED: dict[str, object] = {"not_applicable": False, "note": "", "reason": ""}
+SCORE_FIELDS = ("self_points", "points", "not_applicable", "note", "reason")
+#: The fields of a score that count towards results: a change of one recomputes them.
+COUNTED_FIELDS = frozenset({"points", "not_applicable"})
+
+#: A caller's own rules on the changes, run on the locked sheet after the version check:
+#: (items by code, current scores by code, changes) → (the changes to save, problems).
+Prepare = Callable[
+    [Mapping[str, Item], Mapping[str, Score], Sequence[ScoreChange]],
+    tuple[Sequence[ScoreChange], list[str]],
+]
+
+
+def attribute(row: models.Model, user: Account | None, source: str | None = None) -> None:
+    """Who made the change a save records, and from where (django-simple-history's
+    history_user and history_change_reason: form, import, admin, command, upload…)."""
+    if source is not None:
+        row._change_reason = source  # type: ignore[attr-defined]
+    if user is not None:
+        row._history_user = user  # type: ignore[attr-defined]
+
+
+def get_or_create_sheet(unit: Unit, year: AssessmentYear) -> Sheet:
+    sheet, _created = Sheet.objects.get_or_create(unit=unit, year=year)
+    return sheet
+
+
+def lock_sheet(sheet: Sheet) -> Sheet:
+    """Lock the sheet's row until the end of the transaction (creating the sheet if needed).
+
+    Only the sheet's own row is locked (`of=("self",)`), not its unit's or year's.
+    """
+    if sheet.pk is None:
+        sheet, _created = Sheet.objects.get_or_create(unit=sheet.unit, year=sheet.year)
+    return (
+        Sheet.objects.select_for_update(of=("self",))
+        .select_related("unit__group", "year", "submitted_by")
+        .get(pk=sheet.pk)
+    )
+
+
+def framework_for(unit: Unit, year: AssessmentYear) -> Framework:
+    """The framework a unit is scored on in a year (`Framework.objects.scored_on`); refused if
+    there is none."""
+    framework = Framework.objects.scored_on(unit, year)
+    if framework is None:
+        raise ServiceError(
+            _("Chưa có bộ chỉ số năm %(year)s cho khối %(group)s.")
+            % {"year": year.year, "group": unit.group.name}
+        )
+    return framework
+
+
+def survey_not_self_scored(code: str) -> str:
+    """The refusal of a unit's claim on a survey item (imports and the sheet alike)."""
+    return _("tiêu chí %(code)s chấm bằng điều tra XHH: đơn vị không tự chấm.") % {"code": code}
+
+
+def validate_score_changes(
+    items_by_code: Mapping[str, Item],
+    current: Mapping[str, StoredValues],
+    changes: Sequence[ScoreChange],
+    where: Callable[[ScoreChange], str] | None = None,
+) -> list[str]:
+    """Check changes against the framework; return every problem (empty list: all valid).
+
+    Without `where` each message is a sentence of its own. With it, a message follows the place
+    `where(change)` gives (e.g. "Dòng 7: "), as written, even when the place is empty: importers
+    file the bare message under their own row.
+    """
+    problems = []
+    for change in changes:
+        item = items_by_code.get(change.item_code)
+        prefix = where(change) if where is not None else None
+        if item is None or not item.is_scored:
+            problems.append(
+                placed(
+                    prefix,
+                    _("tiêu chí “%(code)s” không có (hoặc không được chấm) trong bộ chỉ số.")
+                    % {"code": change.item_code},
+                )
+            )
+            continue
+        score = current.get(item.code)
+        na = (
+            change.not_applicable
+            if change.not_applicable is not UNSET
+            else (score.not_applicable if score else False)
+        )
+        self_points = (
+            change.self_points
+            if change.self_points is not UNSET
+            else (score.self_points if score else None)
+        )
+        points = change.points if change.points is not UNSET else (score.points if score else None)
+        for label, value in (
+            (_("điểm tự đánh giá"), change.self_points),
+            (_("điểm"), change.points),
+        ):
+            if not isinstance(value, Decimal):
+                continue
+            if value < 0:
+                problems.append(placed(prefix, _("%(field)s không được âm.") % {"field": label}))
+            elif value != value.quantize(calc.CENT):
+                problems.append(
+                    placed(prefix, _("%(field)s có tối đa 2 chữ số thập phân.") % {"field": label})
+                )
+            elif value > item.max_points:
+                problems.append(
+                    placed(
+                        prefix,
+                        _("%(field)s %(value)s vượt điểm tối đa %(max)s của tiêu chí %(code)s.")
+                        % {
+                            "field": label,
+                            "value": number_format(value, 2),
+                            "max": number_format(item.max_points, 2),
+                            "code": item.code,
+                        },
+                    )
+                )
+        if (
+            item.method == Method.SURVEY
+            and self_points is not None
+            and change.self_points is not UNSET
+        ):
+            problems.append(placed(prefix, survey_not_self_scored(item.code)))
+        if na and not item.na_allowed and change.not_applicable is not UNSET:
+            problems.append(
+                placed(
+                    prefix,
+                    _("tiêu chí %(code)s không được chọn “không áp dụng”.") % {"code": item.code},
+                )
+            )
+        if na and (
+            (change.self_points is not UNSET and self_points is not None)
+            or (change.points is not UNSET and points is not None)
+        ):
+            problems.append(
+                placed(
+                    prefix,
+                    _("tiêu chí %(code)s không áp dụng thì không có điểm.") % {"code": item.code},
+                )
+            )
+    return problems
+
+
+def placed(prefix: str | None, message: str) -> str:
+    """A message after its place, or on its own as a sentence (first letter capitalised)."""
+    if prefix is None:
+        return message[:1].upper() + message[1:]
+    return prefix + message
+
+
+@transaction.atomic
+def apply_score_changes(
+    sheet: Sheet,
+    changes: Sequence[ScoreChange],
+    *,
+    user: Account | None = None,
+    source: str = "form",
+    expected_version: int | None = None,
+    where: Callable[[ScoreChange], str] | None = None,
+    state_check: Callable[[Sheet], None] | None = None,
+    prepare: Prepare | None = None,
+    bump_unchanged: bool = True,
+    recompute: bool = True,
+) -> Sheet:
+    """Write score changes to one sheet, all or nothing; the one save path for points.
+
+    In order, once each: lock the sheet; refuse a published year, then whatever `state_check`
+    refuses; with `expected_version`, refuse a save made from an older version of the sheet
+    (`StaleSheetError`: nobody's change is silently overwritten); load the framework; run the
+    caller's `prepare` and the framework's checks (`validate_score_changes`), refusing with every
+    problem at once; write the changed scores with their history (the user and `source`: form,
+    import, admin, command, upload); bump the sheet's version (also when nothing changed, unless
+    `bump_unchanged` is off); recompute the unit's result and its group's ranks when a field that
+    counts changed. With `recompute=False` the caller recomputes (importers: once per group).
+    Returns the locked sheet as saved.
+    """
+    sheet = lock_sheet(sheet)
+    ensure_not_published(sheet.year)
+    if state_check is not None:
+        state_check(sheet)
+    if expected_version is not None and sheet.version != expected_version:
+        raise StaleSheetError(sheet)
+    framework = framework_for(sheet.unit, sheet.year)
+    items = list(framework.items.all())
+    items_by_code = {item.code: item for item in items}
+    code_by_id = {item.pk: item.code for item in items}
+    current = {code_by_id[s.item_id]: s for s in sheet.scores.all() if s.item_id in code_by_id}
+    problems: list[str] = []
+    if prepare is not None:
+        changes, problems = prepare(items_by_code, current, changes)
+    problems += validate_score_changes(items_by_code, current, changes, where)
+    if problems:
+        raise ServiceError(problems)
+    created: dict[str, Score] = {}
+    updated: dict[str, Score] = {}
+    changed_fields: set[str] = set()
+    for change in changes:
+        item = items_by_code[change.item_code]
+        score = current.get(item.code) or Score(sheet=sheet, item=item)
+        before = tuple(getattr(score, name) for name in SCORE_FIELDS)
+        for name in SCORE_FIELDS:
+            value = getattr(change, name)
+            if value is not UNSET:
+                setattr(score, name, CLEARED.get(name) if value is None else value)
+        if score.not_applicable:
+            score.self_points = score.points = None
+        after = tuple(getattr(score, name) for name in SCORE_FIELDS)
+        if score.pk and before == after:
+            continue
+        changed_fields.update(
+            name for name, old, new in zip(SCORE_FIELDS, before, after, strict=True) if old != new
+        )
+        score.updated_by = user
+        attribute(score, user, source)
+        (updated if score.pk else created)[item.code] = score
+        current[item.code] = score
+    if not (created or updated) and not bump_unchanged:
+        return sheet
+    _write_scores(list(created.values()), list(updated.values()), changed_fields)
+    Sheet.objects.filter(pk=sheet.pk).update(version=F("version") + 1)
+    sheet.version += 1
+    if recompute and (
+        changed_fields & COUNTED_FIELDS
+        # A sheet saved for the first time gets its result (every sheet has one).
+        or not Result.objects.filter(unit_id=sheet.unit_id, year_id=sheet.year_id).exists()
+    ):
+        recompute_group(sheet.year, framework.group, unit_ids=[sheet.unit_id])
+    elif created or updated:
+        # Nothing that counts changed, so no result moves; pages that show claims and notes
+        # (the cached profile) hear of it all the same.
+        scores_changed.send(sender=Score, sheet=sheet)
+    return sheet
+
+
+def _write_scores(created: list[Score], updated: list[Score], fields: Iterable[str]) -> None:
+    """Save scores in bulk, each with its history row (user and source as `save()` records them).
+
+    One save per score (with simple_history's per-save work) made a 100-unit file take half a
+    minute; in bulk it is a few queries per sheet. Updates write only the `fields` that changed
+    on some score (bulk_update's cost grows with fields × rows); history rows are complete.
+    """
+    now = timezone.now()
+    for score in updated:
+        score.updated_at = now  # bulk_update does not apply auto_now
+    bulk_create_with_history(created, Score)
+    if updated:
+        bulk_update_with_history(
+            updated,
+            Score,
+            [name for name in SCORE_FIELDS if name in fields] + ["updated_by", "updated_at"],
+        )
+
+
+def score_change_problems(sheet: Sheet, change: ScoreChange) -> list[str]:
+    """What `apply_score_changes` would refuse in this change, without saving anything."""
+    try:
+        ensure_not_published(sheet.year)
+        framework = framework_for(sheet.unit, sheet.year)
+    except ServiceError as error:
+        return error.messages
+    items_by_code = {item.code: item for item in framework.items.all()}
+    current = {s.item.code: s for s in sheet.scores.select_related("item")}
+    return validate_score_changes(items_by_code, current, [change], lambda _change: "")

@@ -1,0 +1,273 @@
+"""A year's states and the moves between them, each recorded (YearTransition) with who and why.
+
+    preparing ──open_self_assessment(deadline)──► self_assessment ──start_appraisal──► appraisal
+                                                    (change_deadline)                      │
+    appraisal ◄──────────── reopen(reason) ──────────── published ◄──────── publish ───────┘
+
+Published results are final: every write refuses them (`services.ensure_not_published`), the
+admin included, until an administrator reopens the year with a reason. Reopening returns the year
+to appraisal; publishing again recomputes and notifies again. Also here: the deadline reminders
+(`send_reminders`, run by the command of that name from cron).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from scoring.models import (
+    AssessmentYear,
+    Framework,
+    Sheet,
+    SheetState,
+    YearState,
+    YearTransition,
+)
+from scoring.permissions import Account
+from scoring.services import notifications
+from scoring.services.errors import ServiceError, ensure_not_published
+from scoring.services.results import recompute_year
+from units.models import Unit
+
+
+def _when(moment: datetime) -> str:
+    return date_format(timezone.localtime(moment), "H:i d/m/Y")
+
+
+def _locked(year: AssessmentYear) -> AssessmentYear:
+    return AssessmentYear.objects.select_for_update().get(pk=year.pk)
+
+
+def _require_state(year: AssessmentYear, state: str, action: str) -> None:
+    if year.state != state:
+        raise ServiceError(
+            _(
+                "Năm %(year)s đang ở trạng thái “%(current)s”: chỉ %(action)s khi năm ở trạng thái “%(required)s”."
+            )
+            % {
+                "year": year.year,
+                "current": YearState(year.state).label,
+                "action": action,
+                "required": YearState(state).label,
+            }
+        )
+
+
+def _move(
+    year: AssessmentYear, to_state: str, user: Account | None, reason: str = "", **fields: Any
+) -> None:
+    from_state = year.state
+    year.state = to_state
+    for name, value in fields.items():
+        setattr(year, name, value)
+    year.save(update_fields=["state", *fields])
+    YearTransition.objects.create(
+        year=year, from_state=from_state, to_state=to_state, reason=reason, by=user
+    )
+
+
+def _check_deadline(deadline: datetime | None, now: datetime) -> None:
+    if deadline is None:
+        raise ServiceError(_("Cần nhập hạn tự đánh giá."))
+    if deadline <= now:
+        raise ServiceError(
+            _("Hạn tự đánh giá (%(deadline)s) phải sau thời điểm hiện tại.")
+            % {"deadline": _when(deadline)}
+        )
+
+
+@transaction.atomic
+def open_self_assessment(
+    year: AssessmentYear, deadline: datetime, *, user: Account | None, now: datetime | None = None
+) -> int:
+    """Open the self-assessment with its deadline; create every unit's sheet.
+
+    Sheets are created for every unit that exists in the year and whose group has a framework
+    that year. Returns the number of sheets created. Only from "preparing".
+    """
+    year = _locked(year)
+    _require_state(year, YearState.PREPARING, _("mở tự đánh giá"))
+    _check_deadline(deadline, now or timezone.now())
+    group_ids = list(Framework.objects.filter(year=year).values_list("group_id", flat=True))
+    if not group_ids:
+        raise ServiceError(
+            _("Năm %(year)s chưa có bộ chỉ số nào: hãy nhập bộ chỉ số trước.") % {"year": year.year}
+        )
+    have = set(Sheet.objects.filter(year=year).values_list("unit_id", flat=True))
+    units = Unit.objects.existing_in(year.year).filter(group_id__in=group_ids).exclude(pk__in=have)
+    created = Sheet.objects.bulk_create([Sheet(unit=unit, year=year) for unit in units])
+    recompute_year(year)  # every sheet has its result, from the first day
+    _move(
+        year,
+        YearState.SELF_ASSESSMENT,
+        user,
+        _("Hạn tự đánh giá: %(deadline)s.") % {"deadline": _when(deadline)},
+        self_assessment_deadline=deadline,
+    )
+    return len(created)
+
+
+@transaction.atomic
+def change_deadline(
+    year: AssessmentYear, deadline: datetime, *, user: Account | None, now: datetime | None = None
+) -> AssessmentYear:
+    """Move the self-assessment deadline (recorded); units are reminded again for the new one."""
+    year = _locked(year)
+    _require_state(year, YearState.SELF_ASSESSMENT, _("đổi hạn tự đánh giá"))
+    _check_deadline(deadline, now or timezone.now())
+    old = year.self_assessment_deadline
+    if old == deadline:
+        return year
+    _move(
+        year,
+        YearState.SELF_ASSESSMENT,
+        user,
+        _("Đổi hạn tự đánh giá từ %(old)s sang %(new)s.")
+        % {"old": _when(old) if old else "–", "new": _when(deadline)},
+        self_assessment_deadline=deadline,
+    )
+    return year
+
+
+@transaction.atomic
+def start_appraisal(year: AssessmentYear, *, user: Account | None) -> AssessmentYear:
+    """Close the self-assessment and open the appraisal.
+
+    Sheets not submitted stay drafts: they are appraised as they stand.
+    """
+    year = _locked(year)
+    _require_state(year, YearState.SELF_ASSESSMENT, _("chuyển sang thẩm định"))
+    drafts = Sheet.objects.filter(year=year, state=SheetState.DRAFT).count()
+    reason = ""
+    if drafts:
+        reason = _("%(count)s phiếu chưa gửi được thẩm định theo nội dung hiện có.") % {
+            "count": drafts
+        }
+    _move(year, YearState.APPRAISAL, user, reason)
+    return year
+
+
+@transaction.atomic
+def publish(
+    year: AssessmentYear, *, user: Account | None, now: datetime | None = None
+) -> AssessmentYear:
+    """Announce the results: recompute them, lock the year and email every unit.
+
+    Only from the appraisal state (so never straight from the self-assessment).
+    """
+    year = _locked(year)
+    _require_state(year, YearState.APPRAISAL, _("công bố kết quả"))
+    recompute_year(year)
+    year.refresh_from_db()
+    _move(year, YearState.PUBLISHED, user, published_at=now or timezone.now())
+    notifications.on_commit(notifications.notify_published, year)
+    return year
+
+
+@transaction.atomic
+def reopen(year: AssessmentYear, reason: str, *, user: Account | None) -> AssessmentYear:
+    """Reopen a published year for corrections: back to appraisal, with a recorded reason."""
+    year = _locked(year)
+    _require_state(year, YearState.PUBLISHED, _("mở lại năm"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_("Cần ghi lý do mở lại năm đã công bố."))
+    _move(year, YearState.APPRAISAL, user, reason, published_at=None)
+    return year
+
+
+@transaction.atomic
+def save_year(
+    year: AssessmentYear,
+    changed: Iterable[str],
+    *,
+    previous_state: str,
+    user: Account | None = None,
+) -> AssessmentYear:
+    """Save a year edited in the admin; record a state change; recompute if rounding changed."""
+    changed = set(changed)
+    if year.pk and previous_state:
+        ensure_not_published(AssessmentYear.objects.get(pk=year.pk))
+    year.save()
+    if previous_state and year.state != previous_state:
+        YearTransition.objects.create(
+            year=year,
+            from_state=previous_state,
+            to_state=year.state,
+            reason=_("Thay đổi trong trang quản trị."),
+            by=user,
+        )
+    if previous_state and "rounding" in changed:
+        recompute_year(year)
+    return year
+
+
+# --------------------------------------------------------------------------- reminders
+
+
+@dataclass
+class ReminderReport:
+    sent: list[str] = field(default_factory=list)  # unit codes
+    no_address: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+
+def reminders_due(days: int, now: datetime | None = None) -> QuerySet[Sheet]:
+    """Draft sheets whose deadline is within `days` days, not past, not yet reminded for it."""
+    now = now or timezone.now()
+    return (
+        Sheet.objects.filter(
+            year__state=YearState.SELF_ASSESSMENT,
+            state=SheetState.DRAFT,
+            year__self_assessment_deadline__gt=now,
+            year__self_assessment_deadline__lte=now + timedelta(days=days),
+        )
+        .exclude(reminded_for=F("year__self_assessment_deadline"))
+        .select_related("unit__group", "year")
+        .order_by("year__year", "unit__code")
+    )
+
+
+def send_reminders(
+    days: int = 3, *, now: datetime | None = None, dry_run: bool = False
+) -> ReminderReport:
+    """Email each unit with an unfinished sheet as its deadline nears, once per deadline.
+
+    A sheet is marked reminded (`Sheet.reminded_for` = the deadline) only once its email has
+    gone; a unit without any address, or whose email failed, is tried again on the next run. A
+    moved deadline is a new deadline: units are reminded again.
+    """
+    now = now or timezone.now()
+    report = ReminderReport()
+    sheets = list(reminders_due(days, now))
+    by_year: dict[int, list[Sheet]] = {}
+    for sheet in sheets:
+        by_year.setdefault(sheet.year_id, []).append(sheet)
+    for year_sheets in by_year.values():
+        year = year_sheets[0].year
+        claims = Sheet.objects.filter(pk__in=[s.pk for s in year_sheets]).claim_counts(year)
+        for sheet in year_sheets:
+            scored, total = claims[sheet.pk]
+            if dry_run:
+                report.sent.append(sheet.unit.code)
+                continue
+            try:
+                count = notifications.send_reminder(sheet, scored=scored, total=total)
+            except Exception:  # one unit's mail failing must not stop the others
+                notifications.logger.exception("Không gửi được thư nhắc: %s", sheet.unit.code)
+                report.failed.append(sheet.unit.code)
+                continue
+            if not count:
+                report.no_address.append(sheet.unit.code)
+                continue
+            Sheet.objects.filter(pk=sheet.pk).update(reminded_for=year.self_assessment_deadline)
+            report.sent.append(sheet.unit.code)
+    return report

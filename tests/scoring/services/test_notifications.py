@@ -1,0 +1,247 @@
+"""Emails: to appraisers on submission, to units on requests and publication, reminders."""
+
+from datetime import datetime, timedelta
+from decimal import Decimal as D
+from io import StringIO
+from unittest import mock
+from zoneinfo import ZoneInfo
+
+from django.core import mail
+from django.core.management import call_command
+from django.test import TestCase
+
+from scoring.models import AssessmentYear, Sheet, SheetState, YearState
+from scoring.permissions import appraised_domains
+from scoring.services import notifications, year_states
+from scoring.services.appraisal import request_explanation
+from scoring.services.scores import ScoreChange, apply_score_changes
+from scoring.services.self_assessment import submit_sheet
+from tests.factories import make_sheet, make_unit, make_user, make_year, personas
+from units.models import Role
+
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+DEADLINE = datetime(2024, 3, 31, 17, 0, tzinfo=HANOI)
+
+
+def at(moment: datetime):
+    """Travel in time: every timezone.now() returns `moment`."""
+    return mock.patch("django.utils.timezone.now", return_value=moment)
+
+
+class NotificationTestCase(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.year = make_year(
+            2023, state=YearState.SELF_ASSESSMENT, self_assessment_deadline=DEADLINE
+        )
+        cls.unit_a = make_unit("STP", "Sở Tư pháp", email="stp@example.vn")
+        cls.unit_b = make_unit("SXD", "Sở Xây dựng")
+        cls.home_unit = make_unit("SNV", "Sở Nội vụ")
+        cls.quiet = make_unit("SCT", "Sở Công Thương")  # nobody to write to
+        cls.people = personas(cls.unit_a, cls.unit_b, cls.home_unit)
+        cls.people["own_appraiser"] = make_user("own_appraiser", Role.APPRAISER, cls.unit_a)
+        cls.people["retired"] = make_user("retired", Role.APPRAISER, cls.home_unit, is_active=False)
+        cls.people["no_email"] = make_user("no_email", Role.APPRAISER, cls.home_unit)
+        cls.people["no_email"].email = ""
+        cls.people["no_email"].save()
+        for unit in (cls.unit_a, cls.unit_b, cls.quiet):
+            make_sheet(unit, cls.year)
+
+    def sheet(self, unit) -> Sheet:
+        return Sheet.objects.select_related("unit", "year").get(unit=unit, year=self.year)
+
+
+class TestSubmissionEmail(NotificationTestCase):
+    def test_every_active_appraiser_of_other_units_gets_one_message(self):
+        sheet = self.sheet(self.unit_a)
+        Sheet.objects.filter(pk=sheet.pk).update(
+            state=SheetState.SUBMITTED, submitted_at=DEADLINE - timedelta(days=2)
+        )
+
+        sent = notifications.notify_sheet_submitted(sheet)
+
+        self.assertEqual(sent, 1)
+        self.assertEqual([m.to for m in mail.outbox], [["appraiser@example.vn"]])
+        message = mail.outbox[0]
+        self.assertEqual(message.subject, "[Chỉ số CCHC 2023] Sở Tư pháp đã gửi phiếu tự đánh giá")
+        self.assertIn("Gửi lúc: 17:00 29/03/2024", message.body)
+        self.assertIn("/tham-dinh/STP/2023/", message.body)
+
+    def test_the_units_own_appraiser_hears_about_other_units(self):
+        notifications.notify_sheet_submitted(self.sheet(self.unit_b))
+
+        self.assertEqual(
+            sorted(m.to[0] for m in mail.outbox),
+            ["appraiser@example.vn", "own_appraiser@example.vn"],
+        )
+
+    def test_the_units_leader_submitting_the_sheet_emails_the_appraisers(self):
+        pass
+
+        sheet = self.sheet(self.unit_b)
+        apply_score_changes(
+            sheet,
+            [
+                ScoreChange(code, self_points=D("1"))
+                for code in ("1.1.1", "1.1.2", "1.2", "2.1", "2.2")
+            ],
+            source="test",
+        )
+        leader_b = make_user("leader_b", Role.LEADER, self.unit_b)
+
+        with at(DEADLINE - timedelta(days=1)), self.captureOnCommitCallbacks(execute=True):
+            submit_sheet(sheet, user=leader_b)
+
+        self.assertEqual(self.sheet(self.unit_b).state, SheetState.SUBMITTED)
+        self.assertEqual(
+            sorted(m.to[0] for m in mail.outbox),
+            ["appraiser@example.vn", "own_appraiser@example.vn"],
+        )
+
+
+class TestExplanationEmail(NotificationTestCase):
+    def test_a_mail_server_that_fails_never_undoes_the_request(self):
+        AssessmentYear.objects.filter(pk=self.year.pk).update(state=YearState.APPRAISAL)
+        sheet = self.sheet(self.unit_a)
+
+        with (
+            mock.patch("scoring.services.notifications.send_mail", side_effect=OSError("down")),
+            self.assertLogs("scoring.services.notifications", "ERROR"),
+            self.captureOnCommitCallbacks(execute=True),
+        ):
+            explanation = request_explanation(
+                sheet,
+                "1.1.1",
+                "Vì sao?",
+                user=self.people["appraiser"],
+                domains=appraised_domains(self.people["appraiser"], sheet),
+            )
+
+        explanation.refresh_from_db()
+        self.assertEqual(explanation.question, "Vì sao?")
+        self.assertEqual(mail.outbox, [])
+
+    def test_the_email_is_in_vietnamese_whatever_the_language_of_the_request(self):
+        AssessmentYear.objects.filter(pk=self.year.pk).update(state=YearState.APPRAISAL)
+        from django.utils import translation
+
+        with translation.override("en"), self.captureOnCommitCallbacks(execute=True):
+            request_explanation(
+                self.sheet(self.unit_a),
+                "1.1.1",
+                "Vì sao?",
+                user=self.people["appraiser"],
+                domains=appraised_domains(self.people["appraiser"], self.sheet(self.unit_a)),
+            )
+
+        self.assertEqual(
+            mail.outbox[0].subject, "[Chỉ số CCHC 2023] Yêu cầu giải trình tiêu chí 1.1.1"
+        )
+        self.assertIn("Kính gửi Sở Tư pháp,", mail.outbox[0].body)
+
+
+class TestPublicationEmail(NotificationTestCase):
+    def test_each_unit_gets_its_own_figures(self):
+        AssessmentYear.objects.filter(pk=self.year.pk).update(state=YearState.APPRAISAL)
+        apply_score_changes(
+            self.sheet(self.unit_b), [ScoreChange("1.1.1", points=D("9.5"))], source="test"
+        )
+
+        with self.captureOnCommitCallbacks(execute=True):
+            year_states.publish(self.year, user=self.people["admin"])
+
+        by_unit = {tuple(m.to): m for m in mail.outbox}
+        self.assertEqual(
+            sorted(by_unit),
+            [
+                ("leader_a@example.vn", "staff_a@example.vn", "stp@example.vn"),
+                ("staff_b@example.vn",),
+            ],
+        )
+        body = by_unit[("staff_b@example.vn",)].body
+        self.assertIn("Kính gửi Sở Xây dựng,", body)
+        self.assertIn("Điểm thẩm định: 9,50 / 70,00", body)
+        self.assertIn("Chỉ số: 9,50%", body)
+
+
+# --------------------------------------------------------------------------- reminders
+
+
+class TestReminders(NotificationTestCase):
+    def run_command(self, now: datetime, *args) -> str:
+        out, err = StringIO(), StringIO()
+        with at(now):
+            call_command("send_reminders", *args, stdout=out, stderr=err)
+        return out.getvalue().strip() + ("\n" + err.getvalue().strip() if err.getvalue() else "")
+
+    def reminded(self) -> dict:
+        return dict(Sheet.objects.values_list("unit__code", "reminded_for"))
+
+    def test_units_with_a_draft_are_reminded_once_per_deadline(self):
+        Sheet.objects.filter(unit=self.unit_b).update(state=SheetState.SUBMITTED)
+        two_days_before = DEADLINE - timedelta(days=2)
+
+        output = self.run_command(two_days_before)
+
+        self.assertEqual(
+            output,
+            "Đã gửi thư nhắc cho 1 đơn vị: STP\nKhông có địa chỉ thư (sẽ thử lại lần sau): SCT",
+        )
+        self.assertEqual(len(mail.outbox), 1)
+        message = mail.outbox[0]
+        self.assertEqual(message.subject, "[Chỉ số CCHC 2023] Nhắc hạn gửi phiếu tự đánh giá")
+        self.assertEqual(
+            message.to, ["leader_a@example.vn", "staff_a@example.vn", "stp@example.vn"]
+        )
+        self.assertIn("Hạn gửi phiếu: 17:00 31/03/2024.", message.body)
+        self.assertIn("Đã chấm 0/5 tiêu chí tự đánh giá.", message.body)
+        self.assertEqual(self.reminded()["STP"], DEADLINE)
+
+        # The next morning: nothing again for the same deadline.
+        self.run_command(two_days_before + timedelta(days=1))
+        self.assertEqual(len(mail.outbox), 1)
+
+    def test_a_moved_deadline_reminds_again(self):
+        self.run_command(DEADLINE - timedelta(days=1))
+        later = DEADLINE + timedelta(days=7)
+        AssessmentYear.objects.filter(pk=self.year.pk).update(self_assessment_deadline=later)
+
+        self.run_command(later - timedelta(days=2))
+
+        self.assertEqual(
+            [m.to[-1] for m in mail.outbox],
+            ["stp@example.vn", "staff_b@example.vn", "stp@example.vn", "staff_b@example.vn"],
+        )
+        self.assertEqual(self.reminded()["SXD"], later)
+
+    def test_nobody_is_reminded_too_early_after_the_deadline_or_outside_the_self_assessment(self):
+        self.run_command(DEADLINE - timedelta(days=4))  # outside the default 3 days
+        self.run_command(DEADLINE + timedelta(minutes=1))  # too late for a reminder
+        self.assertEqual(mail.outbox, [])
+
+        self.run_command(DEADLINE - timedelta(days=4), "--days", "5")
+        self.assertEqual(len(mail.outbox), 2)
+
+        AssessmentYear.objects.filter(pk=self.year.pk).update(state=YearState.APPRAISAL)
+        Sheet.objects.update(reminded_for=None)
+        self.run_command(DEADLINE - timedelta(days=1))
+        self.assertEqual(len(mail.outbox), 2)
+
+    def test_a_dry_run_lists_the_units_and_sends_nothing(self):
+        output = self.run_command(DEADLINE - timedelta(days=1), "--dry-run")
+
+        self.assertEqual(output, "Sẽ nhắc 3 đơn vị: SCT, STP, SXD")
+        self.assertEqual(mail.outbox, [])
+        self.assertEqual(set(self.reminded().values()), {None})
+
+    def test_a_failed_email_is_not_recorded_and_is_tried_again(self):
+        with (
+            mock.patch("scoring.services.notifications.send_mail", side_effect=OSError("down")),
+            self.assertLogs("scoring.services.notifications", "ERROR"),
+        ):
+            output = self.run_command(DEADLINE - timedelta(days=1))
+
+        self.assertIn("Gửi thư không được (sẽ thử lại lần sau): STP, SXD", output)
+        self.assertEqual(set(self.reminded().values()), {None})
+        self.run_command(DEADLINE - timedelta(days=1))
+        self.assertEqual(len(mail.outbox), 2)
