@@ -784,6 +784,7 @@ def _xlsx_grid(raw: bytes, max_bytes: int, single_sheet: bool, limits: Limits) -
         if not workbook.worksheets:
             raise _no_data()
         sheet: Any = workbook.worksheets[0]
+        book: Any = workbook  # openpyxl's reader keeps the date formats on private attributes
         if sheet.sheet_state != "visible":
             problems.add(
                 None, None, _("Trang tính đầu tiên “%(name)s” đang bị ẩn") % {"name": sheet.title}
@@ -797,8 +798,8 @@ def _xlsx_grid(raw: bytes, max_bytes: int, single_sheet: bool, limits: Limits) -
                     sheet._shared_strings,
                     data_only=False,
                     epoch=workbook.epoch,
-                    date_formats=workbook._date_formats,
-                    timedelta_formats=workbook._timedelta_formats,
+                    date_formats=book._date_formats,
+                    timedelta_formats=book._timedelta_formats,
                 )
                 for _number, row_cells in parser.parse():
                     for cell in row_cells:
