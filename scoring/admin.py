@@ -34,6 +34,7 @@ from scoring.models import (
     Framework,
     Item,
     ItemCrosswalk,
+    PublicationDecision,
     Result,
     Score,
     Sheet,
@@ -322,6 +323,16 @@ class YearTransitionAdmin(ReadOnlyAdmin):
     list_display = ["year", "from_state", "to_state", "at", "by", "reason"]
     list_filter = ["year", "to_state"]
     list_select_related = ["year", "by"]
+
+
+@admin.register(PublicationDecision)
+class PublicationDecisionAdmin(ReadOnlyAdmin):
+    """Recorded on the year's management page (readiness check), never here."""
+
+    list_display = ["year", "unit", "reason", "open_items", "decided_by", "decided_at"]
+    list_filter = ["year"]
+    list_select_related = ["year", "unit", "decided_by"]
+    search_fields = ["unit__code", "unit__name", "reason"]
 
 
 # --------------------------------------------------------------------------- frameworks

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -113,6 +115,61 @@ class YearTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.from_state} → {self.to_state}"
+
+
+class PublicationDecision(models.Model):
+    """An administrator's decision to publish a unit's result although something was still open
+    for it (a sheet not submitted, items not appraised, explanations open, survey points missing,
+    nobody to appraise it), with the reason: shown on the unit's result, in exports and open data.
+
+    `open_items` keeps what was open when the decision was recorded, as the readiness check
+    described it.
+    """
+
+    year = models.ForeignKey(
+        AssessmentYear,
+        on_delete=models.CASCADE,
+        related_name="publication_decisions",
+        verbose_name=_("năm"),
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="publication_decisions",
+        verbose_name=_("đơn vị"),
+    )
+    reason = models.TextField(_("lý do"))
+    open_items = models.TextField(_("việc còn mở khi quyết định"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người quyết định"),
+    )
+    decided_at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["year", "unit__code"]
+        verbose_name = _("quyết định công bố")
+        verbose_name_plural = _("quyết định công bố")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "unit"], name="decision_one_per_unit_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.year}"
+
+    def note(self) -> str:
+        """What the unit's published result says: the reason, who decided and when."""
+        author = self.decided_by
+        name = (author.get_full_name() or author.get_username()) if author else _("không rõ")
+        return _("Công bố theo quyết định: %(reason)s (%(author)s, %(date)s)") % {
+            "reason": self.reason,
+            "author": name,
+            "date": date_format(timezone.localtime(self.decided_at), "d/m/Y"),
+        }
 
 
 class FrameworkQuerySet(models.QuerySet["Framework"]):
@@ -312,6 +369,21 @@ class SheetQuerySet(models.QuerySet["Sheet"]):
             )
         )
         return {pk: (answered.get(pk, 0), totals.get(group, 0)) for pk, group in sheets}
+
+    def settled_counts(self, year: AssessmentYear, method: str) -> dict[int, tuple[int, int]]:
+        """Sheet id → (items of `method` whose points are set or marked not applicable, items of
+        `method` in its framework), in two queries however many sheets: how far the appraisal
+        (or the survey) of each unit has come.
+        """
+        sheets = list(self.filter(year=year).values_list("id", "unit__group_id"))
+        items = Item.objects.filter(framework__year=year, is_scored=True, method=method)
+        totals = count_per(items, "framework__group_id")
+        settled = count_per(
+            Score.objects.filter(sheet_id__in=[pk for pk, _group in sheets], item__in=items).filter(
+                Q(points__isnull=False) | Q(not_applicable=True)
+            )
+        )
+        return {pk: (settled.get(pk, 0), totals.get(group, 0)) for pk, group in sheets}
 
 
 class Sheet(models.Model):

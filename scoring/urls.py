@@ -85,6 +85,16 @@ urlpatterns = [
     ),
     path("nam/<year:year>/quan-ly/cong-bo/", years.year_publish, name="year_publish"),
     path("nam/<year:year>/quan-ly/mo-lai/", years.year_reopen, name="year_reopen"),
+    path(
+        "nam/<year:year>/quan-ly/quyet-dinh/<code:unit_code>/",
+        years.year_decision,
+        name="year_decision",
+    ),
+    path(
+        "nam/<year:year>/quan-ly/quyet-dinh/<code:unit_code>/bo/",
+        years.year_decision_withdraw,
+        name="year_decision_withdraw",
+    ),
     path("theo-doi/", tracker.tracker_index, name="tracker_index"),
     path("theo-doi/<year:year>/", tracker.tracker, name="tracker"),
     # --- dashboards (overview, unit profile, comparison, most lost)

@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from django.db.models import F
 
-from scoring.models import AssessmentYear, Result
+from scoring.models import AssessmentYear, PublicationDecision, Result
 from units.lineage import Lineage
 from units.models import UnitGroup
 
@@ -34,6 +34,7 @@ RESULT_COLUMNS = (
     "classification",
     "rank",
     "max",
+    "publication_note",
 )
 DECIMAL_COLUMNS = frozenset({"appraisal", "survey", "total", "index", "max"})
 CENT = Decimal("0.01")
@@ -41,7 +42,8 @@ CENT = Decimal("0.01")
 
 def result_records(year: AssessmentYear | int, group: UnitGroup | str | None = None) -> list[dict]:
     """One dict per unit with the keys of RESULT_COLUMNS, in one query (and the lineage's three,
-    for the names the units had that year).
+    for the names the units had that year, and one for the publication decisions: a unit
+    published with work still open carries the decision's reason, author and date).
 
     Decimals stay Decimal, the rank is an int (None if a result has none yet). Ordered by
     group order, rank, unit code: ties are listed by code.
@@ -62,6 +64,12 @@ def result_records(year: AssessmentYear | int, group: UnitGroup | str | None = N
         return []
     number = year.year if isinstance(year, AssessmentYear) else year
     lineage = Lineage.load()
+    notes = {
+        decision.unit_id: decision.note()
+        for decision in PublicationDecision.objects.filter(
+            year_id=results[0].year_id, unit_id__in=[result.unit_id for result in results]
+        ).select_related("decided_by")
+    }
     return [
         {
             "code": result.unit.code,
@@ -74,6 +82,7 @@ def result_records(year: AssessmentYear | int, group: UnitGroup | str | None = N
             "classification": result.band_label,
             "rank": result.rank,
             "max": result.max_points,
+            "publication_note": notes.get(result.unit_id, ""),
         }
         for result in results
     ]

@@ -30,6 +30,16 @@ class DeadlineForm(forms.Form):
             self.fields["deadline"].initial = timezone.localtime(deadline)
 
 
+class DecisionForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Lý do công bố khi chưa xong"),
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        help_text=gettext_lazy("Ví dụ: không nộp phiếu: chấm theo kết quả thẩm định."),
+        error_messages={"required": gettext_lazy("Cần ghi lý do của quyết định công bố.")},
+    )
+
+
 class ReopenForm(forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("Lý do mở lại"),

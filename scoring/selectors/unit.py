@@ -14,6 +14,7 @@ from scoring.models import (
     DomainResult,
     Item,
     Method,
+    PublicationDecision,
     Result,
     Score,
 )
@@ -140,6 +141,7 @@ class UnitProfile(ShowsRankMove):
     lineage_history: list[HistoryYear] = field(default_factory=list)
     fate: str = ""  # what became of the unit after this year ("hợp nhất vào …")
     fate_event: Event | None = None
+    publication_note: str = ""  # published with work open: the decision, its author and date
 
     @property
     def last_result(self) -> Result | None:
@@ -215,7 +217,7 @@ def unit_profile(
     show_reasons: bool = False,
     published_only_previous: bool = True,
 ) -> UnitProfile:
-    """A unit's figures in one year and across the visible `years` (9 queries).
+    """A unit's figures in one year and across the visible `years` (10 queries).
 
     The history follows the lineage: before a reorganisation, the figures of the units it
     continues (`_lineage_history`). The unit is given the name it had in `year`.
@@ -296,6 +298,15 @@ def unit_profile(
         lineage_history=lineage_history,
         fate=fate,
         fate_event=fate_event,
+        publication_note=next(
+            (
+                decision.note()
+                for decision in PublicationDecision.objects.filter(
+                    unit=unit, year=year
+                ).select_related("decided_by")
+            ),
+            "",
+        ),
     )
 
 

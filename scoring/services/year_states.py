@@ -34,6 +34,7 @@ from scoring.models import (
 from scoring.permissions import Account
 from scoring.services import notifications
 from scoring.services.errors import ServiceError, ensure_not_published
+from scoring.services.readiness import publication_readiness
 from scoring.services.results import recompute_year
 from units.models import Unit
 
@@ -161,13 +162,25 @@ def publish(
 ) -> AssessmentYear:
     """Announce the results: recompute them, lock the year and email every unit.
 
-    Only from the appraisal state (so never straight from the self-assessment).
+    Only from the appraisal state (so never straight from the self-assessment), and only when
+    nothing is open (`readiness`): every sheet submitted and appraised, every explanation request
+    closed, every survey point entered, every group with its framework and bands, or a recorded
+    decision for each unit left open.
     """
     year = _locked(year)
     _require_state(year, YearState.APPRAISAL, _("công bố kết quả"))
+    readiness = publication_readiness(year)
+    refusal = readiness.refusal()
+    if refusal:
+        raise refusal
     recompute_year(year)
     year.refresh_from_db()
-    _move(year, YearState.PUBLISHED, user, published_at=now or timezone.now())
+    reason = ""
+    if readiness.decided_units:
+        reason = _("Công bố theo quyết định cho %(units)s.") % {
+            "units": ", ".join(unit.unit.code for unit in readiness.decided_units)
+        }
+    _move(year, YearState.PUBLISHED, user, reason, published_at=now or timezone.now())
     notifications.on_commit(notifications.notify_published, year)
     return year
 

@@ -20,7 +20,7 @@ from scoring.selectors.cache import CSRF_PLACEHOLDER
 from scoring.services import year_states
 from scoring.services.scores import ScoreChange, apply_score_changes
 from scoring.views.public import home
-from tests.factories import make_user, personas
+from tests.factories import decide_open_units, make_user, personas
 from tests.scoring.selectors.dashboard_data import build_province, unit_named
 from units.services import UnitRow, import_units
 
@@ -102,6 +102,7 @@ def test_a_reopened_year_leaves_the_public_pages_and_comes_back_with_its_new_fig
 
     sheet = Sheet.objects.get(unit__code="SNV", year=years[2023])
     apply_score_changes(sheet, [ScoreChange("3.2", points=D("15"))])
+    decide_open_units(years[2023], people["admin"])
     year_states.publish(years[2023], user=people["admin"])
     page = fresh_page(client, "/")
     assert "Kết quả Chỉ số CCHC năm 2023" in page

@@ -41,7 +41,15 @@ from scoring.selectors.sheets import sheet_for
 from scoring.services.appraisal import request_explanation
 from scoring.services.scores import ScoreChange, apply_score_changes
 from scoring.services.self_assessment import add_evidence, save_self_assessment
-from tests.factories import FULL_MARKS, make_sheet, make_unit, make_year, personas, score
+from tests.factories import (
+    FULL_MARKS,
+    decide_open_units,
+    make_sheet,
+    make_unit,
+    make_year,
+    personas,
+    score,
+)
 
 PERSONAS = ("anonymous", "staff_a", "leader_a", "staff_b", "appraiser", "leadership", "admin")
 UNIT_A = ("staff_a", "leader_a")
@@ -578,6 +586,24 @@ CASES = [
         kwargs={"year": APPRAISAL},
         data={},
     ),
+    Case("year_decision", "GET", POST_ONLY, kwargs={"year": APPRAISAL, "unit_code": A}),
+    Case(
+        "year_decision",
+        "appraisal year",
+        admin_only(Redirect(f"/nam/{APPRAISAL}/quan-ly/", writes=True)),
+        method="POST",
+        kwargs={"year": APPRAISAL, "unit_code": A},
+        data={"reason": "Không nộp phiếu: chấm theo kết quả thẩm định."},
+    ),
+    Case("year_decision_withdraw", "GET", POST_ONLY, kwargs={"year": APPRAISAL, "unit_code": A}),
+    Case(
+        "year_decision_withdraw",
+        "appraisal year",
+        admin_only(Redirect(f"/nam/{APPRAISAL}/quan-ly/", writes=True)),
+        method="POST",
+        kwargs={"year": APPRAISAL, "unit_code": A},
+        data={},
+    ),
     Case("year_reopen", "GET", POST_ONLY, kwargs={"year": PUBLISHED}),
     Case(
         "year_reopen",
@@ -777,6 +803,8 @@ def build_world(media) -> SimpleNamespace:
             domains=appraised_domains(world.people["appraiser"], sheet_for(unit, in_appraisal)),
         )
         setattr(world, name, explanation)
+    # Publishable: every unit left open is let through by a recorded decision.
+    decide_open_units(in_appraisal, world.people["admin"])
     return world
 
 

@@ -24,7 +24,7 @@ from scoring.exchange.exports import (
     owner_name,
     yes_no,
 )
-from scoring.models import AssessmentYear, Evidence, Method, Sheet, SheetState
+from scoring.models import AssessmentYear, Evidence, Method, PublicationDecision, Sheet, SheetState
 from scoring.selectors.common import sheet_state_label, stored_figures
 from scoring.selectors.sheets import self_totals
 from scoring.services.scores import framework_for
@@ -36,6 +36,12 @@ def ranking_table(year: AssessmentYear, overview) -> Table:
     """One unit group's ranking (a `dashboards.province.GroupOverview`) as the home page shows it."""
     rows = overview.rows
     extra = any(r.result.bonus or r.result.deduction for r in rows)
+    notes = {
+        decision.unit_id: decision.note()
+        for decision in PublicationDecision.objects.filter(
+            year=year, unit_id__in=[r.result.unit_id for r in rows]
+        ).select_related("decided_by")
+    }
     columns = [
         Column(_("Xếp hạng"), INTEGER),
         Column(_("Trên tổng số"), INTEGER),
@@ -53,6 +59,7 @@ def ranking_table(year: AssessmentYear, overview) -> Table:
         Column(_("Thay đổi thứ hạng"), INTEGER),
         Column(_("So sánh với")),
         Column(_("Trạng thái")),
+        *([Column(_("Ghi chú công bố"), wrap=True)] if notes else []),
     ]
     body = []
     for row in rows:
@@ -76,6 +83,7 @@ def ranking_table(year: AssessmentYear, overview) -> Table:
                 row.rank_move,
                 compared_with,
                 row.state_label,
+                *([notes.get(r.unit_id, "")] if notes else []),
             ]
         )
     return Table(

@@ -612,7 +612,7 @@ class TestResults:
         output = run("results", year=2023, group="HUYEN", format="csv")
 
         assert output.splitlines()[1:] == [
-            'TAMKY,"UBND thành phố Tam Kỳ, tỉnh Quảng Nam",HUYEN,70.00,25.00,95.00,95.00,Tốt,1,100.00'
+            'TAMKY,"UBND thành phố Tam Kỳ, tỉnh Quảng Nam",HUYEN,70.00,25.00,95.00,95.00,Tốt,1,100.00,'
         ]
 
     def test_json_gives_decimals_as_strings(self):
@@ -631,6 +631,7 @@ class TestResults:
             "classification": "Tốt",
             "rank": 2,
             "max": "100.00",
+            "publication_note": "",
         }
 
     def test_the_table_shows_vietnamese_numbers_and_ranks_in_aligned_columns(self):

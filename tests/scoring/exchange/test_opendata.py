@@ -9,13 +9,13 @@ from scoring.exchange import opendata
 from tests.factories import make_small_province, make_year
 
 CSV_2023 = (
-    "code,name,group,appraisal,survey,total,index,classification,rank,max\n"
-    "SNV,Sở Nội vụ,SO,69.50,27.36,96.86,96.86,Tốt,1,100.00\n"
-    "SLDTBXH,Sở Lao động - Thương binh và Xã hội,SO,65.81,26.22,92.03,92.03,Tốt,2,100.00\n"
-    "SCT,Sở Công Thương,SO,55.00,30.00,85.00,85.00,Khá,3,100.00\n"
-    "STP,Sở Tư pháp,SO,60.00,25.00,85.00,85.00,Khá,3,100.00\n"
-    "STNMT,Sở Tài nguyên và Môi trường,SO,40.00,26.00,66.00,82.50,Khá,5,80.00\n"
-    'TAMKY,"UBND thành phố Tam Kỳ, tỉnh Quảng Nam",HUYEN,70.00,25.00,95.00,95.00,Tốt,1,100.00\n'
+    "code,name,group,appraisal,survey,total,index,classification,rank,max,publication_note\n"
+    "SNV,Sở Nội vụ,SO,69.50,27.36,96.86,96.86,Tốt,1,100.00,\n"
+    "SLDTBXH,Sở Lao động - Thương binh và Xã hội,SO,65.81,26.22,92.03,92.03,Tốt,2,100.00,\n"
+    "SCT,Sở Công Thương,SO,55.00,30.00,85.00,85.00,Khá,3,100.00,\n"
+    "STP,Sở Tư pháp,SO,60.00,25.00,85.00,85.00,Khá,3,100.00,\n"
+    "STNMT,Sở Tài nguyên và Môi trường,SO,40.00,26.00,66.00,82.50,Khá,5,80.00,\n"
+    'TAMKY,"UBND thành phố Tam Kỳ, tỉnh Quảng Nam",HUYEN,70.00,25.00,95.00,95.00,Tốt,1,100.00,\n'
 )
 
 
@@ -38,6 +38,7 @@ class TestResultRecords:
             "classification": "Tốt",
             "rank": 2,
             "max": D("100.00"),
+            "publication_note": "",
         }
         assert list(records[0]) == list(opendata.RESULT_COLUMNS)
 
@@ -55,8 +56,8 @@ class TestResultRecords:
     def test_it_reads_everything_in_one_query(self, django_assert_num_queries):
         make_small_province()
 
-        # the results, and the lineage's three for the names of the year
-        with django_assert_num_queries(4):
+        # the results, the lineage's three for the names of the year, the decisions
+        with django_assert_num_queries(5):
             records = opendata.result_records(2023)
 
         assert len(records) == 6
@@ -76,7 +77,7 @@ class TestFiles:
 
     def test_csv_of_no_records_is_the_header_alone(self):
         assert opendata.records_to_csv([]) == (
-            "code,name,group,appraisal,survey,total,index,classification,rank,max\n"
+            "code,name,group,appraisal,survey,total,index,classification,rank,max,publication_note\n"
         )
 
     def test_json_gives_decimals_as_strings_and_ranks_as_integers(self):
@@ -95,6 +96,7 @@ class TestFiles:
             "classification": "Khá",
             "rank": 5,
             "max": "80.00",
+            "publication_note": "",
         }
         assert [(r["code"], r["rank"]) for r in data[2:4]] == [("SCT", 3), ("STP", 3)]
 

@@ -16,7 +16,14 @@ from scoring.services import notifications, year_states
 from scoring.services.appraisal import request_explanation
 from scoring.services.scores import ScoreChange, apply_score_changes
 from scoring.services.self_assessment import submit_sheet
-from tests.factories import make_sheet, make_unit, make_user, make_year, personas
+from tests.factories import (
+    decide_open_units,
+    make_sheet,
+    make_unit,
+    make_user,
+    make_year,
+    personas,
+)
 from units.models import Role
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -147,6 +154,7 @@ class TestPublicationEmail(NotificationTestCase):
             self.sheet(self.unit_b), [ScoreChange("1.1.1", points=D("9.5"))], source="test"
         )
 
+        decide_open_units(self.year, self.people["admin"])
         with self.captureOnCommitCallbacks(execute=True):
             year_states.publish(self.year, user=self.people["admin"])
 

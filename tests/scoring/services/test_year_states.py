@@ -17,7 +17,7 @@ from scoring.services.errors import ServiceError
 from scoring.services.scores import ScoreChange, apply_score_changes
 from scoring.services.self_assessment import save_self_assessment
 from scoring.services.survey import save_survey
-from tests.factories import make_sheet, make_unit, make_year, personas
+from tests.factories import decide_open_units, make_sheet, make_unit, make_year, personas
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 DEADLINE = datetime(2099, 3, 31, 17, 0, tzinfo=HANOI)
@@ -62,6 +62,7 @@ class TestTheYearlyCycle(YearTestCase):
     def test_the_whole_cycle_is_recorded_with_who_and_why(self):
         created = year_states.open_self_assessment(self.year, DEADLINE, user=self.admin)
         year_states.start_appraisal(self.year, user=self.admin)
+        decide_open_units(self.year, self.admin)
         year_states.publish(self.year, user=self.admin)
         year_states.reopen(self.year, "Sai điểm tiêu chí 2.1 của Sở Tư pháp", user=self.admin)
 
@@ -79,7 +80,12 @@ class TestTheYearlyCycle(YearTestCase):
                     "4 phiếu chưa gửi được thẩm định theo nội dung hiện có.",
                     "admin",
                 ),
-                ("appraisal", "published", "", "admin"),
+                (
+                    "appraisal",
+                    "published",
+                    "Công bố theo quyết định cho SNV, STP, SXD, TAMKY.",
+                    "admin",
+                ),
                 ("published", "appraisal", "Sai điểm tiêu chí 2.1 của Sở Tư pháp", "admin"),
             ],
         )
@@ -216,6 +222,7 @@ class TestPublication(YearTestCase):
         self.unit_a.save()
 
     def test_publication_recomputes_locks_the_year_and_emails_every_unit(self):
+        decide_open_units(self.year, self.admin)
         with self.captureOnCommitCallbacks(execute=True):
             year_states.publish(self.year, user=self.admin)
 
@@ -237,6 +244,7 @@ class TestPublication(YearTestCase):
         self.assertIn("/phieu/STP/2023/", message.body)
 
     def test_a_published_year_refuses_every_write(self):
+        decide_open_units(self.year, self.admin)
         year_states.publish(self.year, user=self.admin)
         published = "Năm 2023 đã công bố kết quả: không thể thay đổi (cần mở lại năm trước)."
         sheet = Sheet.objects.select_related("unit", "year").get(pk=self.sheet.pk)
@@ -267,6 +275,7 @@ class TestPublication(YearTestCase):
         self.assertEqual(Score.objects.get(sheet=sheet, item__code="3.1").points, D("13.11"))
 
     def test_after_reopening_the_appraisers_can_correct_and_publish_again(self):
+        decide_open_units(self.year, self.admin)
         year_states.publish(self.year, user=self.admin)
         year_states.reopen(self.year, "Sai điểm 1.1.1", user=self.admin)
         sheet = Sheet.objects.select_related("unit", "year").get(pk=self.sheet.pk)

@@ -80,10 +80,13 @@ def test_the_open_data_files_hold_the_published_results(client, years):
     assert response["Content-Disposition"] == 'attachment; filename="ket-qua-2023.csv"'
     assert response.content.startswith(b"\xef\xbb\xbf")  # Excel reads it as UTF-8
     lines = response.content.decode("utf-8-sig").splitlines()
-    assert lines[0] == "code,name,group,appraisal,survey,total,index,classification,rank,max"
+    assert (
+        lines[0]
+        == "code,name,group,appraisal,survey,total,index,classification,rank,max,publication_note"
+    )
     assert (
         lines[3]
-        == "SLDTBXH,Sở Lao động - Thương binh và Xã hội,SO,65.81,26.22,92.03,92.03,Khá,3,100.00"
+        == "SLDTBXH,Sở Lao động - Thương binh và Xã hội,SO,65.81,26.22,92.03,92.03,Khá,3,100.00,"
     )
     assert len(lines) == 6
 
@@ -99,6 +102,7 @@ def test_the_open_data_files_hold_the_published_results(client, years):
         "classification": "Khá",
         "rank": 3,
         "max": "100.00",
+        "publication_note": "",
     }
     only_districts = json.loads(client.get("/mo/ket-qua-2023.json?group=HUYEN").content)
     assert [row["code"] for row in only_districts] == ["TAMKY"]
