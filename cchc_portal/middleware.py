@@ -1,5 +1,6 @@
 """Project-wide middleware: the Content-Security-Policy's one exception, no signed-in page
-kept by a browser or a shared cache, and no body larger than its route allows.
+kept by a browser or a shared cache, no body larger than its route allows, and Vietnamese
+whatever the browser asks.
 
 `PortalCSPMiddleware`: django-csp's middleware with the strict policy of settings.py everywhere
 except on the admin's own pages, where 'unsafe-inline' *styles* are allowed (django-simple-history's
@@ -7,6 +8,7 @@ admin templates write style attributes). Scripts stay 'self' only, also in the a
 """
 
 from csp.middleware import CSPMiddleware
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -64,3 +66,16 @@ class RequestSizeMiddleware:
             "Dữ liệu gửi lên quá lớn (tối đa %(size)s cho trang này). Hãy chọn tệp nhỏ hơn."
         ) % {"size": filesizeformat(limit)}
         return render(request, "413.html", {"message": message}, status=413)
+
+
+class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
+    """Vietnamese on every page whatever the browser asks: the language is the one chosen with
+    the language switch (its cookie) or else LANGUAGE_CODE; Accept-Language is never read."""
+
+    def process_request(self, request):
+        accept = request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        try:
+            super().process_request(request)
+        finally:
+            if accept is not None:
+                request.META["HTTP_ACCEPT_LANGUAGE"] = accept

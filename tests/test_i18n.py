@@ -318,6 +318,18 @@ def test_the_home_page_is_in_vietnamese_by_default(client, published_year):
     assert "thứ 1/1" in text
 
 
+def test_a_browser_that_asks_for_english_still_gets_vietnamese(client, published_year):
+    for asked in ("en", "en-US,en;q=0.9", "fr-FR,en;q=0.5"):
+        page = client.get("/", HTTP_ACCEPT_LANGUAGE=asked).content.decode()
+        assert '<html lang="vi">' in page, asked
+        assert "Kết quả Chỉ số CCHC năm 2023" in page
+    login = client.get("/tai-khoan/login/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Đăng nhập" in login and '<html lang="vi">' in login
+    # Only the language switch changes it, and it is remembered.
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert '<html lang="en">' in client.get("/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+
+
 def test_switching_to_english_translates_the_home_page(client, published_year):
     vietnamese_page = client.get("/").content.decode()
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
