@@ -1,10 +1,13 @@
 """Project-wide middleware: the Content-Security-Policy's one exception, no signed-in page
-kept by a browser or a shared cache, and no body larger than its route allows.
+kept by a browser or a shared cache, no body larger than its route allows, and the page of a
+reopened year.
 
 `PortalCSPMiddleware`: django-csp's middleware with the strict policy of settings.py everywhere
 except on the admin's own pages, where 'unsafe-inline' *styles* are allowed (django-simple-history's
 admin templates write style attributes). Scripts stay 'self' only, also in the admin.
 """
+
+from pathlib import PurePosixPath
 
 from csp.middleware import CSPMiddleware
 from django.shortcuts import render
@@ -12,6 +15,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from lib.requests import request_limit
+from scoring.views.loading import YearUnderReview
 
 
 class PortalCSPMiddleware(CSPMiddleware):
@@ -64,3 +68,25 @@ class RequestSizeMiddleware:
             "Dữ liệu gửi lên quá lớn (tối đa %(size)s cho trang này). Hãy chọn tệp nhỏ hơn."
         ) % {"size": filesizeformat(limit)}
         return render(request, "413.html", {"message": message}, status=413)
+
+
+class YearUnderReviewMiddleware:
+    """A published year since reopened (`scoring.views.loading.YearUnderReview`, raised by the
+    year loaders) gets a page saying that its results are being reviewed, not a bare 404: HTTP
+    200 for a page; for a file (a path ending in .csv, .json, .xlsx, .docx…) 404 with the same
+    words, so that no program reads it as the file."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, YearUnderReview):
+            return None
+        is_file = bool(PurePosixPath(request.path).suffix)
+        context = {"year": exception.year, "since": exception.since, "is_file": is_file}
+        return render(
+            request, "scoring/year_under_review.html", context, status=404 if is_file else 200
+        )

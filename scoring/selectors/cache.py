@@ -50,6 +50,7 @@ from django.middleware.csrf import get_token
 from django.template.response import SimpleTemplateResponse
 from django.utils import translation
 
+from scoring.duties import request_duties
 from scoring.models import AssessmentYear
 from scoring.permissions import may, sees_provisional
 from scoring.selectors.years import visible_years
@@ -383,7 +384,9 @@ def _has_messages(request: HttpRequest) -> bool:
 
 def _viewer(request: HttpRequest) -> tuple[object, ...]:
     """What the page shows of the viewer: nothing of an anonymous visitor; for a user, the
-    header's name and menu and what they may see (never shared between users)."""
+    header's name and menu, the badge of what their units have to do (which changes with a
+    request, an answer, a submission or the day) and what they may see (never shared between
+    users)."""
     user = request.user
     if not user.is_authenticated:
         return ("anonymous",)
@@ -394,6 +397,7 @@ def _viewer(request: HttpRequest) -> tuple[object, ...]:
         user.is_staff,
         may(user, "scoring.view_tracker"),
         sees_provisional(user),
+        request_duties(request).variant(),
     )
 
 
