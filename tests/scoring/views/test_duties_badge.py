@@ -166,3 +166,21 @@ class TestMySheets(BadgeTestCase):
         html = self.get("/cua-toi/", "staff_a", now=datetime(2026, 3, 11, 0, 5, tzinfo=HANOI))
 
         self.assertIn("quá hạn 2 ngày", html.content.decode())
+
+
+class TestTheAnswerPage(BadgeTestCase):
+    def test_the_page_the_email_links_to_says_when_the_answer_is_due(self):
+        url = f"/phieu/STP/2025/giai-trinh/{self.today.pk}/"
+
+        response = self.get(url, "staff_a")
+
+        self.assertContains(response, '<dd class="col-sm-8" id="explanation-due">10/03/2026 ')
+        self.assertContains(response, "hôm nay")
+
+    def test_an_answered_request_has_no_deadline_any_more(self):
+        self.today.state = "answered"
+        self.today.save()
+
+        response = self.get(f"/phieu/STP/2025/giai-trinh/{self.today.pk}/", "staff_a")
+
+        self.assertNotContains(response, 'id="explanation-due"')
