@@ -8,7 +8,8 @@ a key made of everything it shows:
   publication date, results version), read before anything else;
 - the active language, and the page's or value's own parameters: for a page its path and its
   known query parameters, checked against their allowed values, and the viewer (anonymous, or
-  this one user with what they may see); for a shared value its arguments, among them the
+  this one user with what they may see and the badge of what their units have to do, which
+  changes with a request, an answer or the day: `scoring.duties.Summary.variant`); for a shared value its arguments, among them the
   viewer's class (published years only or all of them, the appraisers' reasons or not);
 - the catalog generation: a token in the cache, replaced whenever a unit, unit group, name,
   lineage event, framework, item, crosswalk, band, sheet or a single score is saved or deleted
