@@ -1,5 +1,9 @@
+import functools
+
 from django.conf import settings
 from django.http import QueryDict
+
+from scoring.duties import request_duties
 
 # An empty query: the start of {% querystring NO_QUERY name=value %} for a link that sets its
 # parameters afresh (another page's, or a filter of this one that drops the others).
@@ -9,3 +13,13 @@ NO_QUERY = QueryDict()
 def portal(request):
     """Names shown in every page's header and footer, and the empty query."""
     return {"PORTAL_OWNER_NAME": settings.PORTAL_OWNER_NAME, "NO_QUERY": NO_QUERY}
+
+
+def duties(request):
+    """`nav_duties`: what the signed-in person's units have to do (`scoring.duties.Summary`),
+    read only when a page shows it (a template calls it) and once per request; nothing for an
+    anonymous visitor. Cached pages carry it in their key (scoring/selectors/cache.py)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"nav_duties": functools.partial(request_duties, request)}

@@ -1,11 +1,13 @@
 """Project-wide middleware: the Content-Security-Policy's one exception, no signed-in page
-kept by a browser or a shared cache, no body larger than its route allows, and Vietnamese
-whatever the browser asks.
+kept by a browser or a shared cache, no body larger than its route allows, Vietnamese whatever
+the browser asks, and the page of a reopened year.
 
 `PortalCSPMiddleware`: django-csp's middleware with the strict policy of settings.py everywhere
 except on the admin's own pages, where 'unsafe-inline' *styles* are allowed (django-simple-history's
 admin templates write style attributes). Scripts stay 'self' only, also in the admin.
 """
+
+from pathlib import PurePosixPath
 
 from csp.middleware import CSPMiddleware
 from django.middleware.locale import LocaleMiddleware
@@ -14,6 +16,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from lib.requests import request_limit
+from scoring.views.loading import YearUnderReview
 
 
 class PortalCSPMiddleware(CSPMiddleware):
@@ -79,3 +82,25 @@ class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
         finally:
             if accept is not None:
                 request.META["HTTP_ACCEPT_LANGUAGE"] = accept
+
+
+class YearUnderReviewMiddleware:
+    """A published year since reopened (`scoring.views.loading.YearUnderReview`, raised by the
+    year loaders) gets a page saying that its results are being reviewed, not a bare 404: HTTP
+    200 for a page; for a file (a path ending in .csv, .json, .xlsx, .docx…) 404 with the same
+    words, so that no program reads it as the file."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, YearUnderReview):
+            return None
+        is_file = bool(PurePosixPath(request.path).suffix)
+        context = {"year": exception.year, "since": exception.since, "is_file": is_file}
+        return render(
+            request, "scoring/year_under_review.html", context, status=404 if is_file else 200
+        )

@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, so that it sees a view's exception first: a reopened year's page instead of a 404.
+    "cchc_portal.middleware.YearUnderReviewMiddleware",
 ]
 
 ROOT_URLCONF = "cchc_portal.urls"
@@ -76,6 +78,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cchc_portal.context_processors.portal",
+                # The navigation's badge: what the signed-in person's units have to do, and by when.
+                "cchc_portal.context_processors.duties",
                 # The CSRF token's placeholder in pages the cache stores (scoring/selectors/cache.py).
                 "scoring.selectors.cache.csrf_placeholder",
             ],
@@ -219,6 +223,10 @@ ANSWER_MAX_FILES = env.int("ANSWER_MAX_FILES", default=5)
 #: The body of a request to a route that takes no file (cchc_portal.middleware: 413 above it);
 #: routes with files allow their files' limits plus lib.requests.MULTIPART_MARGIN.
 REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=DATA_UPLOAD_MAX_MEMORY_SIZE)
+
+#: Calendar days a unit has to answer an explanation request, counted from the day it was asked
+#: (scoring/duties.py): the answer is due by the end of that day, in the portal's time zone.
+EXPLANATION_ANSWER_DAYS = env.int("EXPLANATION_ANSWER_DAYS", default=7)
 
 # The name shown in the header when no assessment year names its province.
 PORTAL_OWNER_NAME = env.str("PORTAL_OWNER_NAME", default="Cổng chấm điểm Chỉ số CCHC")

@@ -8,7 +8,8 @@ a key made of everything it shows:
   publication date, results version), read before anything else;
 - the active language, and the page's or value's own parameters: for a page its path and its
   known query parameters, checked against their allowed values, and the viewer (anonymous, or
-  this one user with what they may see); for a shared value its arguments, among them the
+  this one user with what they may see and the badge of what their units have to do, which
+  changes with a request, an answer or the day: `scoring.duties.Summary.variant`); for a shared value its arguments, among them the
   viewer's class (published years only or all of them, the appraisers' reasons or not);
 - the catalog generation: a token in the cache, replaced whenever a unit, unit group, name,
   lineage event, framework, item, crosswalk, band, sheet or a single score is saved or deleted
@@ -50,6 +51,7 @@ from django.middleware.csrf import get_token
 from django.template.response import SimpleTemplateResponse
 from django.utils import translation
 
+from scoring.duties import request_duties
 from scoring.models import AssessmentYear
 from scoring.permissions import may, sees_provisional
 from scoring.selectors.years import visible_years
@@ -383,7 +385,9 @@ def _has_messages(request: HttpRequest) -> bool:
 
 def _viewer(request: HttpRequest) -> tuple[object, ...]:
     """What the page shows of the viewer: nothing of an anonymous visitor; for a user, the
-    header's name and menu and what they may see (never shared between users)."""
+    header's name and menu, the badge of what their units have to do (which changes with a
+    request, an answer, a submission or the day) and what they may see (never shared between
+    users)."""
     user = request.user
     if not user.is_authenticated:
         return ("anonymous",)
@@ -394,6 +398,7 @@ def _viewer(request: HttpRequest) -> tuple[object, ...]:
         user.is_staff,
         may(user, "scoring.view_tracker"),
         sees_provisional(user),
+        request_duties(request).variant(),
     )
 
 

@@ -1,7 +1,8 @@
 """Where each unit stands in a year: the submission tracker's rows (also used by reminders).
 
 Counts are made by the database per sheet in a fixed number of queries (five), however many
-units, items or documents the year has.
+units, items or documents the year has. Days left and overdue explanation requests follow the
+rules of `lib.deadlines` and `scoring.duties`, as the unit's own page and e-mails do.
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
+from lib.deadlines import due
+from scoring.duties import overdue_explanations
 from scoring.models import (
     AssessmentYear,
     ExplanationRequest,
@@ -34,6 +37,7 @@ class TrackerRow:
     total: int  # appraisal items of the unit's framework
     without_evidence: int  # evidence-required items (applicable) without any document
     open_explanations: int  # explanation requests waiting for the unit's answer
+    overdue_explanations: int  # of which past their deadline (`scoring.duties`)
     days_left: int | None  # calendar days to the self-assessment deadline (negative: past)
     overdue: bool  # a draft after the deadline
 
@@ -80,14 +84,20 @@ def tracker_rows(
             Q(not_applicable=True) | Q(evidence__isnull=False)
         )
     )
-    waiting = count_per(
-        ExplanationRequest.objects.filter(score__sheet__in=sheets, state=ExplanationState.OPEN),
-        "score__sheet_id",
-    )
+    # Open requests and the overdue ones among them, per sheet: one query for the page.
+    waiting = {
+        sheet_id: (open_count, overdue_count)
+        for sheet_id, open_count, overdue_count in ExplanationRequest.objects.filter(
+            score__sheet__in=sheets, state=ExplanationState.OPEN
+        )
+        .values("score__sheet_id")
+        .annotate(
+            open_count=Count("id"), overdue_count=Count("id", filter=overdue_explanations(now))
+        )
+        .values_list("score__sheet_id", "open_count", "overdue_count")
+    }
     deadline = year.self_assessment_deadline
-    days_left = None
-    if deadline is not None:
-        days_left = (timezone.localdate(deadline) - timezone.localdate(now)).days
+    sheet_due = due(deadline, now) if deadline is not None else None
     rows = []
     for sheet in sheets:
         scored, total = claims[sheet.id]
@@ -97,9 +107,12 @@ def tracker_rows(
                 scored=scored,
                 total=total,
                 without_evidence=required.get(sheet.unit.group_id, 0) - covered.get(sheet.id, 0),
-                open_explanations=waiting.get(sheet.id, 0),
-                days_left=days_left,
-                overdue=sheet.state == SheetState.DRAFT and deadline is not None and now > deadline,
+                open_explanations=waiting.get(sheet.id, (0, 0))[0],
+                overdue_explanations=waiting.get(sheet.id, (0, 0))[1],
+                days_left=sheet_due.days_left if sheet_due else None,
+                overdue=sheet.state == SheetState.DRAFT
+                and sheet_due is not None
+                and sheet_due.overdue,
             )
         )
     return rows

@@ -3,7 +3,9 @@
 Who hears what:
 
 - the unit (its staff and leaders, and the unit's own address) on an explanation request, on
-  publication of the results, and by `send_reminders` before the self-assessment deadline;
+  publication of the results, and by `send_reminders` before the self-assessment deadline; the
+  request and the reminder also list everything the unit has to do, with days left and links
+  (`scoring.duties`, as the badge of /cua-toi/ says it);
 - appraisers (users with an appraiser membership in another unit) when a unit submits its sheet;
 - the appraiser who asked, when the unit answers an explanation request.
 
@@ -27,12 +29,11 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
+from scoring.duties import UNIT_ROLES, UnitDuties, unit_duties
 from scoring.models import AssessmentYear, ExplanationRequest, Result, Sheet
 from units.models import Membership, Role, Unit
 
 logger = logging.getLogger(__name__)
-
-UNIT_ROLES = (Role.STAFF, Role.LEADER)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -69,6 +70,27 @@ def unit_recipients(units: Iterable[Unit]) -> dict[int, list[str]]:
     for unit_id, email in memberships.values_list("unit_id", "user__email"):
         emails[unit_id].add(email)
     return {unit.id: sorted(emails[unit.id]) for unit in units}
+
+
+def duties_context(duties: UnitDuties) -> dict[str, Any]:
+    """What a unit's e-mail says of everything it has to do (templates/emails/_duties.txt), as
+    the badge of /cua-toi/ says it: the count, each thing with its deadline, days left and
+    absolute link, and the link to /cua-toi/."""
+    return {
+        "duties": duties,
+        "due_requests": [
+            {
+                "duty": request,
+                "url": link("explanation_answer", request.unit_code, request.year, request.pk),
+            }
+            for request in duties.requests
+        ],
+        "due_sheets": [
+            {"duty": sheet, "url": link("sheet", sheet.unit_code, sheet.year)}
+            for sheet in duties.sheets
+        ],
+        "my_sheets_url": link("my_sheets"),
+    }
 
 
 def appraiser_recipients(sheet: Sheet) -> list[str]:
@@ -108,6 +130,7 @@ def notify_explanation_requested(explanation: ExplanationRequest) -> int:
     recipients = unit_recipients([sheet.unit])[sheet.unit_id]
     if not recipients:
         return 0
+    (duties,) = unit_duties([sheet.unit])
     subject, body = render_email(
         "explanation_requested",
         {
@@ -117,6 +140,8 @@ def notify_explanation_requested(explanation: ExplanationRequest) -> int:
             "unit": sheet.unit,
             "year": sheet.year,
             "url": link("explanation_answer", sheet.unit.code, sheet.year.year, explanation.pk),
+            "this": next((r for r in duties.requests if r.pk == explanation.pk), None),
+            **duties_context(duties),
         },
     )
     return _safely(
@@ -192,8 +217,11 @@ def notify_published(year: AssessmentYear) -> int:
     return _safely(lambda: send_mass_mail(messages), f"công bố năm {year.year}")
 
 
-def send_reminder(sheet: Sheet, *, scored: int, total: int) -> int:
-    """Remind a unit that its sheet is not submitted and the deadline is near.
+def send_reminder(
+    sheet: Sheet, *, scored: int, total: int, duties: UnitDuties | None = None
+) -> int:
+    """Remind a unit that its sheet is not submitted and the deadline is near, with everything
+    else it has to do (`duties`, read here when not given).
 
     Sent at once (the reminders command records it only when this returns a count); raises
     when the mail server fails, so that the command can try again on its next run.
@@ -201,6 +229,8 @@ def send_reminder(sheet: Sheet, *, scored: int, total: int) -> int:
     recipients = unit_recipients([sheet.unit])[sheet.unit_id]
     if not recipients:
         return 0
+    if duties is None:
+        (duties,) = unit_duties([sheet.unit])
     subject, body = render_email(
         "reminder",
         {
@@ -211,6 +241,8 @@ def send_reminder(sheet: Sheet, *, scored: int, total: int) -> int:
             "scored": scored,
             "total": total,
             "url": link("sheet", sheet.unit.code, sheet.year.year),
+            "this": next((s for s in duties.sheets if s.year == sheet.year.year), None),
+            **duties_context(duties),
         },
     )
     return send_mail(subject, body, None, recipients)

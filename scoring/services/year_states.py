@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from scoring.duties import unit_duties
 from scoring.models import (
     AssessmentYear,
     Framework,
@@ -267,13 +268,17 @@ def send_reminders(
     for year_sheets in by_year.values():
         year = year_sheets[0].year
         claims = Sheet.objects.filter(pk__in=[s.pk for s in year_sheets]).claim_counts(year)
+        units = [] if dry_run else [sheet.unit for sheet in year_sheets]
+        duties = {d.unit.pk: d for d in unit_duties(units, now)}
         for sheet in year_sheets:
             scored, total = claims[sheet.pk]
             if dry_run:
                 report.sent.append(sheet.unit.code)
                 continue
             try:
-                count = notifications.send_reminder(sheet, scored=scored, total=total)
+                count = notifications.send_reminder(
+                    sheet, scored=scored, total=total, duties=duties[sheet.unit_id]
+                )
             except Exception:  # one unit's mail failing must not stop the others
                 notifications.logger.exception("Không gửi được thư nhắc: %s", sheet.unit.code)
                 report.failed.append(sheet.unit.code)

@@ -15,13 +15,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lib.deadlines import due
 from lib.requests import accepts_upload, answer_request_bytes
+from scoring.duties import explanation_deadline
 from scoring.forms.appraisal import AppraisalForm, ExplanationAnswerForm, ExplanationRequestForm
 from scoring.forms.filters import SheetFilter
 from scoring.models import (
     AssessmentYear,
     Evidence,
     ExplanationRequest,
+    ExplanationState,
     Result,
     Sheet,
     YearState,
@@ -260,5 +263,9 @@ def explanation_answer(request, unit_code: str, year: int, pk: int):
         .order_by("round"),
         "form": form,
         "closed_reason": closed_reason if can_answer else None,
+        # When the answer is due, while the request waits for it (scoring/duties.py).
+        "due": due(explanation_deadline(explanation.requested_at))
+        if explanation.state == ExplanationState.OPEN
+        else None,
     }
     return render(request, "scoring/explanation_answer.html", context, status=status)

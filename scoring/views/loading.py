@@ -7,6 +7,7 @@ user may not see is a 404, so a guessed URL or query parameter shows nothing the
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import overload
 
 from django.http import Http404
@@ -22,6 +23,7 @@ from scoring.models import (
     Item,
     Sheet,
     YearState,
+    YearTransition,
 )
 from scoring.permissions import User, require
 from scoring.selectors.sheets import sheet_for
@@ -29,6 +31,33 @@ from scoring.selectors.years import default_year
 from units.models import Unit, UnitGroup
 
 # --------------------------------------------------------------------------- years
+
+
+class YearUnderReview(Http404):
+    """A published year since reopened for corrections, asked for by someone who sees published
+    years only. Its public pages say "Kết quả năm 2026 đang được rà soát" (HTTP 200; a file:
+    404 with the same words) instead of a bare 404: `cchc_portal.middleware.YearUnderReviewMiddleware`
+    renders it, for every loader below that raises it."""
+
+    def __init__(self, year: int, since: datetime) -> None:
+        self.year = year
+        self.since = since  # when it was reopened
+        super().__init__(_("Kết quả năm %(year)s đang được rà soát.") % {"year": year})
+
+
+def hidden_year(number: int, message: str) -> Http404:
+    """The 404 of a year the viewer may not see: a YearUnderReview for a published year that
+    was reopened and is not published again yet (one query, on this path only)."""
+    reopened = (
+        YearTransition.objects.filter(year__year=number, from_state=YearState.PUBLISHED)
+        .exclude(year__state=YearState.PUBLISHED)
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    if reopened is not None:
+        return YearUnderReview(number, reopened)
+    return Http404(message)
 
 
 def load_year(user: User, number: int, perm: str) -> AssessmentYear:
@@ -56,8 +85,8 @@ def load_visible_year(
     """The year named by a URL or query parameter, among the years the user may see
     (`selectors.years.visible_years`).
 
-    An unknown, malformed or hidden year is a 404; no value gives the default year (or None
-    without `fallback`).
+    An unknown, malformed or hidden year is a 404 (a published year since reopened says so:
+    `hidden_year`); no value gives the default year (or None without `fallback`).
     """
     if value in (None, ""):
         return default_year(years) if fallback else None
@@ -68,7 +97,7 @@ def load_visible_year(
     for year in years:
         if year.year == number:
             return year
-    raise Http404(_("Không có kỳ đánh giá này."))
+    raise hidden_year(number, _("Không có kỳ đánh giá này."))
 
 
 def current_year() -> AssessmentYear:

@@ -21,7 +21,7 @@ from scoring.permissions import sees_provisional
 from scoring.selectors.cache import cached_bytes, cached_page
 from scoring.selectors.dashboards import overview
 from scoring.selectors.years import visible_years
-from scoring.views.loading import checked_code, load_visible_year
+from scoring.views.loading import checked_code, hidden_year, load_visible_year
 
 
 def _ranking(request, years: list[AssessmentYear]):
@@ -70,7 +70,7 @@ def open_data(request):
 def _published_year(year: int) -> AssessmentYear:
     found = AssessmentYear.objects.published().filter(year=year).first()
     if found is None:
-        raise Http404(_("Không có kết quả công bố của năm này."))
+        raise hidden_year(year, _("Không có kết quả công bố của năm này."))
     return found
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lib.requests import accepts_upload, evidence_request_bytes
+from scoring.duties import UNIT_ROLES, request_duties
 from scoring.forms.sheet import EvidenceUploadForm, SelfAssessmentForm
 from scoring.models import (
     AssessmentYear,
@@ -47,7 +48,6 @@ from scoring.services.self_assessment import (
     withdraw_sheet,
 )
 from scoring.views.loading import load_evidence, load_framework, load_item, load_sheet
-from units.models import Role
 
 # --------------------------------------------------------------------------- loading
 
@@ -67,10 +67,9 @@ def _sheet_url(sheet: Sheet) -> str:
 
 @login_required
 def my_sheets(request):
-    """The units the user works for, and their sheet of every open year."""
-    units = {
-        m.unit_id: m.unit for m in memberships(request.user) if m.role in (Role.STAFF, Role.LEADER)
-    }
+    """The units the user works for, what each has to do and by when (`scoring.duties`), and
+    their sheet of every open year."""
+    units = {m.unit_id: m.unit for m in memberships(request.user) if m.role in UNIT_ROLES}
     roles = defaultdict(list)
     for m in memberships(request.user):
         if m.unit_id in units:
@@ -83,10 +82,13 @@ def my_sheets(request):
             "submitted_by"
         )
     }
+    summary = request_duties(request)
+    duties = {unit_duties.unit.pk: unit_duties for unit_duties in summary.units}
     rows = [
         {
             "unit": unit,
             "roles": roles[unit.pk],
+            "duties": duties.get(unit.pk),
             "years": [
                 {"year": year, "sheet": sheets.get((unit.pk, year.pk))}
                 for year in years
@@ -95,7 +97,7 @@ def my_sheets(request):
         }
         for unit in sorted(units.values(), key=lambda u: u.code)
     ]
-    return render(request, "scoring/my_sheets.html", {"rows": rows})
+    return render(request, "scoring/my_sheets.html", {"rows": rows, "summary": summary})
 
 
 # --------------------------------------------------------------------------- the sheet

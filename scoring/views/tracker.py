@@ -20,7 +20,8 @@ def tracker_index(request):
 
 @login_required
 def tracker(request, year: int):
-    """Per unit: state, items scored, items without evidence, explanations open, days left.
+    """Per unit: state, items scored, items without evidence, explanations open (and overdue),
+    days left.
 
     `?khoi=<group code>` keeps one unit group. The query count does not grow with the units.
     """
@@ -35,6 +36,8 @@ def tracker(request, year: int):
         "rows": rows,
         "submitted": sum(1 for row in rows if row.submitted),
         "overdue": sum(1 for row in rows if row.overdue),
+        "open_explanations": sum(row.open_explanations for row in rows),
+        "overdue_explanations": sum(row.overdue_explanations for row in rows),
         "can_manage": may(request.user, "scoring.manage_year"),
     }
     return render(request, "scoring/tracker.html", context)

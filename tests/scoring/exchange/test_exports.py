@@ -473,8 +473,23 @@ class TestTrackerExport:
         assert ws["A2"].value == "Theo dõi nộp phiếu tự đánh giá năm 2024"
         assert ws["A3"].value == "Hạn tự đánh giá: 17:00 31/01/2024"
         assert values(ws, 7) == [
-            ["Sở, ban, ngành", "SNV", "Sở Nội vụ", "Đang soạn", None, 1, 5, 0, 0, None, 0, 0, 0],
-            ["Sở, ban, ngành", "STP", "Sở Tư pháp", "Đang soạn", None, 0, 5, 0, 0, None, 0, 0, 0],
+            ["Sở, ban, ngành", "SNV", "Sở Nội vụ", "Đang soạn", None, 1, 5, 0, 0, 0, None, 0, 0, 0],
+            [
+                "Sở, ban, ngành",
+                "STP",
+                "Sở Tư pháp",
+                "Đang soạn",
+                None,
+                0,
+                5,
+                0,
+                0,
+                0,
+                None,
+                0,
+                0,
+                0,
+            ],
         ]
 
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from django.core import mail
 from django.core.management import call_command
-from django.test import TestCase
+from django.test import TestCase, override_settings
 
 from scoring.models import AssessmentYear, Sheet, SheetState, YearState
 from scoring.permissions import appraised_domains
@@ -201,7 +201,7 @@ class TestReminders(NotificationTestCase):
         self.assertEqual(
             message.to, ["leader_a@example.vn", "staff_a@example.vn", "stp@example.vn"]
         )
-        self.assertIn("Hạn gửi phiếu: 17:00 31/03/2024.", message.body)
+        self.assertIn("Hạn gửi phiếu: 17:00 31/03/2024 (còn 2 ngày).", message.body)
         self.assertIn("Đã chấm 0/5 tiêu chí tự đánh giá.", message.body)
         self.assertEqual(self.reminded()["STP"], DEADLINE)
 
@@ -253,3 +253,78 @@ class TestReminders(NotificationTestCase):
         self.assertEqual(set(self.reminded().values()), {None})
         self.run_command(DEADLINE - timedelta(days=1))
         self.assertEqual(len(mail.outbox), 2)
+
+
+# --------------------------------------------------------------------------- what is due
+
+
+@override_settings(PORTAL_BASE_URL="https://cchc.example.gov.vn")
+class TestWhatIsDueInTheEmails(NotificationTestCase):
+    """The request and the reminder say what the badge of /cua-toi/ says: how many things the
+    unit has to do, each with its deadline, days left and an absolute link."""
+
+    def request(self, code: str, moment: datetime):
+        sheet = self.sheet(self.unit_a)
+        with at(moment), self.captureOnCommitCallbacks(execute=True):
+            return request_explanation(
+                sheet,
+                code,
+                "Vì sao?",
+                user=self.people["appraiser"],
+                domains=appraised_domains(self.people["appraiser"], sheet),
+            )
+
+    def test_the_request_says_its_deadline_and_everything_the_unit_has_to_do(self):
+        AssessmentYear.objects.filter(pk=self.year.pk).update(state=YearState.APPRAISAL)
+        first = self.request("1.1.1", datetime(2024, 4, 1, 9, 0, tzinfo=HANOI))
+        second = self.request("1.2", datetime(2024, 4, 5, 9, 0, tzinfo=HANOI))
+
+        body = mail.outbox[-1].body
+        self.assertIn("Hạn trả lời: 12/04/2024 (còn 7 ngày).", body)
+        self.assertIn(
+            "Đơn vị đang có 2 việc cần làm trên cổng:\n"
+            "- Trả lời yêu cầu giải trình tiêu chí 1.1.1 (vòng 1, năm 2023): hạn 08/04/2024, "
+            "còn 3 ngày\n"
+            f"  https://cchc.example.gov.vn/phieu/STP/2023/giai-trinh/{first.pk}/\n"
+            "- Trả lời yêu cầu giải trình tiêu chí 1.2 (vòng 1, năm 2023): hạn 12/04/2024, "
+            "còn 7 ngày\n"
+            f"  https://cchc.example.gov.vn/phieu/STP/2023/giai-trinh/{second.pk}/\n"
+            "Xem tất cả tại: https://cchc.example.gov.vn/cua-toi/\n",
+            body,
+        )
+        self.assertIn(
+            f"Đơn vị trả lời (kèm tài liệu nếu có) tại:\n"
+            f"https://cchc.example.gov.vn/phieu/STP/2023/giai-trinh/{second.pk}/",
+            body,
+        )
+        self.assertNotIn("http://", body)
+
+    def test_the_reminder_also_lists_the_requests_of_a_year_under_appraisal(self):
+        earlier = make_year(2022, state=YearState.APPRAISAL)
+        sheet = make_sheet(self.unit_a, earlier)
+        with at(DEADLINE - timedelta(days=10)):
+            asked = request_explanation(
+                sheet,
+                "2.1",
+                "Thiếu tài liệu?",
+                user=self.people["appraiser"],
+                domains=appraised_domains(self.people["appraiser"], sheet),
+            )
+        mail.outbox.clear()
+        Sheet.objects.filter(unit__in=[self.unit_b, self.quiet]).update(state=SheetState.SUBMITTED)
+
+        with at(DEADLINE - timedelta(days=2)):
+            call_command("send_reminders", stdout=StringIO())
+
+        (message,) = mail.outbox
+        self.assertIn("Hạn gửi phiếu: 17:00 31/03/2024 (còn 2 ngày).", message.body)
+        self.assertIn(
+            "Đơn vị đang có 2 việc cần làm trên cổng:\n"
+            "- Trả lời yêu cầu giải trình tiêu chí 2.1 (vòng 1, năm 2022): hạn 28/03/2024, "
+            "quá hạn 1 ngày\n"
+            f"  https://cchc.example.gov.vn/phieu/STP/2022/giai-trinh/{asked.pk}/\n"
+            "- Gửi phiếu tự đánh giá năm 2023: hạn 17:00 31/03/2024, còn 2 ngày\n"
+            "  https://cchc.example.gov.vn/phieu/STP/2023/\n"
+            "Xem tất cả tại: https://cchc.example.gov.vn/cua-toi/\n\n--\n",
+            message.body,
+        )

@@ -601,5 +601,6 @@ class TestTheSheetPageQueryCount(TestCase):
 
         self.assertEqual(small, large)
         # session, user, unit, year, sheet, memberships, framework, items, scores, documents,
-        # explanation requests, and Django's own permissions (asked once, when `rules` says no).
-        self.assertEqual(large, 13)
+        # explanation requests, Django's own permissions (asked once, when `rules` says no), and
+        # the navigation's badge of what the unit has to do (open requests, sheets due).
+        self.assertEqual(large, 15)

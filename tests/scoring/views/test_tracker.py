@@ -1,5 +1,7 @@
 """The submission tracker: exact counts per unit, overdue units, the group filter, queries."""
 
+import csv
+import io
 from datetime import datetime
 from decimal import Decimal as D
 from unittest import mock
@@ -226,3 +228,90 @@ class TestTrackerPage(TrackerTestCase):
         just_after_midnight = datetime(2024, 3, 31, 0, 30, tzinfo=HANOI)
 
         self.assertEqual(self.rows(now=just_after_midnight)["STP"][4], 0)
+
+
+class TestOverdueExplanations(TrackerTestCase):
+    """Open requests are due seven days after the day they were asked (scoring/duties.py); the
+    tracker counts them per unit, and the overdue ones, as /cua-toi/ does."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        stp = Sheet.objects.get(unit=cls.unit_a, year=cls.year)
+        ExplanationRequest.objects.filter(score__sheet=stp, state=ExplanationState.OPEN).update(
+            requested_at=datetime(2024, 3, 20, 10, 0, tzinfo=HANOI)  # due 27/03
+        )
+        later = ExplanationRequest.objects.create(
+            score=Score.objects.get(sheet=stp, item__code="2.1"), question="Số liệu?"
+        )
+        ExplanationRequest.objects.filter(pk=later.pk).update(
+            requested_at=datetime(2024, 3, 27, 10, 0, tzinfo=HANOI)  # due 03/04
+        )
+        # An answered request is not waiting, however old.
+        ExplanationRequest.objects.filter(state=ExplanationState.ANSWERED).update(
+            requested_at=datetime(2024, 1, 1, tzinfo=HANOI)
+        )
+
+    def counts(self, now) -> dict:
+        return {
+            row.unit.code: (row.open_explanations, row.overdue_explanations)
+            for row in tracker.tracker_rows(self.year, now=now)
+        }
+
+    def test_a_request_is_overdue_the_day_after_its_deadline(self):
+        self.assertEqual(
+            self.counts(datetime(2024, 3, 27, 23, 59, tzinfo=HANOI)),
+            {"STP": (2, 0), "SXD": (0, 0), "TAMKY": (0, 0)},
+        )
+        self.assertEqual(self.counts(datetime(2024, 3, 28, 0, 0, tzinfo=HANOI))["STP"], (2, 1))
+        self.assertEqual(self.counts(datetime(2024, 4, 4, 0, 0, tzinfo=HANOI))["STP"], (2, 2))
+
+    def test_the_page_shows_them_per_unit_and_in_all(self):
+        self.client.force_login(self.people["appraiser"])
+        with mock.patch("django.utils.timezone.now", return_value=AFTER):  # 02/04
+            response = self.client.get(URL)
+
+        self.assertEqual(
+            (response.context["open_explanations"], response.context["overdue_explanations"]),
+            (2, 1),
+        )
+        self.assertContains(response, 'data-overdue-explanations="1">1 quá hạn</span>')
+
+    def test_the_export_has_them_too(self):
+        self.client.force_login(self.people["appraiser"])
+        with mock.patch("django.utils.timezone.now", return_value=AFTER):
+            response = self.client.get("/xuat/theo-doi-2023.csv")
+
+        header, *rows = csv.reader(io.StringIO(response.content.decode("utf-8-sig")))
+        stp = next(row for row in rows if "STP" in row)
+        self.assertEqual(
+            (stp[header.index("Chờ đơn vị giải trình")], stp[header.index("Giải trình quá hạn")]),
+            ("2", "1"),
+        )
+
+    def test_one_query_counts_them_for_the_whole_page(self):
+        self.client.force_login(self.people["appraiser"])
+        with mock.patch("django.utils.timezone.now", return_value=AFTER):
+            self.client.get(URL)
+            with CaptureQueriesContext(connection) as few:
+                self.client.get(URL)
+            for number in range(10):
+                sheet = make_sheet(make_unit(f"S{number:02d}"), self.year)
+                for code in ("1.1.1", "1.2"):
+                    score = Score.objects.create(
+                        sheet=sheet,
+                        item=Item.objects.get(
+                            framework__year=self.year, framework__group__code="SO", code=code
+                        ),
+                    )
+                    ExplanationRequest.objects.create(score=score, question="?")
+            ExplanationRequest.objects.filter(score__sheet__unit__code__startswith="S0").update(
+                requested_at=datetime(2024, 3, 1, tzinfo=HANOI)
+            )
+            with CaptureQueriesContext(connection) as many:
+                response = self.client.get(URL)
+
+        self.assertEqual(response.context["overdue_explanations"], 1 + 20)
+        self.assertEqual(len(many), len(few))
+        explanations = [q["sql"] for q in many if "scoring_explanationrequest" in q["sql"]]
+        self.assertEqual(len(explanations), 1, explanations)
