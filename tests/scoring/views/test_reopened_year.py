@@ -7,12 +7,12 @@ from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import translation
+from django.conf import settings
 
 from scoring.models import AssessmentYear
 from scoring.services import year_states
 from scoring.views.loading import YearUnderReview, load_visible_year
-from tests.factories import make_user
+from tests.factories import decide_open_units, make_user
 from tests.scoring.selectors.dashboard_data import build_province, unit_named
 from units.models import Role
 
@@ -109,6 +109,7 @@ def test_a_year_never_published_is_still_a_plain_404(client, years, url):
 
 
 def test_published_again_it_is_back_with_its_figures(client, years):
+    decide_open_units(years[2023])  # the fixture's sheets are drafts
     year_states.publish(years[2023], user=None)
 
     response = client.get("/?year=2023")
@@ -129,7 +130,7 @@ def test_the_year_loader_is_the_one_place_that_knows(years):
 
 
 def test_the_page_is_translated(client, years):
-    with translation.override("en"):
-        response = client.get("/?year=2023", HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the language switch's choice
+    response = client.get("/?year=2023")
     html = response.content.decode()
     assert "Results of 2023 are under review" in html
