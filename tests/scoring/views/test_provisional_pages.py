@@ -74,7 +74,7 @@ def test_the_ranking_shows_each_units_progress_and_its_movement_as_provisional(l
 def test_the_overviews_cards_bands_and_charts_are_marked(leader):
     html = leader.get("/?year=2024&group=SO").content.decode()
     assert html.count('class="kpi-value provisional"') == 3  # average, highest, lowest
-    assert "dash-band-counts provisional" in html
+    assert 'Xếp loại: <span class="provisional-label">tạm tính</span>' in html
     key = group_key("SO")
     chart = json.loads(
         html.split(f'id="chart-index-{key}" type="application/json">')[1].split("<")[0]
@@ -148,3 +148,13 @@ def test_without_a_published_year_the_overview_opens_on_the_newest(client, db):
     response = client.get("/")
     assert response.context["year"].year == 2024
     assert "tạm tính" in response.content.decode()
+
+
+def test_the_progress_shown_follows_the_appraisal_at_once(leader, years):
+    from tests.factories import make_sheet, score
+
+    assert "đã thẩm định 15/20 lượt tiêu chí" in leader.get("/?year=2024").content.decode()
+    score(make_sheet(unit_named("SYT"), years[2024]), **{"1.2": "5"})
+    html = leader.get("/?year=2024").content.decode()
+    assert "đã thẩm định 16/20 lượt tiêu chí" in html
+    assert ranking_rows(html, group_key("SO"))[-1][-1] == "3/5 Đang soạn"
