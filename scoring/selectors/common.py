@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -20,12 +20,16 @@ ZERO = Decimal("0")
 class ChartDataset(TypedDict):
     label: str
     data: list[str | None]  # figures as text ("92.03", never localised); None leaves a gap
+    # One flag per figure: True for a provisional one (a year not published), drawn hatched
+    # (bars) or dashed (lines) by charts.js. Left out when no figure is provisional.
+    provisional: NotRequired[list[bool]]
 
 
 class ChartOptions(TypedDict, total=False):
     horizontal: bool
     suggestedMax: int
     percent: bool
+    provisionalLabel: str  # what the tooltip adds to a provisional figure ("tạm tính")
 
 
 class Chart(TypedDict):
@@ -34,6 +38,21 @@ class Chart(TypedDict):
     labels: list[str]
     datasets: list[ChartDataset]
     options: ChartOptions
+
+
+def mark_provisional(chart: Chart, flags: dict[int, list[bool]]) -> Chart:
+    """The chart with its provisional figures flagged: dataset position → one flag per figure.
+
+    Styling is the script's (charts.js); the data stay plain figures.
+    """
+    marked = False
+    for position, dataset_flags in flags.items():
+        if any(dataset_flags):
+            chart["datasets"][position]["provisional"] = dataset_flags
+            marked = True
+    if marked:
+        chart["options"]["provisionalLabel"] = _("tạm tính")
+    return chart
 
 
 def chart_label(text: str, limit: int = 32) -> str:

@@ -26,14 +26,22 @@ from scoring.models import (
     Result,
     Score,
 )
-from scoring.selectors.common import Chart, chart_label
+from scoring.selectors.common import Chart, chart_label, mark_provisional
 from scoring.selectors.previous import (
     PreviousFigures,
     ShowsRankMove,
     index_change,
+    movement_provisional,
     previous_figures,
     rank_move,
     show_names_of_year,
+)
+from scoring.selectors.provisional import (
+    GroupProgress,
+    Progress,
+    group_progress,
+    is_provisional,
+    progress_of,
 )
 from scoring.specs import item_specs
 from units.lineage import SAME, Lineage, Reference
@@ -165,12 +173,22 @@ class UnitRow(ShowsRankMove):
     old: PreviousFigures | None
     new: Result | None
     fate: str = ""
+    progress: Progress | None = None  # the later year not published: its appraisal progress
     index_change: Decimal | None = field(init=False)
     rank_move: int | None = field(init=False)
+    movement_provisional: bool = field(init=False)  # not final: a year is not published
 
     def __post_init__(self) -> None:
         self.index_change = index_change(self.new, self.old)
         self.rank_move = rank_move(self.new, self.old)
+        self.movement_provisional = self.new is not None and movement_provisional(
+            self.new.year, self.old
+        )
+
+    @property
+    def old_provisional(self) -> bool:
+        """The earlier figure is of a year not published."""
+        return self.old is not None and self.old.provisional
 
     @property
     def reference(self) -> Reference | None:
@@ -201,10 +219,31 @@ class Comparison:
     units: list[UnitRow]
     domains: list[MatchRow]
     items: list[MatchRow]
+    # Each year not published: how far its appraisal has gone over the group's units.
+    old_progress: GroupProgress | None = None
+    new_progress: GroupProgress | None = None
+
+    @property
+    def old_provisional(self) -> bool:
+        return is_provisional(self.old_year)
+
+    @property
+    def new_provisional(self) -> bool:
+        return is_provisional(self.new_year)
+
+    @property
+    def provisional(self) -> bool:
+        return self.old_provisional or self.new_provisional
+
+    @property
+    def year_progress(self) -> list[tuple[AssessmentYear, GroupProgress]]:
+        """Each year not published with its progress over the group's units, earlier first."""
+        pairs = ((self.old_year, self.old_progress), (self.new_year, self.new_progress))
+        return [(year, progress) for year, progress in pairs if progress is not None]
 
     def chart(self) -> Chart:
         rows = self.units
-        return {
+        chart: Chart = {
             "labels": [chart_label(row.unit.name) for row in rows],
             "datasets": [
                 {
@@ -221,15 +260,24 @@ class Comparison:
             ],
             "options": {"horizontal": True, "suggestedMax": 100, "percent": True},
         }
+        return mark_provisional(
+            chart,
+            {
+                0: [r.old_provisional for r in rows],
+                1: [r.new is not None and is_provisional(self.new_year) for r in rows],
+            },
+        )
 
 
 def compare(
     group: UnitGroup, old_year: AssessmentYear, new_year: AssessmentYear, unit: Unit | None = None
 ) -> Comparison:
-    """Two years of a unit group side by side (6 queries); `old_year` is the earlier one.
+    """Two years of a unit group side by side (6 queries; 7 with a year not published, for
+    its appraisal progress); `old_year` is the earlier one.
 
-    Per unit: index, change, rank and movement. Per domain and per scored item, matched by
-    `match_items`: the index (domains) or points (items) of `unit`, or the group's average.
+    Per unit: index, change, rank and movement (provisional where a year is not published).
+    Per domain and per scored item, matched by `match_items`: the index (domains) or points
+    (items) of `unit`, or the group's average.
     """
     years = (old_year, new_year)
     results = list(
@@ -248,7 +296,15 @@ def compare(
         previous_year=old_year,
         lineage=lineage,
     )
-    unit_rows = [UnitRow(r.unit, previous[uid], r) for uid, r in new_results.items()]
+    progress = progress_of(results)
+    unit_rows = [
+        UnitRow(r.unit, previous[uid], r, progress=progress.get(r.pk))
+        for uid, r in new_results.items()
+    ]
+    year_progress = {
+        year.id: group_progress(progress.get(r.pk) for r in results if r.year_id == year.id)
+        for year in years
+    }
     for uid, r in old_results.items():
         if uid not in new_results:
             own = PreviousFigures(
@@ -288,7 +344,17 @@ def compare(
     }
     if len(ends) < 2:
         # A year without a framework for this group: nothing can be matched.
-        return Comparison(group, old_year, new_year, unit, unit_rows, [], [])
+        return Comparison(
+            group,
+            old_year,
+            new_year,
+            unit,
+            unit_rows,
+            [],
+            [],
+            year_progress[old_year.id],
+            year_progress[new_year.id],
+        )
 
     domain_matches = match_items(
         [[i for i in layer if i.parent_id is None] for layer in chain], crosswalks
@@ -316,6 +382,8 @@ def compare(
             _match_row(m, domain_figures, years, chosen, as_index=True) for m in domain_matches
         ],
         items=[_match_row(m, item_figures, years, chosen, as_index=False) for m in item_matches],
+        old_progress=year_progress[old_year.id],
+        new_progress=year_progress[new_year.id],
     )
 
 

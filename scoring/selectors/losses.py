@@ -18,7 +18,21 @@ from scoring.models import (
     ResultSource,
     Score,
 )
-from scoring.selectors.common import ZERO, Chart, chart_label, framework_items, stored_figures
+from scoring.selectors.common import (
+    ZERO,
+    Chart,
+    chart_label,
+    framework_items,
+    mark_provisional,
+    stored_figures,
+)
+from scoring.selectors.provisional import (
+    GroupProgress,
+    Progress,
+    group_progress,
+    is_provisional,
+    progress_of,
+)
 from units.models import UnitGroup
 
 
@@ -38,6 +52,7 @@ class UnitLoss:
     earned: Decimal
     max_points: Decimal
     lost: Decimal
+    progress: Progress | None = None  # a year not published: how far its appraisal has gone
 
 
 @dataclass
@@ -51,24 +66,31 @@ class MostLost:
     unscored: int = 0  # items not scored yet, over the units counted ("chưa chấm")
     unscored_units: int = 0  # units counted with at least one of them
     unscored_max: Decimal = ZERO  # their maxima
+    provisional: bool = False  # a year not published: the points lost so far
+    progress: GroupProgress | None = None  # how far the group's appraisal has gone
 
     def chart(self, limit: int = 15) -> Chart:
         top = self.items[:limit]
-        return {
+        chart: Chart = {
             "labels": [chart_label(f"{entry.code}. {entry.name}", 26) for entry in top],
             "datasets": [{"label": _("Tổng điểm bị mất"), "data": [str(e.lost) for e in top]}],
             "options": {"horizontal": True},
         }
+        return mark_provisional(chart, {0: [self.provisional] * len(top)})
 
 
 def most_lost(year: AssessmentYear, group: UnitGroup, item_code: str | None = None) -> MostLost:
-    """The scored items that cost a group's units the most points in a year (3 queries), and
-    apart the items not scored yet (for `item_code`: the units yet to be scored on it)."""
+    """The scored items that cost a group's units the most points in a year (3 queries; 4 for
+    a year not published, with the appraisal progress), and apart the items not scored yet (for
+    `item_code`: the units yet to be scored on it)."""
     results = list(
         Result.objects.filter(year=year, group=group)
         .select_related("unit")
         .order_by("rank", "unit__code")
     )
+    for result in results:
+        result.year = year  # the page's year: no query per result
+    progress = progress_of(results)
     items = framework_items([(year.id, group.id)]).get((year.id, group.id), [])
     scores: dict[int, list[Score]] = defaultdict(list)
     for score in Score.objects.filter(
@@ -98,7 +120,15 @@ def most_lost(year: AssessmentYear, group: UnitGroup, item_code: str | None = No
                 lost[item.code] += node.lost
                 counts[item.code] += 1
                 if item.code == item_code:
-                    per_unit.append(UnitLoss(result, node.earned, node.max_points, node.lost))
+                    per_unit.append(
+                        UnitLoss(
+                            result,
+                            node.earned,
+                            node.max_points,
+                            node.lost,
+                            progress.get(result.pk),
+                        )
+                    )
             elif node.unscored and item.code == item_code:
                 item_unscored.append(result)
     entries = [
@@ -121,4 +151,6 @@ def most_lost(year: AssessmentYear, group: UnitGroup, item_code: str | None = No
         unscored,
         unscored_units,
         unscored_max,
+        is_provisional(year),
+        group_progress(progress.get(r.pk) for r in results),
     )

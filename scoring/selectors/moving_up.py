@@ -23,6 +23,7 @@ from scoring.models import (
     Score,
 )
 from scoring.selectors.common import ZERO, framework_items, stored_figures
+from scoring.selectors.provisional import Progress, is_provisional, progress_of
 from scoring.specs import band_specs, item_specs
 
 
@@ -55,6 +56,12 @@ class MoveUpBasis:
     candidates: list[Candidate]
     unscored: int = 0  # items not scored yet (appraisal and survey), not candidates
     unscored_max: Decimal = ZERO  # their maxima
+    progress: Progress | None = None  # a year not published: how far its appraisal has gone
+
+    @property
+    def provisional(self) -> bool:
+        """The result, the distances and the projection are provisional (year not published)."""
+        return is_provisional(self.result.year)
 
     @property
     def next_band(self) -> calc.BandSpec | None:
@@ -89,8 +96,9 @@ class Projection:
 
 
 def move_up_basis(result: Result) -> MoveUpBasis:
-    """Load what `project` needs for one unit and year (4 queries): the appraisal items that
-    lost points are the candidates; the items not scored yet are counted apart."""
+    """Load what `project` needs for one unit and year (4 queries; 5 for a year not published,
+    with its appraisal progress): the appraisal items that lost points are the candidates; the
+    items not scored yet are counted apart."""
     year = result.year
     items = framework_items([(year.id, result.group_id)]).get((year.id, result.group_id), [])
     scores = list(Score.objects.filter(sheet__unit_id=result.unit_id, sheet__year=year))
@@ -121,7 +129,17 @@ def move_up_basis(result: Result) -> MoveUpBasis:
                     )
                 )
     candidates.sort(key=lambda c: -c.lost)
-    return MoveUpBasis(result, items, scores, bands, others, candidates, unscored, unscored_max)
+    return MoveUpBasis(
+        result,
+        items,
+        scores,
+        bands,
+        others,
+        candidates,
+        unscored,
+        unscored_max,
+        progress_of([result]).get(result.pk),
+    )
 
 
 def project(basis: MoveUpBasis, recover: Mapping[str, Decimal]) -> Projection:

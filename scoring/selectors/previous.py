@@ -66,6 +66,12 @@ class PreviousFigures:
         return self.result.band_label if self.result else ""
 
     @property
+    def provisional(self) -> bool:
+        """The figure compared with is of a year not published yet (only those who see the
+        year in progress compare with one)."""
+        return any(not r.year.is_published for r in self.results)
+
+    @property
     def members(self) -> list[tuple[str, Result]]:
         """Each reference unit's name that year beside its own result."""
         return [(self.names.get(r.unit_id, ""), r) for r in self.results]
@@ -179,6 +185,14 @@ def index_change(current: Result | None, previous: PreviousFigures | None) -> De
     if current is None or previous is None or not previous.comparable:
         return None
     return calc.change(current.index, previous.index)
+
+
+def movement_provisional(year: AssessmentYear, previous: PreviousFigures | None) -> bool:
+    """Whether the change and rank movement of a figure of `year` are provisional, not final:
+    the year, or that of the figure it is compared with, is not published. The calculation is
+    the same (`index_change`, `rank_move`); the pages show such a movement greyed with "tạm
+    tính", never as a final rise or fall."""
+    return not year.is_published or (previous is not None and previous.provisional)
 
 
 class ShowsRankMove:

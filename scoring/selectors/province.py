@@ -17,15 +17,23 @@ from scoring.models import (
     Result,
     Sheet,
 )
-from scoring.selectors.common import Chart, chart_label, framework_items, sheet_state_label
+from scoring.selectors.common import (
+    Chart,
+    chart_label,
+    framework_items,
+    mark_provisional,
+    sheet_state_label,
+)
 from scoring.selectors.previous import (
     PreviousFigures,
     ShowsRankMove,
     index_change,
+    movement_provisional,
     previous_figures,
     rank_move,
     show_names_of_year,
 )
+from scoring.selectors.provisional import GroupProgress, Progress, group_progress, progress_of
 from scoring.specs import item_specs
 from units.lineage import Lineage
 from units.models import UnitGroup
@@ -42,6 +50,9 @@ class RankingRow(ShowsRankMove):
     rank_move: int | None
     state_label: str
     state: str = "none"  # the sheet's state, "none" without a sheet
+    provisional: bool = False  # the figures are of a year not published
+    movement_provisional: bool = False  # the change and rank movement are not final
+    progress: Progress | None = None  # how far its appraisal has gone (a provisional result)
 
 
 @dataclass
@@ -64,6 +75,8 @@ class GroupOverview:
     highest: list[RankingRow]
     lowest: list[RankingRow]
     domains: list[DomainAverage]
+    provisional: bool = False  # the figures are of a year not published
+    progress: GroupProgress | None = None  # how far the group's appraisal has gone
     shown: list[RankingRow] | None = None  # the rows the table lists (filtered), default all
     band: str = ""  # the classification filter applied
     state: str = ""  # the sheet state filter applied
@@ -110,16 +123,17 @@ class GroupOverview:
         return f"g{self.group.pk}"
 
     def index_chart(self) -> Chart:
-        return {
+        chart: Chart = {
             "labels": [chart_label(row.result.unit.name) for row in self.rows],
             "datasets": [
                 {"label": _("Chỉ số (%)"), "data": [str(row.result.index) for row in self.rows]}
             ],
             "options": {"horizontal": True, "suggestedMax": 100, "percent": True},
         }
+        return mark_provisional(chart, {0: [row.provisional for row in self.rows]})
 
     def domain_chart(self) -> Chart:
-        return {
+        chart: Chart = {
             "labels": [chart_label(f"{domain.code}. {domain.name}", 26) for domain in self.domains],
             "datasets": [
                 {
@@ -133,6 +147,8 @@ class GroupOverview:
             ],
             "options": {"horizontal": True},
         }
+        # The averages are provisional; the maxima are the framework's.
+        return mark_provisional(chart, {0: [self.provisional] * len(self.domains)})
 
 
 def _text(value: Decimal | None) -> str | None:
@@ -141,10 +157,13 @@ def _text(value: Decimal | None) -> str | None:
 
 
 def overview(year: AssessmentYear, *, published_only_previous: bool = True) -> list[GroupOverview]:
-    """The ranking of every unit group of a year, with its summary figures (10 queries).
+    """The ranking of every unit group of a year, with its summary figures (10 queries; 11 for
+    a year not published, with each unit's appraisal progress).
 
     Units carry the names they had that year; each row's change is against `previous_figures`
-    (the unit's lineage: its own result of the year before, or its predecessors' mean).
+    (the unit's lineage: its own result of the year before, or its predecessors' mean). The
+    figures of a year not published are provisional, and so are the change and rank movement
+    compared with one (`movement_provisional`).
     """
     frameworks = list(Framework.objects.filter(year=year).select_related("group"))
     results = list(
@@ -171,6 +190,10 @@ def overview(year: AssessmentYear, *, published_only_previous: bool = True) -> l
     ):
         domain_results[(group_id, code)].append((earned, index))
 
+    for result in results:
+        result.year = year  # the page's year: no query per row
+    progress = progress_of(results)
+
     by_group = defaultdict(list)
     for result in results:
         before = previous.get(result.unit_id)
@@ -182,6 +205,9 @@ def overview(year: AssessmentYear, *, published_only_previous: bool = True) -> l
                 rank_move=rank_move(result, before),
                 state_label=sheet_state_label(states.get(result.unit_id), year),
                 state=states.get(result.unit_id) or "none",
+                provisional=not year.is_published,
+                movement_provisional=movement_provisional(year, before),
+                progress=progress.get(result.pk),
             )
         )
 
@@ -220,6 +246,8 @@ def overview(year: AssessmentYear, *, published_only_previous: bool = True) -> l
                     for item in group_items
                     if item.parent_id is None
                 ],
+                provisional=not year.is_published,
+                progress=group_progress(row.progress for row in rows),
             )
         )
     return overviews

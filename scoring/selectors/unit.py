@@ -25,6 +25,7 @@ from scoring.selectors.common import (
     chart_label,
     domains_by_code,
     framework_items,
+    mark_provisional,
     stored_figures,
 )
 from scoring.selectors.previous import (
@@ -32,9 +33,11 @@ from scoring.selectors.previous import (
     ShowsRankMove,
     compared_index,
     index_change,
+    movement_provisional,
     previous_figures,
     rank_move,
 )
+from scoring.selectors.provisional import Progress, is_provisional, progress_of
 from units.lineage import MERGED, NEW, NONE, RENAMED, SPLIT, Event, Lineage, Reference
 from units.models import Unit
 
@@ -97,10 +100,15 @@ class ClaimYear:
     year: AssessmentYear
     claimed: Decimal
     granted: Decimal
+    progress: Progress | None = None  # a year not published: how far its appraisal has gone
 
     @property
     def over(self) -> Decimal:
         return self.claimed - self.granted
+
+    @property
+    def provisional(self) -> bool:
+        return is_provisional(self.year)
 
 
 @dataclass
@@ -111,6 +119,7 @@ class HistoryRow:
     result: Result
     own: bool
     note: str = ""  # "trước hợp nhất", "trước chia tách", "tên cũ"
+    progress: Progress | None = None  # a year not published: how far its appraisal has gone
 
 
 @dataclass
@@ -119,6 +128,10 @@ class HistoryYear:
     rows: list[HistoryRow]
     mean: Decimal | None = None  # after a merge: the predecessors' mean index (the reference)
     mean_label: str = ""
+
+    @property
+    def provisional(self) -> bool:
+        return is_provisional(self.year)
 
 
 @dataclass
@@ -142,6 +155,20 @@ class UnitProfile(ShowsRankMove):
     fate: str = ""  # what became of the unit after this year ("hợp nhất vào …")
     fate_event: Event | None = None
     publication_note: str = ""  # published with work open: the decision, its author and date
+    movement_provisional: bool = False  # the change and rank movement are not final
+    progress: Progress | None = None  # the year not published: how far its appraisal has gone
+    # Years in progress left out of the history: nothing appraised yet, so no figure to draw.
+    pending_years: list[AssessmentYear] = field(default_factory=list)
+
+    @property
+    def provisional(self) -> bool:
+        """The figures of the year shown are provisional (the year is not published)."""
+        return is_provisional(self.year)
+
+    @property
+    def has_provisional_history(self) -> bool:
+        """A year of the history is not published (its points are drawn dashed)."""
+        return any(entry.provisional for entry in self.lineage_history)
 
     @property
     def last_result(self) -> Result | None:
@@ -169,7 +196,7 @@ class UnitProfile(ShowsRankMove):
         return sum((domain.over for domain in self.claims), ZERO)
 
     def domain_chart(self) -> Chart:
-        return {
+        chart: Chart = {
             "labels": [chart_label(f"{d.code}. {d.name}", 26) for d in self.domains],
             "datasets": [
                 {"label": _("Điểm đạt"), "data": [str(d.earned) for d in self.domains]},
@@ -177,19 +204,23 @@ class UnitProfile(ShowsRankMove):
             ],
             "options": {"horizontal": True},
         }
+        return mark_provisional(chart, {0: [self.provisional] * len(self.domains)})
 
     def domain_index_chart(self) -> Chart:
-        return {
+        chart: Chart = {
             "labels": [chart_label(f"{d.code}. {d.name}", 26) for d in self.domains],
             "datasets": [
                 {"label": _("Tỷ lệ đạt (%)"), "data": [str(d.index) for d in self.domains]}
             ],
             "options": {"suggestedMax": 100, "percent": True},
         }
+        return mark_provisional(chart, {0: [self.provisional] * len(self.domains)})
 
     def history_chart(self) -> Chart:
         """One line per unit of the history (the unit, and its predecessors before a
-        reorganisation), over the years of the history."""
+        reorganisation), over the years of the history; the points of a year not published
+        are flagged provisional (drawn dashed). A year in progress with nothing appraised yet
+        is not in the history, so it is never drawn as 0."""
         years = [h.year for h in self.lineage_history]
         lines: dict[int, ChartDataset] = {}
         for position, entry in enumerate(self.lineage_history):
@@ -202,11 +233,21 @@ class UnitProfile(ShowsRankMove):
         datasets = list(lines.values())
         if len(datasets) == 1:
             datasets[0]["label"] = _("Chỉ số (%)")
-        return {
+        flags = [is_provisional(y) for y in years]
+        chart: Chart = {
             "labels": [str(y.year) for y in years],
             "datasets": [{**d, "label": chart_label(d["label"])} for d in datasets],
             "options": {"suggestedMax": 100, "percent": True},
         }
+        return mark_provisional(
+            chart,
+            {
+                position: [
+                    flag and value is not None for flag, value in zip(flags, d["data"], strict=True)
+                ]
+                for position, d in enumerate(chart["datasets"])
+            },
+        )
 
 
 def unit_profile(
@@ -217,10 +258,13 @@ def unit_profile(
     show_reasons: bool = False,
     published_only_previous: bool = True,
 ) -> UnitProfile:
-    """A unit's figures in one year and across the visible `years` (10 queries).
+    """A unit's figures in one year and across the visible `years` (10 queries; 11 when a
+    visible year is not published, with the appraisal progress of its results).
 
     The history follows the lineage: before a reorganisation, the figures of the units it
-    continues (`_lineage_history`). The unit is given the name it had in `year`.
+    continues (`_lineage_history`). The unit is given the name it had in `year`. A year not
+    published is provisional: its results carry their progress, and one with nothing
+    appraised yet is left out of the history (`pending_years`) rather than shown as 0.
 
     Points lost and claims are the stored scores run through `calculations.compute_unit`, so
     they add up to the stored result: its maximum minus the points lost minus the maximum of the
@@ -243,7 +287,9 @@ def unit_profile(
     previous = previous_figures(
         [unit], year, published_only=published_only_previous, lineage=lineage
     ).get(unit.id)
-    lineage_history = _lineage_history(unit, year, years, references, everything, lineage)
+    progress = progress_of(everything)
+    lineage_history = _lineage_history(unit, year, years, references, everything, lineage, progress)
+    pending_years = _pending_years(everything, progress, lineage_history)
     # What became of it: after this year, or after its last year for a unit that had ended.
     after = min(year.year, unit.last_year) if unit.last_year is not None else year.year
     fate_event = lineage.next_event(unit, after)
@@ -268,6 +314,8 @@ def unit_profile(
         lost, unscored = _lost_by_domain(year_items, current_scores, year.rounding, show_reasons)
         claims = _claims_by_domain(year_items, current_scores, year.rounding)
     for r in history:
+        if r.pk in progress and not progress[r.pk].started:
+            continue  # nothing appraised yet: no granted points to set against the claims
         year_claims = _claims_by_domain(
             items.get((r.year_id, r.group_id), []), scores.get(r.year_id, []), r.year.rounding
         )
@@ -277,6 +325,7 @@ def unit_profile(
                     r.year,
                     sum((d.claimed for d in year_claims), ZERO),
                     sum((d.granted for d in year_claims), ZERO),
+                    progress.get(r.pk),
                 )
             )
     return UnitProfile(
@@ -307,6 +356,9 @@ def unit_profile(
             ),
             "",
         ),
+        movement_provisional=movement_provisional(year, previous),
+        progress=progress.get(result.pk) if result is not None else None,
+        pending_years=pending_years,
     )
 
 
@@ -317,24 +369,38 @@ def _lineage_history(
     references: dict[int, Reference],
     results: list[Result],
     lineage: Lineage,
+    progress: dict[int, Progress],
 ) -> list[HistoryYear]:
     """The unit's figures over the years; before a reorganisation, those of the units it
     continues, each with its own figure and labelled as such (and, after a merge, their mean:
-    the figure the unit is compared with)."""
-    by_key = {(r.year_id, r.unit_id): r for r in results}
+    the figure the unit is compared with). A provisional result with nothing appraised yet is
+    left out: it has no figure, only zeros."""
+    by_key = {
+        (r.year_id, r.unit_id): r for r in results if r.pk not in progress or progress[r.pk].started
+    }
     entries = []
     for y in sorted(years, key=lambda y: y.year):
         ref = references.get(y.id)
         if ref is None or ref.kind == "same":
             own = by_key.get((y.id, unit.id))
-            rows = [HistoryRow(lineage.name_in(unit, y.year), own, True)] if own else []
+            rows = (
+                [HistoryRow(lineage.name_in(unit, y.year), own, True, "", progress.get(own.pk))]
+                if own
+                else []
+            )
             entries.append(HistoryYear(y, rows))
             continue
         if ref.kind in (NEW, NONE):
             continue
         note = str(HISTORY_NOTES.get(ref.kind, ""))
         rows = [
-            HistoryRow(lineage.name_in(u, y.year), by_key[(y.id, u.pk)], u.pk == unit.pk, note)
+            HistoryRow(
+                lineage.name_in(u, y.year),
+                by_key[(y.id, u.pk)],
+                u.pk == unit.pk,
+                note,
+                progress.get(by_key[(y.id, u.pk)].pk),
+            )
             for u in ref.units
             if (y.id, u.pk) in by_key
         ]
@@ -347,6 +413,19 @@ def _lineage_history(
             }
         entries.append(entry)
     return [entry for entry in entries if entry.rows]
+
+
+def _pending_years(
+    results: list[Result], progress: dict[int, Progress], history: list[HistoryYear]
+) -> list[AssessmentYear]:
+    """The years in progress whose results were left out of the history, nothing appraised."""
+    shown = {entry.year.pk for entry in history}
+    pending = {
+        r.year.pk: r.year
+        for r in results
+        if r.pk in progress and not progress[r.pk].started and r.year.pk not in shown
+    }
+    return sorted(pending.values(), key=lambda y: y.year)
 
 
 def _lost_by_domain(

@@ -6,6 +6,7 @@ Numbers follow the active language (vi: "92,03"; en: "92.03").
     {% load portal_format %}
     {{ result.total|points }}            92,03
     {{ change|delta }}                   ▲ 1,25 / ▼ 0,50 / = 0,00
+    {{ change|signed }}                  +1,25 / −0,50 / 0,00  (a provisional change: no arrow)
     <span class="{{ change|delta_css }}" title="{{ change|delta_label }}">…</span>
     {{ result|rank_of }}                 thứ 2/20     (or {{ rank|rank_of:total }})
     <span class="badge {{ result.band_label|band_css }}">…</span>
@@ -73,6 +74,22 @@ def delta(value) -> str:
         return f"= {points(0)}"
     arrow = "▲" if direction > 0 else "▼"
     return f"{arrow} {points(abs(number))}"
+
+
+@register.filter
+def signed(value) -> str:
+    """A change with its sign and no arrow, for one that is not final (tạm tính): "+1,25",
+    "−0,50" (a true minus sign), "0,00"; whole numbers (places gained) as "+2", "−3", "0";
+    "–" when missing."""
+    number = _decimal(value)
+    if number is None:
+        return MISSING
+    whole = isinstance(value, int)
+    direction = (number > 0) - (number < 0) if whole else _direction(number)
+    shown = str(abs(int(number))) if whole else points(abs(number))
+    if direction == 0:
+        return "0" if whole else points(0)
+    return f"{'+' if direction > 0 else '−'}{shown}"
 
 
 @register.filter

@@ -10,12 +10,16 @@
  * data-chart is "bar", "line" or "radar"; data-source is the id of the json_script element:
  *
  *   {"labels": ["Sở Nội vụ", …],
- *    "datasets": [{"label": "2024", "data": [92.03, "88.50", null], "type": "line"?}],
+ *    "datasets": [{"label": "2024", "data": [92.03, "88.50", null], "type": "line"?,
+ *                  "provisional": [false, true, false]?}],
  *    "options": {"suggestedMax": 100, "horizontal": false, "percent": false,
- *                "highlight": [3]?}}
+ *                "highlight": [3]?, "provisionalLabel": "tạm tính"?}}
  *
  * Values may be numbers or strings ("92.03", a Decimal through DjangoJSONEncoder); null leaves
  * a gap. "highlight" (indices into labels) draws those bars in red, e.g. the unit being viewed.
+ * "provisional" flags each figure of a year not published yet: such a bar is drawn hatched and
+ * lighter, a line runs dashed into and out of such a point, drawn hollow, and the tooltip adds
+ * options.provisionalLabel. The flags come with the data (json_script), never from styling.
  * Numbers are shown the Vietnamese way (92,03) when <html lang="vi">, else 92.03.
  *
  * Load after Chart.js, in a page's extra_js block:
@@ -49,17 +53,49 @@
     return "rgba(" + ((n >> 16) & 255) + ", " + ((n >> 8) & 255) + ", " + (n & 255) + ", " + alpha + ")";
   }
 
+  // Diagonal stripes over a light fill of the colour: a provisional bar.
+  var hatches = {};
+  function hatch(color) {
+    if (!hatches[color]) {
+      var size = 8;
+      var tile = document.createElement("canvas");
+      tile.width = size;
+      tile.height = size;
+      var context = tile.getContext("2d");
+      context.fillStyle = withAlpha(color, 0.22);
+      context.fillRect(0, 0, size, size);
+      context.strokeStyle = withAlpha(color, 0.8);
+      context.lineWidth = 1.5;
+      context.beginPath();
+      [-size, 0, size].forEach(function (offset) {
+        context.moveTo(offset, size);
+        context.lineTo(offset + size, 0);
+      });
+      context.stroke();
+      hatches[color] = context.createPattern(tile, "repeat") || withAlpha(color, 0.35);
+    }
+    return hatches[color];
+  }
+
   function dataset(source, index, chartType, highlight) {
     var type = source.type || chartType;
     var color = PALETTE[index % PALETTE.length];
     var data = (source.data || []).map(toNumber);
-    var result = { label: source.label || "", data: data };
+    var flags = data.map(function (_, i) {
+      return Boolean(source.provisional && source.provisional[i]);
+    });
+    var result = { label: source.label || "", data: data, provisional: flags };
     if (source.type) {
       result.type = source.type;
     }
     if (type === "bar") {
       result.backgroundColor = data.map(function (_, i) {
-        return index === 0 && highlight.indexOf(i) !== -1 ? HIGHLIGHT : color;
+        var shade = index === 0 && highlight.indexOf(i) !== -1 ? HIGHLIGHT : color;
+        return flags[i] ? hatch(shade) : shade;
+      });
+      result.borderColor = color;
+      result.borderWidth = flags.map(function (flag) {
+        return flag ? 1 : 0;
       });
       result.borderRadius = 2;
       result.maxBarThickness = 36;
@@ -71,9 +107,20 @@
     } else {
       result.borderColor = color;
       result.backgroundColor = color;
-      result.pointRadius = 3;
+      result.pointBackgroundColor = flags.map(function (flag) {
+        return flag ? "#fff" : color;
+      });
+      result.pointRadius = flags.map(function (flag) {
+        return flag ? 4 : 3;
+      });
       result.borderWidth = 2;
       result.tension = 0;
+      // A segment that reaches a provisional point is dashed.
+      result.segment = {
+        borderDash: function (context) {
+          return flags[context.p0DataIndex] || flags[context.p1DataIndex] ? [6, 4] : undefined;
+        },
+      };
     }
     return result;
   }
@@ -128,7 +175,11 @@
                 var parsed = context.parsed;
                 var value = chartType === "radar" ? parsed.r : horizontal ? parsed.x : parsed.y;
                 var label = context.dataset.label ? context.dataset.label + ": " : "";
-                return label + (value === null ? "–" : figure.format(value) + suffix);
+                var flags = context.dataset.provisional || [];
+                var note = flags[context.dataIndex] && options.provisionalLabel
+                  ? " (" + options.provisionalLabel + ")"
+                  : "";
+                return label + (value === null ? "–" : figure.format(value) + suffix) + note;
               },
             },
           },

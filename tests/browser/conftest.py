@@ -91,5 +91,6 @@ def login(page, live_server, username: str, password: str = PASSWORD) -> None:
     page.goto(f"{live_server.url}/tai-khoan/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.press("input[name=password]", "Enter")  # the language switch is a form too
+    # The login form's own button (the header's language switcher is a form too).
+    page.click("main button[type=submit]")
     page.wait_for_load_state("networkidle")

@@ -16,6 +16,7 @@ from scoring.templatetags.portal_format import (
     delta_label,
     points,
     rank_of,
+    signed,
 )
 
 
@@ -106,6 +107,25 @@ class TestDelta:
         assert delta_label(D("-0.5")) == "giảm 0,50"
         assert delta_label(D("0")) == "không đổi"
         assert delta_label(None) == "chưa có số liệu so sánh"
+
+
+@pytest.mark.usefixtures("vietnamese")
+class TestSigned:
+    """A change that is not final (tạm tính): a sign, no arrow."""
+
+    def test_it_signs_a_rise_and_a_fall_with_a_true_minus(self):
+        assert signed(D("1.25")) == "+1,25"
+        assert signed(D("-70")) == "−70,00"
+
+    def test_no_change_has_no_sign(self):
+        assert signed(D("0")) == "0,00"
+        assert signed(D("-0.004")) == "0,00"
+
+    def test_places_are_whole_numbers(self):
+        assert (signed(2), signed(-3), signed(0)) == ("+2", "−3", "0")
+
+    def test_it_shows_a_dash_when_there_is_no_change(self):
+        assert signed(None) == "–"
 
 
 @pytest.mark.usefixtures("vietnamese")

@@ -165,3 +165,21 @@ def crosswalk(
         ItemCrosswalk.objects.create(
             from_item=old, to_item=Item.objects.get(framework__year=new_year, code=code), note=note
         )
+
+
+def appraise_partly(year: AssessmentYear) -> AssessmentYear:
+    """Two more units of 2024 (in appraisal) part-way through their appraisal:
+
+        SCT  3/5 items appraised (1.1.1 and 1.2 in full, 2.2 not applicable): 20/80 = 25,00,
+             thứ 3/4 (2023: 95,00, thứ 2/4 → −70,00 and one place down)
+        SYT  2/5 items appraised (1.1.1 and 1.1.2 at 5): 10/100 = 10,00, thứ 4/4 (2023: 50,00,
+             thứ 4/4 → −40,00)
+
+    With SNV and SLDTBXH (5/5 each), the group has 15 of 20 items appraised, 2 of 4 units done.
+    """
+    sheet = make_sheet(unit_named("SCT"), year)
+    score(sheet, **{"1.1.1": "10", "1.2": "10"})
+    apply_score_changes(sheet, [ScoreChange("2.2", not_applicable=True)], source="test")
+    score(make_sheet(unit_named("SYT"), year), **{"1.1.1": "5", "1.1.2": "5"})
+    year.refresh_from_db()
+    return year

@@ -182,7 +182,8 @@ def test_appraisers_leadership_and_admins_see_the_year_in_progress_marked_provis
     assert response.status_code == 200
     html = response.content.decode()
     assert "tạm tính" in html
-    # The year in progress also shows the state of each unit's sheet.
+    # The year in progress also shows each unit's appraisal progress and the state of its
+    # sheet; its change and rank movement are provisional, never a final ▲ or ▼.
     assert ranking_rows(html, group_key("SO"))[0] == [
         "thứ 1/2",
         "Sở Nội vụ",
@@ -191,9 +192,9 @@ def test_appraisers_leadership_and_admins_see_the_year_in_progress_marked_provis
         "99,00",
         "99,00",
         "Xuất sắc",
-        "▲ 2,14",
-        "= 0",
-        "Đang soạn",
+        "+2,14 tạm tính",
+        "0 tạm tính",
+        "5/5 Đang soạn",
     ]
 
 
