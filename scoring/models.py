@@ -346,6 +346,12 @@ class SheetState(models.TextChoices):
     SUBMITTED = "submitted", _("Đã gửi")
 
 
+#: A score is settled (an appraisal item appraised, a survey item given its points) once it has
+#: points that count or is marked not applicable: the one rule of the readiness check, the
+#: tracker and the progress shown beside provisional figures.
+SETTLED = Q(points__isnull=False) | Q(not_applicable=True)
+
+
 def count_per(queryset: models.QuerySet[Any], key: str = "sheet_id") -> dict[int, int]:
     """`key` value → number of distinct rows, counted by the database."""
     return dict(
@@ -380,7 +386,7 @@ class SheetQuerySet(models.QuerySet["Sheet"]):
         totals = count_per(items, "framework__group_id")
         settled = count_per(
             Score.objects.filter(sheet_id__in=[pk for pk, _group in sheets], item__in=items).filter(
-                Q(points__isnull=False) | Q(not_applicable=True)
+                SETTLED
             )
         )
         return {pk: (settled.get(pk, 0), totals.get(group, 0)) for pk, group in sheets}

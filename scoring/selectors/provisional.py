@@ -15,13 +15,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from scoring.models import AssessmentYear, Item, Method, Result, ResultSource, Score
+from scoring.models import SETTLED, AssessmentYear, Item, Method, Result, ResultSource, Score
 
 #: An appraisal item is appraised once it has appraisal points or is marked not applicable.
-APPRAISED = Q(points__isnull=False) | Q(not_applicable=True)
+APPRAISED = SETTLED
 
 
 @dataclass(frozen=True)

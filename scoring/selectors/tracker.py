@@ -17,6 +17,7 @@ from django.utils import timezone
 from lib.deadlines import due
 from scoring.duties import overdue_explanations
 from scoring.models import (
+    SETTLED,
     AssessmentYear,
     ExplanationRequest,
     ExplanationState,
@@ -130,7 +131,7 @@ def appraisal_progress(year: AssessmentYear) -> dict[int, AppraisalProgress]:
     scores = Score.objects.filter(
         sheet__year=year, item__is_scored=True, item__method=Method.APPRAISAL
     )
-    appraised = count_per(scores.filter(Q(points__isnull=False) | Q(not_applicable=True)))
+    appraised = count_per(scores.filter(SETTLED))
     differing = count_per(
         scores.filter(points__isnull=False).exclude(
             self_points=F("points"), self_points__isnull=False

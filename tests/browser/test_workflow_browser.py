@@ -61,6 +61,7 @@ def test_a_year_goes_from_the_units_entry_to_the_published_ranking(
     people = personas(unit, other, make_unit("SNV", "Sở Nội vụ"))
     # The other unit of the group, appraised already: 94,00, ahead of the unit in the ranking.
     score(make_sheet(other, year), **{"1.1.1": 10, "1.1.2": 10, "1.2": 10, "2.1": 15, "2.2": 20})
+    Sheet.objects.filter(unit=other, year=year).update(state=SheetState.SUBMITTED)
     save_survey(
         year,
         {"STP": {"3.1": D("13.5"), "3.2": D("12.9")}, "SXD": {"3.1": D("14"), "3.2": D("15")}},

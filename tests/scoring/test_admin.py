@@ -16,6 +16,7 @@ from scoring.models import (
     Framework,
     Item,
     ItemCrosswalk,
+    PublicationDecision,
     Result,
     Score,
     YearState,
@@ -98,6 +99,9 @@ def one_of_everything(province, admin_user):
         uploaded_by=admin_user,
     )
     Group.objects.create(name="Thẩm định viên")
+    PublicationDecision.objects.create(
+        year=year, unit=province["tp"], reason="Chấm theo kết quả thẩm định.", decided_by=admin_user
+    )
     event = LineageEvent.objects.create(year=2025, kind=LineageKind.RENAME, new_name="Sở Nội vụ")
     event.predecessors.set([sheet.unit])
     return province
