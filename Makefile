@@ -48,7 +48,7 @@ format: install
 messages: install
 	$(DEV_ENV) $(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=static/vendor \
 		--ignore=staticfiles --ignore=media --ignore=tests --ignore=bench
-	$(DEV_ENV) $(PY) manage.py compilemessages -l en --ignore=.venv
+	$(DEV_ENV) $(PY) manage.py compilemessages -l en -l vi --ignore=.venv
 
 # Load with faults (not part of `make test`: about a minute, restarts PostgreSQL): README "Bảo mật".
 faults: install

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypedDict, cast
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.db import models
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
@@ -80,7 +81,11 @@ class PublishedYearReadOnlyMixin(_ModelAdminMixin):
 
     `year_path` leads from the object to its AssessmentYear ("" when the object is the year).
     Adding stays allowed: the services refuse writes into a published year with a message.
+    Decimals are shown in forms as in the lists, "9,50" in Vietnamese (a text input that
+    reads both separators).
     """
+
+    formfield_overrides = {models.DecimalField: {"localize": True}}
 
     year_path = "year"
 

@@ -390,3 +390,48 @@ def test_the_format_filters_follow_the_language():
     with translation.override("vi"):
         assert points("92.03") == "92,03"
         assert rank_of(2, 20) == "thứ 2/20"
+
+
+# --------------------------------------------------------------------------- the admin
+
+
+ADMIN_ENGLISH = [
+    "Show counts",
+    "Hide counts",
+    'alt="Search"',
+    "Skip to main content",
+    "Toggle theme",
+]
+
+
+@pytest.mark.django_db
+def test_the_admin_is_vietnamese_throughout(admin_client):
+    """Django's own Vietnamese catalogue lacks the newer admin strings: locale/vi fills them."""
+    make_year(2023, state=YearState.APPRAISAL)
+    make_unit("STP", "Sở Tư pháp")
+    for url in ("/admin/", "/admin/units/unit/", "/admin/scoring/band/?_facets=True"):
+        page = admin_client.get(url).content.decode()
+        assert '<html lang="vi"' in page
+        for english in ADMIN_ENGLISH:
+            assert english not in page, (url, english)
+    page = admin_client.get("/admin/scoring/band/").content.decode()
+    assert "Hiện số lượng" in page and "Chuyển đến nội dung chính" in page
+
+
+@pytest.mark.django_db
+def test_the_admin_shows_and_reads_decimal_commas(admin_client):
+    make_year(2023, state=YearState.APPRAISAL)
+    band = Band.objects.order_by("-min_index").first()
+    assert (
+        f"{band.min_index:.2f}".replace(".", ",")
+        in admin_client.get("/admin/scoring/band/").content.decode()
+    )
+    form = admin_client.get(f"/admin/scoring/band/{band.pk}/change/").content.decode()
+    assert re.search(r'<input type="text" name="min_index" value="\d+,\d\d"', form)
+    response = admin_client.post(
+        f"/admin/scoring/band/{band.pk}/change/",
+        {"year": band.year_id, "group": band.group_id, "label": band.label, "min_index": "91,50"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    band.refresh_from_db()
+    assert str(band.min_index) == "91.50"
