@@ -28,7 +28,7 @@ from scoring.forms.appraisal import (
     ExplanationAnswerForm,
     ExplanationRequestForm,
 )
-from scoring.forms.filters import SheetFilter
+from scoring.forms.filters import AppraisalListFilter
 from scoring.models import (
     AssessmentYear,
     Evidence,
@@ -75,27 +75,49 @@ def appraisal_index(request):
 
 @login_required
 def appraisal_list(request, year: int):
-    """Every unit of the year (`?khoi=`: of one unit group): its sheet's state and how far its
-    appraisal has gone."""
+    """Every unit of the year, filtered by unit group, sheet state, appraisal progress and open
+    explanations (`AppraisalListFilter`): its sheet's state and how far its appraisal has gone,
+    with the overall figure of the units listed."""
     assessment_year = load_year(request.user, year, "scoring.view_tracker")
-    filters = SheetFilter(request.GET, tracker.year_sheets(assessment_year), year=assessment_year)
+    filters = AppraisalListFilter(
+        request.GET, tracker.year_sheets(assessment_year), year=assessment_year
+    )
     rows = tracker.tracker_rows(assessment_year, sheets=filters.qs)
     progress = tracker.appraisal_progress(assessment_year)
     empty = tracker.AppraisalProgress(0, 0, 0)
+    done = [progress.get(row.sheet.id, empty) for row in rows]
+    entries = [
+        {
+            "row": row,
+            "progress": appraisal,
+            "percent": appraisal.appraised * 100 // row.total if row.total else 0,
+            "can_appraise": may(request.user, "scoring.appraise_sheet", row.sheet),
+        }
+        for row, appraisal in zip(rows, done, strict=True)
+    ]
+    appraised = sum(appraisal.appraised for appraisal in done)
+    total = sum(row.total for row in rows)
+    units_done = sum(
+        1
+        for row, appraisal in zip(rows, done, strict=True)
+        if row.total and appraisal.appraised >= row.total
+    )
     context = {
         "year": assessment_year,
         "years": AssessmentYear.objects.exclude(state=YearState.PREPARING),
+        "filters": filters,
         "groups": filters.groups,
         "group_code": filters.group_code,
+        "checked": filters.checked(),
         "closed_reason": appraisal_closed_reason(assessment_year),
-        "rows": [
-            {
-                "row": row,
-                "progress": progress.get(row.sheet.id, empty),
-                "can_appraise": may(request.user, "scoring.appraise_sheet", row.sheet),
-            }
-            for row in rows
-        ],
+        "rows": entries,
+        "overall": {
+            "appraised": appraised,
+            "total": total,
+            "percent": appraised * 100 // total if total else 0,
+            "units_done": units_done,
+            "units": len(entries),
+        },
     }
     return render(request, "scoring/appraisal/list.html", context)
 
