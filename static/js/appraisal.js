@@ -7,8 +7,9 @@
  *   - asks before leaving the page while a domain holds changes not saved;
  *   - lets htmx swap the answer of a refused save (400: errors, 409: changed meanwhile), which
  *     shows the typed values again with their errors;
- *   - filters the items by the flags the server wrote on them (data-differs, data-unappraised,
- *     data-open-request, data-new-evidence), keeping them in the page (and their typed values);
+ *   - filters the items by the flags the server wrote on them or their explanations
+ *     (data-differs, data-unappraised, data-open-request, data-new-evidence), hiding the
+ *     others without taking them off the page (their typed values stay);
  *   - "select all" of a domain's items that may take the claimed points.
  * No scoring rule is written here.
  */
@@ -54,7 +55,9 @@
     Array.prototype.forEach.call(document.querySelectorAll("section[data-domain]"), function (section) {
       var visible = 0;
       Array.prototype.forEach.call(section.querySelectorAll(".appraisal-item"), function (item) {
-        var keep = !flag || item.hasAttribute("data-" + flag);
+        // A flag on the item, or on its explanations (swapped after a request).
+        var keep = !flag || item.hasAttribute("data-" + flag) ||
+          item.querySelector("[data-" + flag + "]") !== null;
         item.hidden = !keep;
         visible += keep ? 1 : 0;
       });

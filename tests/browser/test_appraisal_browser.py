@@ -106,6 +106,10 @@ def test_an_appraiser_saves_domain_by_domain_without_losing_place_or_typed_point
     page.select_option("[data-item-filter]", "unappraised")
     expect(page.locator(item("1.1.2"))).to_be_hidden()
     expect(page.locator(item("2.1"))).to_be_visible()
+    page.select_option("[data-item-filter]", "open-request")  # the request sent above
+    expect(page.locator(item("1.2"))).to_be_visible()
+    expect(page.locator(item("2.1"))).to_be_hidden()
+    expect(page.locator("#domain-2")).to_be_hidden()
     page.select_option("[data-item-filter]", "")
     expect(page.locator(item("1.1.2"))).to_be_visible()
 

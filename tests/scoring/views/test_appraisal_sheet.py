@@ -4,8 +4,9 @@
 from decimal import Decimal as D
 
 from scoring.models import ExplanationRequest, Score
+from scoring.services.appraisal import answer_explanation, request_explanation
 from scoring.services.scores import ScoreChange, apply_score_changes
-from tests.scoring.services.test_appraisal import AppraisalTestCase, sheet_url
+from tests.scoring.services.test_appraisal import AppraisalTestCase, pdf, sheet_url
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -151,3 +152,21 @@ class TestFilterFlags(AppraisalTestCase):
         self.assertNotIn("data-unappraised", item)
         other = page[page.index('id="item-2.1"') : page.index('id="item-2.1"') + 120]
         self.assertIn("data-unappraised", other)
+
+    def test_an_open_request_and_documents_sent_since_the_last_round_are_flagged(self):
+        self.client.force_login(self.people["appraiser"])
+        request = request_explanation(
+            self.sheet, "2.1", "Đề nghị bổ sung.", user=None, domains=None
+        )
+        request_explanation(self.sheet, "1.1.1", "Vì sao?", user=None, domains=None)
+
+        page = self.client.get(sheet_url()).content.decode()
+
+        self.assertIn('id="explanations-2.1" data-open-request', page)
+        self.assertNotIn('id="explanations-2.1" data-open-request data-new-evidence', page)
+
+        answer_explanation(request, "Đã bổ sung.", [pdf()], user=self.people["staff_a"])
+        page = self.client.get(sheet_url()).content.decode()
+
+        self.assertIn('id="explanations-2.1" data-new-evidence', page)
+        self.assertIn('id="explanations-1.1.1" data-open-request>', page)
