@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django import forms
 from django.conf import settings
+from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -16,6 +17,12 @@ from scoring.services.scores import ScoreChange
 # The appraisal inputs sit beside each item, outside the <form> element (which may not nest the
 # explanation forms): the HTML form attribute ties them to it.
 APPRAISAL_FORM_ID = "appraisal-form"
+
+# The submit buttons' names: which domain a save covers (none: the whole sheet), and the domain
+# whose chosen items (`ACCEPT_CHOSEN`) take the claimed points.
+SAVE_DOMAIN = "linh-vuc"
+ACCEPT_DOMAIN = "chap-nhan"
+ACCEPT_CHOSEN = "chon"
 
 
 class AppraisalForm(forms.Form):
@@ -52,6 +59,18 @@ class AppraisalForm(forms.Form):
                 initial=score.reason if score else "",
                 widget=forms.Textarea(attrs={**TEXTAREA, "form": APPRAISAL_FORM_ID}),
             )
+
+    @staticmethod
+    def accepting(data: QueryDict, rows: Iterable, codes: Iterable[str]) -> QueryDict:
+        """`data` with the claimed points typed in for the items `codes` among `rows` that may
+        take them (`AppraisalRow.acceptable`): the bulk "accept the claim", saved like any
+        other input. The reason typed is kept."""
+        chosen = set(codes)
+        data = data.copy()
+        for row in rows:
+            if row.item.code in chosen and row.acceptable:
+                data[f"points-{row.item.code}"] = str(row.score.self_points)
+        return data
 
     def fields_for(self, code: str) -> AppraisalFields | None:
         if f"points-{code}" not in self.fields:

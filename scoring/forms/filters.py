@@ -6,10 +6,24 @@ The same checked values make the cache key of a cached page (scoring/selectors/c
 from __future__ import annotations
 
 import django_filters
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy
 
-from scoring.models import AssessmentYear, Framework, Result, Sheet
+from scoring.models import (
+    SETTLED,
+    AssessmentYear,
+    ExplanationRequest,
+    ExplanationState,
+    Framework,
+    Item,
+    Method,
+    Result,
+    Score,
+    Sheet,
+    SheetState,
+)
 from scoring.selectors.province import STATE_FILTERS, GroupOverview
 
 
@@ -35,6 +49,73 @@ class SheetFilter(django_filters.FilterSet):
     def group_code(self) -> str:
         """The unit group kept; "" for every group."""
         return _checked(self).get("khoi", "")
+
+
+# The appraisal list's progress filter: no item appraised, some, every one (`models.SETTLED`).
+PROGRESS_CHOICES = [
+    ("chua", gettext_lazy("Chưa thẩm định")),
+    ("dang", gettext_lazy("Đang thẩm định")),
+    ("xong", gettext_lazy("Đã thẩm định xong")),
+]
+# Its explanation filter: a request waiting for the unit, an answer waiting for the appraisers.
+EXPLANATION_CHOICES = [
+    ("cho-don-vi", gettext_lazy("Có yêu cầu chờ đơn vị giải trình")),
+    ("cho-tham-dinh", gettext_lazy("Có giải trình chờ xem")),
+]
+
+
+class AppraisalListFilter(SheetFilter):
+    """The appraisal list: `?khoi=` a unit group, `?trang_thai=` the sheet's state,
+    `?tien_do=` how far its appraisal has gone (`PROGRESS_CHOICES`), `?giai_trinh=` its open
+    explanation rounds (`EXPLANATION_CHOICES`). Each is counted by the database."""
+
+    trang_thai = django_filters.ChoiceFilter(field_name="state", choices=SheetState.choices)
+    tien_do = django_filters.ChoiceFilter(choices=PROGRESS_CHOICES, method="filter_progress")
+    giai_trinh = django_filters.ChoiceFilter(
+        choices=EXPLANATION_CHOICES, method="filter_explanations"
+    )
+
+    def filter_progress(self, queryset: QuerySet[Sheet], name: str, value: str):
+        appraisal = {"item__is_scored": True, "item__method": Method.APPRAISAL}
+        settled = (
+            Score.objects.filter(sheet=OuterRef("pk"), **appraisal)
+            .filter(SETTLED)
+            .order_by()
+            .values("sheet")
+            .annotate(n=Count("id"))
+            .values("n")
+        )
+        items = (
+            Item.objects.filter(
+                framework__year=OuterRef("year"),
+                framework__group=OuterRef("unit__group"),
+                is_scored=True,
+                method=Method.APPRAISAL,
+            )
+            .order_by()
+            .values("framework")
+            .annotate(n=Count("id"))
+            .values("n")
+        )
+        queryset = queryset.annotate(
+            settled_count=Coalesce(Subquery(settled), 0),
+            item_count=Coalesce(Subquery(items), 0),
+        )
+        if value == "chua":
+            return queryset.filter(settled_count=0)
+        if value == "dang":
+            return queryset.filter(settled_count__gt=0, settled_count__lt=F("item_count"))
+        return queryset.filter(settled_count__gt=0, settled_count__gte=F("item_count"))
+
+    def filter_explanations(self, queryset: QuerySet[Sheet], name: str, value: str):
+        state = ExplanationState.OPEN if value == "cho-don-vi" else ExplanationState.ANSWERED
+        return queryset.filter(
+            Exists(ExplanationRequest.objects.filter(score__sheet=OuterRef("pk"), state=state))
+        )
+
+    def checked(self) -> dict[str, str]:
+        """The parameters kept, in order: valid and not empty."""
+        return _checked(self)
 
 
 class RankingFilter(django_filters.FilterSet):

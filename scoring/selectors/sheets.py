@@ -183,11 +183,53 @@ class AppraisalRow:
     def open_explanation(self) -> ExplanationRequest | None:
         return next((e for e in self.explanations if e.state == ExplanationState.OPEN), None)
 
+    @property
+    def settled(self) -> bool:
+        """Appraised: points set, or the unit marked the item not applicable (`models.SETTLED`)."""
+        return self.score is not None and (
+            self.score.points is not None or self.score.not_applicable
+        )
+
+    @property
+    def new_evidence(self) -> bool:
+        """A document (on the item or with an answer) uploaded after the item's latest
+        explanation request: what the unit sent since the last round. False without a round."""
+        if not self.explanations:
+            return False
+        last_round = max(e.requested_at for e in self.explanations)
+        documents = [*self.evidence, *(d for e in self.explanations for d in e.attachments)]
+        return any(doc.uploaded_at > last_round for doc in documents)
+
+    @property
+    def acceptable(self) -> bool:
+        """The claimed points may be accepted as they are (bulk "accept the claim"): an item the
+        user may appraise, with self points, whose appraisal points are not already those."""
+        score = self.score
+        return (
+            self.editable
+            and score is not None
+            and not score.not_applicable
+            and score.self_points is not None
+            and score.points != score.self_points
+        )
+
 
 @dataclass
 class AppraisalDomain:
     item: Item
     rows: list[AppraisalRow]
+
+    @property
+    def appraised(self) -> int:
+        return sum(1 for row in self.rows if row.settled)
+
+    @property
+    def editable(self) -> bool:
+        return any(row.editable for row in self.rows)
+
+    @property
+    def acceptable(self) -> bool:
+        return any(row.acceptable for row in self.rows)
 
 
 def appraisal_sheet(sheet: Sheet, editable_domains: set[str] | None) -> list[AppraisalDomain]:

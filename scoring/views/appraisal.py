@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,8 +19,16 @@ from django.views.decorators.http import require_POST
 from lib.deadlines import due
 from lib.requests import accepts_upload, answer_request_bytes
 from scoring.duties import explanation_deadline
-from scoring.forms.appraisal import AppraisalForm, ExplanationAnswerForm, ExplanationRequestForm
-from scoring.forms.filters import SheetFilter
+from scoring.forms.appraisal import (
+    ACCEPT_CHOSEN,
+    ACCEPT_DOMAIN,
+    APPRAISAL_FORM_ID,
+    SAVE_DOMAIN,
+    AppraisalForm,
+    ExplanationAnswerForm,
+    ExplanationRequestForm,
+)
+from scoring.forms.filters import AppraisalListFilter
 from scoring.models import (
     AssessmentYear,
     Evidence,
@@ -66,27 +75,49 @@ def appraisal_index(request):
 
 @login_required
 def appraisal_list(request, year: int):
-    """Every unit of the year (`?khoi=`: of one unit group): its sheet's state and how far its
-    appraisal has gone."""
+    """Every unit of the year, filtered by unit group, sheet state, appraisal progress and open
+    explanations (`AppraisalListFilter`): its sheet's state and how far its appraisal has gone,
+    with the overall figure of the units listed."""
     assessment_year = load_year(request.user, year, "scoring.view_tracker")
-    filters = SheetFilter(request.GET, tracker.year_sheets(assessment_year), year=assessment_year)
+    filters = AppraisalListFilter(
+        request.GET, tracker.year_sheets(assessment_year), year=assessment_year
+    )
     rows = tracker.tracker_rows(assessment_year, sheets=filters.qs)
     progress = tracker.appraisal_progress(assessment_year)
     empty = tracker.AppraisalProgress(0, 0, 0)
+    done = [progress.get(row.sheet.id, empty) for row in rows]
+    entries = [
+        {
+            "row": row,
+            "progress": appraisal,
+            "percent": appraisal.appraised * 100 // row.total if row.total else 0,
+            "can_appraise": may(request.user, "scoring.appraise_sheet", row.sheet),
+        }
+        for row, appraisal in zip(rows, done, strict=True)
+    ]
+    appraised = sum(appraisal.appraised for appraisal in done)
+    total = sum(row.total for row in rows)
+    units_done = sum(
+        1
+        for row, appraisal in zip(rows, done, strict=True)
+        if row.total and appraisal.appraised >= row.total
+    )
     context = {
         "year": assessment_year,
         "years": AssessmentYear.objects.exclude(state=YearState.PREPARING),
+        "filters": filters,
         "groups": filters.groups,
         "group_code": filters.group_code,
+        "checked": filters.checked(),
         "closed_reason": appraisal_closed_reason(assessment_year),
-        "rows": [
-            {
-                "row": row,
-                "progress": progress.get(row.sheet.id, empty),
-                "can_appraise": may(request.user, "scoring.appraise_sheet", row.sheet),
-            }
-            for row in rows
-        ],
+        "rows": entries,
+        "overall": {
+            "appraised": appraised,
+            "total": total,
+            "percent": appraised * 100 // total if total else 0,
+            "units_done": units_done,
+            "units": len(entries),
+        },
     }
     return render(request, "scoring/appraisal/list.html", context)
 
@@ -101,13 +132,54 @@ def _editable_domains(user: User, sheet: Sheet) -> set[str] | None:
     return appraised_domains(user, sheet)
 
 
-def _render_sheet(request, sheet: Sheet, form=None, status: int = 200):
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _attach_fields(domains: list[sheets.AppraisalDomain], *forms: AppraisalForm | None) -> None:
+    """Give each row its inputs: from the first form that has them (a bound form first, so that
+    what was typed is shown again)."""
+    for domain in domains:
+        for row in domain.rows:
+            row.fields = next(
+                (f.fields_for(row.item.code) for f in forms if f and f.fields_for(row.item.code)),
+                None,
+            )
+
+
+def _progress(domains: list[sheets.AppraisalDomain]) -> dict:
+    """The sticky bar's figure: appraised items of the sheet out of its appraisal items."""
+    appraised = sum(domain.appraised for domain in domains)
+    total = sum(len(domain.rows) for domain in domains)
+    return {
+        "appraised": appraised,
+        "total": total,
+        "percent": appraised * 100 // total if total else 0,
+    }
+
+
+def _sheet_context(request, sheet: Sheet, domains: list[sheets.AppraisalDomain]) -> dict:
+    return {
+        "sheet": sheet,
+        "unit": sheet.unit,
+        "year": sheet.year,
+        "domains": domains,
+        "progress": _progress(domains),
+        "result": Result.objects.filter(unit=sheet.unit, year=sheet.year).first(),
+        "closed_reason": appraisal_closed_reason(sheet.year),
+        "can_appraise": may(request.user, "scoring.appraise_sheet", sheet),
+        "form_id": APPRAISAL_FORM_ID,
+        "save_domain": SAVE_DOMAIN,
+        "accept_domain": ACCEPT_DOMAIN,
+        "accept_chosen": ACCEPT_CHOSEN,
+    }
+
+
+def _render_sheet(request, sheet: Sheet, form: AppraisalForm | None = None, status: int = 200):
     domains = sheets.appraisal_sheet(sheet, _editable_domains(request.user, sheet))
     rows = [row for domain in domains for row in domain.rows]
-    if form is None and any(row.editable for row in rows):
-        form = AppraisalForm(rows=rows, sheet=sheet)
-    for row in rows:
-        row.fields = form.fields_for(row.item.code) if form is not None else None
+    whole = AppraisalForm(rows=rows, sheet=sheet) if any(row.editable for row in rows) else None
+    _attach_fields(domains, form, whole)
     items = [row.item for row in rows]
     claimed = self_totals(
         items,
@@ -119,37 +191,104 @@ def _render_sheet(request, sheet: Sheet, form=None, status: int = 200):
         sheet.year.rounding,
     )
     context = {
-        "sheet": sheet,
-        "unit": sheet.unit,
-        "year": sheet.year,
-        "domains": domains,
-        "form": form,
+        **_sheet_context(request, sheet, domains),
+        "form": form or whole,
         "claimed": claimed,
-        "result": Result.objects.filter(unit=sheet.unit, year=sheet.year).first(),
-        "closed_reason": appraisal_closed_reason(sheet.year),
-        "can_appraise": may(request.user, "scoring.appraise_sheet", sheet),
         "own_unit_conflict": own_unit_conflict(request.user, sheet),
         "request_form": ExplanationRequestForm(),
     }
     return render(request, "scoring/appraisal/sheet.html", context, status=status)
 
 
+def _render_saved(
+    request,
+    sheet: Sheet,
+    scope: list[str],
+    *,
+    form: AppraisalForm | None = None,
+    saved: str = "",
+    errors: list[str] | None = None,
+    status: int = 200,
+):
+    """The answer to a save in the background (htmx): the domains it covered, each swapped in
+    place (with what was typed and its errors when nothing was saved), the sheet's version, the
+    progress bar, the totals and a message. Nothing else on the page is touched: points typed
+    in other domains stay."""
+    if sheet.pk:
+        sheet.refresh_from_db()
+    domains = sheets.appraisal_sheet(sheet, _editable_domains(request.user, sheet))
+    rows = [row for domain in domains for row in domain.rows]
+    whole = AppraisalForm(rows=rows, sheet=sheet) if any(row.editable for row in rows) else None
+    _attach_fields(domains, form, whole)
+    context = {
+        **_sheet_context(request, sheet, domains),
+        "swapped": [domain for domain in domains if domain.item.code in scope],
+        "dirty": bool(errors),
+        "saved": saved,
+        "errors": errors or [],
+        "form": form or whole,
+    }
+    return render(request, "scoring/appraisal/_saved.html", context, status=status)
+
+
+def _form_errors(form: AppraisalForm) -> list[str]:
+    """Each error of the form, named by its item (the bar lists them with links)."""
+    found = [str(message) for message in form.non_field_errors()]
+    for name, messages_ in form.errors.items():
+        if name in form.fields:
+            code = name.split("-", 1)[1]
+            found.extend(
+                _("Tiêu chí %(code)s: %(error)s") % {"code": code, "error": message}
+                for message in messages_
+            )
+    return found
+
+
 @login_required
 def appraisal_sheet(request, unit_code: str, year: int):
-    """Self points, notes and evidence beside the appraisal inputs (the user's domains only)."""
+    """Self points, notes and evidence beside the appraisal inputs (the user's domains only).
+
+    A save covers one domain (`linh-vuc`), the chosen items of one domain taking the claimed
+    points (`chap-nhan`, with `chon` the items) or the whole sheet. From the page's script it is
+    answered in the background (htmx, `_render_saved`); without it, by a redirect to the domain.
+    """
     require(request.user, "scoring.view_tracker")
     sheet = load_sheet(request.user, unit_code, year, "scoring.view_sheet")
     if request.method != "POST":
         return _render_sheet(request, sheet)
     require(request.user, "scoring.appraise_sheet", sheet)
+    htmx = _is_htmx(request)
     reason = appraisal_closed_reason(sheet.year)
     if reason:
+        if htmx:
+            return _render_saved(request, sheet, [], errors=[reason], status=400)
         messages.error(request, reason)
         return redirect(_appraisal_url(sheet))
     editable = _editable_domains(request.user, sheet)
-    rows = [row for d in sheets.appraisal_sheet(sheet, editable) for row in d.rows]
-    form = AppraisalForm(request.POST, rows=rows, sheet=sheet)
+    domains = sheets.appraisal_sheet(sheet, editable)
+    accept = request.POST.get(ACCEPT_DOMAIN, "")
+    asked = accept or request.POST.get(SAVE_DOMAIN, "")
+    scoped = [d for d in domains if not asked or d.item.code == asked]
+    if asked and not scoped:
+        raise Http404
+    scope = [domain.item.code for domain in scoped]
+    rows = [row for domain in scoped for row in domain.rows]
+    data = request.POST
+    if accept:
+        chosen = set(request.POST.getlist(ACCEPT_CHOSEN))
+        if not any(row.acceptable and row.item.code in chosen for row in rows):
+            problem = _("Chưa chọn tiêu chí nào để chấp nhận điểm tự đánh giá.")
+            if htmx:
+                return _render_saved(request, sheet, [], errors=[problem], status=400)
+            messages.error(request, problem)
+            return redirect(_appraisal_url(sheet, f"domain-{accept}"))
+        data = AppraisalForm.accepting(data, rows, chosen)
+    form = AppraisalForm(data, rows=rows, sheet=sheet)
     if not form.is_valid():
+        if htmx:
+            return _render_saved(
+                request, sheet, scope, form=form, errors=_form_errors(form), status=400
+            )
         return _render_sheet(request, sheet, form, status=400)
     try:
         appraise(
@@ -160,14 +299,46 @@ def appraisal_sheet(request, unit_code: str, year: int):
             expected_version=form.cleaned_data["version"],
         )
     except StaleSheetError as error:
+        if htmx:
+            return _render_saved(
+                request, sheet, scope, form=form, errors=error.messages, status=409
+            )
         _errors(request, error)
         return redirect(_appraisal_url(sheet))
     except ServiceError as error:
         for message in error.messages:
             form.add_error(None, message)
+        if htmx:
+            return _render_saved(
+                request, sheet, scope, form=form, errors=_form_errors(form), status=400
+            )
         return _render_sheet(request, sheet, form, status=400)
-    messages.success(request, _("Đã lưu điểm thẩm định."))
-    return redirect(_appraisal_url(sheet))
+    if asked:
+        name = scoped[0].item.code
+        saved = _("Đã lưu điểm thẩm định lĩnh vực %(code)s.") % {"code": name}
+    else:
+        saved = _("Đã lưu điểm thẩm định.")
+    if htmx:
+        return _render_saved(request, sheet, scope, saved=saved)
+    messages.success(request, saved)
+    return redirect(_appraisal_url(sheet, f"domain-{asked}" if asked else ""))
+
+
+def _render_explanations(request, sheet: Sheet, item_code: str, *, saved="", errors=None):
+    """One item's explanation rounds and request form, swapped in place (htmx): the points
+    typed beside it are not part of it, so they stay."""
+    domains = sheets.appraisal_sheet(sheet, _editable_domains(request.user, sheet))
+    row = next((r for d in domains for r in d.rows if r.item.code == item_code), None)
+    if row is None:
+        raise Http404
+    context = {
+        **_sheet_context(request, sheet, domains),
+        "row": row,
+        "saved": saved,
+        "errors": errors or [],
+        "request_form": ExplanationRequestForm(),
+    }
+    return render(request, "scoring/appraisal/_explanations_saved.html", context)
 
 
 @login_required
@@ -175,27 +346,32 @@ def appraisal_sheet(request, unit_code: str, year: int):
 def request_explanation(request, unit_code: str, year: int, item_code: str):
     sheet = load_sheet(request.user, unit_code, year, "scoring.appraise_sheet")
     form = ExplanationRequestForm(request.POST)
+    problems: list[str] = []
     if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                # django-stubs: an ErrorList yields its messages (str), never a ValidationError.
-                messages.error(request, message)  # type: ignore[arg-type]
-        return redirect(_appraisal_url(sheet, f"item-{item_code}"))
-    try:
-        appraisal_service.request_explanation(
-            sheet,
-            item_code,
-            form.cleaned_data["question"],
-            user=request.user,
-            domains=appraised_domains(request.user, sheet),
-        )
-    except ServiceError as error:
-        _errors(request, error)
+        # django-stubs: an ErrorList yields its messages (str), never a ValidationError.
+        problems = [str(message) for errors in form.errors.values() for message in errors]
     else:
-        messages.success(
-            request,
-            _("Đã gửi yêu cầu giải trình tiêu chí %(code)s đến đơn vị.") % {"code": item_code},
-        )
+        try:
+            appraisal_service.request_explanation(
+                sheet,
+                item_code,
+                form.cleaned_data["question"],
+                user=request.user,
+                domains=appraised_domains(request.user, sheet),
+            )
+        except ServiceError as error:
+            problems = list(error.messages)
+    saved = (
+        ""
+        if problems
+        else _("Đã gửi yêu cầu giải trình tiêu chí %(code)s đến đơn vị.") % {"code": item_code}
+    )
+    if _is_htmx(request):
+        return _render_explanations(request, sheet, item_code, saved=saved, errors=problems)
+    for message in problems:
+        messages.error(request, message)
+    if saved:
+        messages.success(request, saved)
     return redirect(_appraisal_url(sheet, f"item-{item_code}"))
 
 
@@ -204,15 +380,22 @@ def request_explanation(request, unit_code: str, year: int, item_code: str):
 def close_explanation(request, unit_code: str, year: int, pk: int):
     sheet = load_sheet(request.user, unit_code, year, "scoring.appraise_sheet")
     explanation = load_explanation(sheet, pk)
+    item_code = explanation.score.item.code
+    problems: list[str] = []
     try:
         appraisal_service.close_explanation(
             explanation, user=request.user, domains=appraised_domains(request.user, sheet)
         )
     except ServiceError as error:
-        _errors(request, error)
-    else:
-        messages.success(request, _("Đã đóng yêu cầu giải trình."))
-    return redirect(_appraisal_url(sheet, f"item-{explanation.score.item.code}"))
+        problems = list(error.messages)
+    saved = "" if problems else _("Đã đóng yêu cầu giải trình.")
+    if _is_htmx(request):
+        return _render_explanations(request, sheet, item_code, saved=saved, errors=problems)
+    for message in problems:
+        messages.error(request, message)
+    if saved:
+        messages.success(request, saved)
+    return redirect(_appraisal_url(sheet, f"item-{item_code}"))
 
 
 # --------------------------------------------------------------------------- the unit's answer

@@ -129,12 +129,15 @@ def test_a_year_goes_from_the_units_entry_to_the_published_ranking(
     page.fill(field("points", "2.1"), "15")
     page.fill(field("reason", "2.1"), "Thiếu minh chứng công khai TTHC trên cổng thông tin.")
     page.fill(field("points", "2.2"), "17,25")
-    page.click("button:has-text('Lưu điểm thẩm định')")
-    assert "Đã lưu điểm thẩm định." in message(page)
+    # The sticky bar's save: in the background, its message in the bar (no reload).
+    page.click("#appraisal-bar button:has-text('Lưu điểm thẩm định')")
+    expect(page.locator("#appraisal-status")).to_contain_text("Đã lưu điểm thẩm định.")
     page.click("#item-2\\.1 summary")
     page.fill("#question-2\\.1", "Đề nghị gửi đường dẫn công khai các TTHC trên cổng thông tin.")
     page.click("#item-2\\.1 button:has-text('Gửi yêu cầu')")
-    assert "Đã gửi yêu cầu giải trình tiêu chí 2.1 đến đơn vị." in message(page)
+    expect(page.locator("#appraisal-status")).to_contain_text(
+        "Đã gửi yêu cầu giải trình tiêu chí 2.1 đến đơn vị."
+    )
     screenshot(page, "workflow-3-appraisal")
 
     # 5. The unit answers on its sheet.
@@ -156,10 +159,10 @@ def test_a_year_goes_from_the_units_entry_to_the_published_ranking(
     page.fill(
         field("reason", "2.1"), "Đã bổ sung minh chứng khi giải trình; công khai chậm 0,5 điểm."
     )
-    page.click("button:has-text('Lưu điểm thẩm định')")
-    assert "Đã lưu điểm thẩm định." in message(page)
+    page.click("#appraisal-bar button:has-text('Lưu điểm thẩm định')")
+    expect(page.locator("#appraisal-status")).to_contain_text("Đã lưu điểm thẩm định.")
     page.click("#item-2\\.1 button:has-text('Đóng yêu cầu (đã xử lý)')")
-    assert "Đã đóng yêu cầu giải trình." in message(page)
+    expect(page.locator("#appraisal-status")).to_contain_text("Đã đóng yêu cầu giải trình.")
     explanation = ExplanationRequest.objects.get(score__sheet=sheet)
     assert (explanation.round, explanation.state) == (1, ExplanationState.CLOSED)
     assert explanation.answered_by == people["staff_a"]
