@@ -102,3 +102,24 @@ def test_a_closed_appraisal_offers_no_nhap_tu_excel(client, people, state):
 
     assert roundtrip_link("tham-dinh") not in html
     assert "Nhập từ Excel" not in html
+
+
+# --------------------------------------------------------------------------- the favicon
+
+
+def test_every_page_and_the_admin_name_the_favicon(client, people, admin_client):
+    link = '<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">'
+
+    assert link in page(client, None)
+    assert link in page(client, people["staff_a"], reverse("sheet", args=["STP", 2023]))
+    assert link in admin_client.get(reverse("admin:index")).content.decode()
+
+
+def test_the_favicon_is_a_small_svg():
+    from django.contrib.staticfiles import finders
+
+    path = finders.find("img/favicon.svg")
+
+    assert path is not None
+    with open(path, encoding="utf-8") as svg:
+        assert svg.read().startswith('<svg xmlns="http://www.w3.org/2000/svg"')
