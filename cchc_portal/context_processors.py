@@ -4,6 +4,7 @@ from django.conf import settings
 from django.http import QueryDict
 
 from scoring.duties import request_duties
+from scoring.permissions import may
 
 # An empty query: the start of {% querystring NO_QUERY name=value %} for a link that sets its
 # parameters afresh (another page's, or a filter of this one that drops the others).
@@ -18,8 +19,14 @@ def portal(request):
 def duties(request):
     """`nav_duties`: what the signed-in person's units have to do (`scoring.duties.Summary`),
     read only when a page shows it (a template calls it) and once per request; nothing for an
-    anonymous visitor. Cached pages carry it in their key (scoring/selectors/cache.py)."""
+    anonymous visitor. `nav_own_sheets`: whether the menu offers "Phiếu của đơn vị" (only to a
+    unit's staff and leaders: to anyone else it would lead to an empty page; `may`, not the
+    template's `perms`, which grant a superuser everything), read when the menu asks. Cached pages carry both in their
+    key (scoring/selectors/cache.py)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"nav_duties": functools.partial(request_duties, request)}
+    return {
+        "nav_duties": functools.partial(request_duties, request),
+        "nav_own_sheets": functools.partial(may, user, "scoring.work_on_own_sheets"),
+    }

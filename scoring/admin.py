@@ -42,6 +42,7 @@ from scoring.models import (
     YearState,
     YearTransition,
 )
+from scoring.permissions import may
 from scoring.services.errors import ServiceError, ensure_not_published, published_refusal
 from scoring.services.frameworks import (
     band_problems,
@@ -290,6 +291,10 @@ class AssessmentYearAdmin(
                 },
                 messages.SUCCESS,
             )
+            # On to the new year's management page (its state, deadline, opening), where an
+            # administrator goes next; the admin's form for anyone else in the admin site.
+            if may(request.user, "scoring.manage_year"):
+                return HttpResponseRedirect(reverse("year_manage", args=[target.year]))
             return HttpResponseRedirect(
                 reverse("admin:scoring_assessmentyear_change", args=[target.pk])
             )

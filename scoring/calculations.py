@@ -230,6 +230,34 @@ def compute_unit(
     )
 
 
+def index_differs_from_total(max_points: Decimal) -> bool:
+    """Whether a unit's index reads differently from its total, so that a page has to show the
+    applicable maximum beside them for the two to add up.
+
+    The index is the total over the applicable maximum × 100: it reads as the total itself only
+    when that maximum is 100. With 2.2 (3.5 points) not applicable in a framework of 100, the
+    maximum is 96.5 and a total of 93.53 is an index of 96.92; "93,53 / 96,50" explains it.
+    A maximum of 0 (a result imported without one) has nothing to show.
+    """
+    return max_points > ZERO and max_points != HUNDRED
+
+
+def axis_start(values: Iterable[Decimal | None], step: int = 10) -> int:
+    """Where a chart's axis of indices (0–100) starts, so that figures close together do not
+    look alike: the lowest figure less half a step, rounded down to a multiple of the step,
+    never below 0.
+
+    85.9 and 98.1 → 80 (85.9 − 5 = 80.9); 90 and 97 → 80, so that the bar of 90 is not empty;
+    92.5 and 99 → 80; 41.2 → 30; nothing or only 3 → 0.
+    """
+    present = [value for value in values if value is not None]
+    if not present:
+        return 0
+    lowest = min(present) - Decimal(step) / 2
+    start = int(lowest // step) * step if lowest >= 0 else 0
+    return max(start, 0)
+
+
 def classify(index: Decimal, bands: Iterable[BandSpec]) -> BandSpec | None:
     """The band whose minimum is the highest one not above the (rounded) index."""
     for band in sorted(bands, key=lambda b: b.min_index, reverse=True):

@@ -68,6 +68,12 @@ def is_appraiser(user: User) -> bool:
 
 
 @_predicate
+def works_for_a_unit(user: User) -> bool:
+    """A unit's staff or leader: someone with a self-assessment sheet of their own to work on."""
+    return has_role(user, Role.STAFF, Role.LEADER)
+
+
+@_predicate
 def is_member_of_sheet_unit(user: User, sheet: Sheet | None) -> bool:
     return sheet is not None and sheet.unit_id in unit_ids_with_role(user, Role.STAFF, Role.LEADER)
 
@@ -141,7 +147,8 @@ _add_perm("scoring.view_sheet", is_admin | is_leadership | is_appraiser | is_mem
 _add_perm("scoring.view_unpublished_results", is_admin | is_leadership | is_appraiser)
 _add_perm("scoring.view_tracker", is_admin | is_leadership | is_appraiser)
 
-# The unit's own work.
+# The unit's own work ("Phiếu của đơn vị" in the menu: only for those who have one).
+_add_perm("scoring.work_on_own_sheets", works_for_a_unit)
 _add_perm("scoring.edit_self_assessment", is_member_of_sheet_unit)
 _add_perm("scoring.submit_sheet", is_leader_of_sheet_unit)
 _add_perm("scoring.answer_explanation", is_member_of_sheet_unit)

@@ -397,6 +397,7 @@ def _viewer(request: HttpRequest) -> tuple[object, ...]:
         user.get_full_name(),
         user.is_staff,
         may(user, "scoring.view_tracker"),
+        may(user, "scoring.work_on_own_sheets"),
         sees_provisional(user),
         request_duties(request).variant(),
     )

@@ -28,6 +28,7 @@ class ChartDataset(TypedDict):
 class ChartOptions(TypedDict, total=False):
     horizontal: bool
     suggestedMax: int
+    min: int  # where the value axis starts (0 unless given: `index_options`)
     percent: bool
     provisionalLabel: str  # what the tooltip adds to a provisional figure ("tạm tính")
 
@@ -38,6 +39,19 @@ class Chart(TypedDict):
     labels: list[str]
     datasets: list[ChartDataset]
     options: ChartOptions
+
+
+def index_options(values: Iterable[Decimal | None], *, horizontal: bool = False) -> ChartOptions:
+    """The options of a chart of indices (%): up to 100, the axis starting near the lowest
+    figure (`calc.axis_start`) so that 85,9 and 98,1 do not look alike."""
+    options: ChartOptions = {
+        "suggestedMax": 100,
+        "min": calc.axis_start(values),
+        "percent": True,
+    }
+    if horizontal:
+        options["horizontal"] = True
+    return options
 
 
 def mark_provisional(chart: Chart, flags: dict[int, list[bool]]) -> Chart:

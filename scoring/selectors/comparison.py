@@ -26,7 +26,7 @@ from scoring.models import (
     Result,
     Score,
 )
-from scoring.selectors.common import Chart, chart_label, mark_provisional
+from scoring.selectors.common import Chart, chart_label, index_options, mark_provisional
 from scoring.selectors.previous import (
     PreviousFigures,
     ShowsRankMove,
@@ -258,7 +258,11 @@ class Comparison:
                     "data": [None if r.new is None else str(r.new.index) for r in rows],
                 },
             ],
-            "options": {"horizontal": True, "suggestedMax": 100, "percent": True},
+            "options": index_options(
+                [r.old.index for r in rows if r.old is not None]
+                + [r.new.index for r in rows if r.new is not None],
+                horizontal=True,
+            ),
         }
         return mark_provisional(
             chart,

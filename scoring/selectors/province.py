@@ -21,6 +21,7 @@ from scoring.selectors.common import (
     Chart,
     chart_label,
     framework_items,
+    index_options,
     mark_provisional,
     sheet_state_label,
 )
@@ -53,6 +54,13 @@ class RankingRow(ShowsRankMove):
     provisional: bool = False  # the figures are of a year not published
     movement_provisional: bool = False  # the change and rank movement are not final
     progress: Progress | None = None  # how far its appraisal has gone (a provisional result)
+
+    @property
+    def applicable_max(self) -> Decimal | None:
+        """The maximum to show beside the total, where the index reads differently (N/A items
+        left it, or a framework not of 100); None where the total is the index."""
+        maximum = self.result.max_points
+        return maximum if calc.index_differs_from_total(maximum) else None
 
 
 @dataclass
@@ -108,6 +116,11 @@ class GroupOverview:
         self.shown = rows
 
     @property
+    def shows_applicable_max(self) -> bool:
+        """Some row shows an applicable maximum beside its total (the table's note says why)."""
+        return any(row.applicable_max is not None for row in self.table_rows)
+
+    @property
     def comparisons(self) -> list[tuple[str, str]]:
         """The references other than each unit's own figure, (short, full) without repeats: the
         note under the table says what the change columns compare."""
@@ -128,7 +141,7 @@ class GroupOverview:
             "datasets": [
                 {"label": _("Chỉ số (%)"), "data": [str(row.result.index) for row in self.rows]}
             ],
-            "options": {"horizontal": True, "suggestedMax": 100, "percent": True},
+            "options": index_options([row.result.index for row in self.rows], horizontal=True),
         }
         return mark_provisional(chart, {0: [row.provisional for row in self.rows]})
 

@@ -56,6 +56,7 @@ class SelfTotals:
     earned: Decimal
     max_points: Decimal
     domains: Mapping[str, calc.NodeFigures]
+    index: Decimal  # earned ÷ applicable maximum, as a domain's (`calc.ratio_index`)
 
 
 def self_totals(
@@ -74,7 +75,12 @@ def self_totals(
         {code: calc.ScoreValue(points, na) for code, (points, na) in values.items()},
         rounding,
     )
-    return SelfTotals(figures.appraisal, figures.appraisal_max, figures.nodes)
+    return SelfTotals(
+        figures.appraisal,
+        figures.appraisal_max,
+        figures.nodes,
+        calc.ratio_index(figures.appraisal, figures.appraisal_max, rounding),
+    )
 
 
 # Score fields shown in history, with their kind (how the page formats the values).

@@ -25,6 +25,7 @@ from scoring.selectors.common import (
     chart_label,
     domains_by_code,
     framework_items,
+    index_options,
     mark_provisional,
     stored_figures,
 )
@@ -212,7 +213,7 @@ class UnitProfile(ShowsRankMove):
             "datasets": [
                 {"label": _("Tỷ lệ đạt (%)"), "data": [str(d.index) for d in self.domains]}
             ],
-            "options": {"suggestedMax": 100, "percent": True},
+            "options": index_options([d.index for d in self.domains]),
         }
         return mark_provisional(chart, {0: [self.provisional] * len(self.domains)})
 
@@ -237,7 +238,9 @@ class UnitProfile(ShowsRankMove):
         chart: Chart = {
             "labels": [str(y.year) for y in years],
             "datasets": [{**d, "label": chart_label(d["label"])} for d in datasets],
-            "options": {"suggestedMax": 100, "percent": True},
+            "options": index_options(
+                Decimal(value) for d in datasets for value in d["data"] if value is not None
+            ),
         }
         return mark_provisional(
             chart,

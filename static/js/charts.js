@@ -12,11 +12,16 @@
  *   {"labels": ["Sở Nội vụ", …],
  *    "datasets": [{"label": "2024", "data": [92.03, "88.50", null], "type": "line"?,
  *                  "provisional": [false, true, false]?}],
- *    "options": {"suggestedMax": 100, "horizontal": false, "percent": false,
+ *    "options": {"suggestedMax": 100, "min": 80?, "horizontal": false, "percent": false,
  *                "highlight": [3]?, "provisionalLabel": "tạm tính"?}}
  *
  * Values may be numbers or strings ("92.03", a Decimal through DjangoJSONEncoder); null leaves
- * a gap. "highlight" (indices into labels) draws those bars in red, e.g. the unit being viewed.
+ * a gap. "min" starts the value axis there instead of at 0 (charts of indices: the selectors'
+ * index_options, near the lowest figure). "highlight" (indices into labels) draws those bars in
+ * amber, e.g. the unit being viewed.
+ *
+ * Colours keep one meaning across the portal: red is a decline (portal.css --portal-down) and
+ * green a rise (--portal-up), so neither is a series colour here.
  * "provisional" flags each figure of a year not published yet: such a bar is drawn hatched and
  * lighter, a line runs dashed into and out of such a point, drawn hollow, and the tooltip adds
  * options.provisionalLabel. The flags come with the data (json_script), never from styling.
@@ -29,8 +34,8 @@
 (function () {
   "use strict";
 
-  var PALETTE = ["#0b3a7e", "#c8102e", "#e0a800", "#16794a", "#6f42c1", "#0a8ea8", "#6c757d"];
-  var HIGHLIGHT = "#c8102e";
+  var PALETTE = ["#0b3a7e", "#0a8ea8", "#e0a800", "#6f42c1", "#6c757d", "#8a5a2b"];
+  var HIGHLIGHT = "#d97706";
 
   var locale = (document.documentElement.lang || "").toLowerCase().indexOf("vi") === 0
     ? "vi-VN"
@@ -135,8 +140,9 @@
       return dataset(source, index, chartType, highlight);
     });
 
+    var start = toNumber(options.min);
     var valueScale = {
-      beginAtZero: true,
+      beginAtZero: start === null,
       ticks: {
         callback: function (value) {
           return tick.format(value) + suffix;
@@ -145,6 +151,9 @@
     };
     if (options.suggestedMax !== undefined && options.suggestedMax !== null) {
       valueScale.suggestedMax = toNumber(options.suggestedMax);
+    }
+    if (start !== null) {
+      valueScale.min = start; // an axis of indices starts near its lowest figure
     }
 
     var scales;

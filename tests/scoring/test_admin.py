@@ -265,7 +265,7 @@ def test_the_copy_action_copies_the_framework_and_bands_to_a_new_year(admin_clie
 
     new = AssessmentYear.objects.get(year=2024)
     assert response.status_code == 302
-    assert response.url == admin_url(AssessmentYear, "change", new.pk)
+    assert response.url == "/nam/2024/quan-ly/"
     assert messages_of(response) == [
         "Đã sao chép 1 bộ chỉ số (11 tiêu chí) và 4 mức xếp loại từ năm 2023 sang năm 2024."
     ]
@@ -283,6 +283,17 @@ def test_the_copy_action_copies_the_framework_and_bands_to_a_new_year(admin_clie
         ("Yếu", D("0.00")),
     ]
     assert new.sheets.count() == 0
+
+
+def test_after_copying_the_admin_lands_on_the_new_years_management_page(admin_client, province):
+    response = copy_action(admin_client, province["year"], apply="1", target_year="2024")
+
+    page = admin_client.get(response.url)
+
+    assert page.status_code == 200
+    assert page.templates[0].name == "scoring/years/manage.html"
+    assert page.context["year"].year == 2024
+    assert "Đã sao chép 1 bộ chỉ số" in page.content.decode()
 
 
 def test_the_copy_action_refuses_a_year_that_already_has_a_framework(admin_client, province):

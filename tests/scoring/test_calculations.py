@@ -482,3 +482,44 @@ class TestProperties:
         assert order.get(low_band.label if low_band else None, 0) <= order.get(
             high_band.label if high_band else None, 0
         )
+
+
+class TestFiguresThatAddUp:
+    @pytest.mark.parametrize(
+        ("maximum", "differs"),
+        [
+            (D("100"), False),
+            (D("100.00"), False),
+            (D("96.5"), True),
+            (D("80"), True),
+            (D("0"), False),
+        ],
+    )
+    def test_the_maximum_is_shown_beside_the_total_where_the_index_reads_differently(
+        self, maximum, differs
+    ):
+        assert calc.index_differs_from_total(maximum) is differs
+
+    @pytest.mark.parametrize(
+        ("values", "start"),
+        [
+            ([D("85.9"), D("98.1")], 80),
+            ([D("90"), D("97")], 80),
+            ([D("92.5"), D("99")], 80),
+            ([D("95"), None], 90),
+            ([D("41.2"), D("70")], 30),
+            ([D("3"), D("60")], 0),
+            ([D("0")], 0),
+            ([None], 0),
+            ([], 0),
+        ],
+    )
+    def test_an_axis_of_indices_starts_near_its_lowest_figure(self, values, start):
+        assert calc.axis_start(values) == start
+
+    @given(st.lists(st.decimals(min_value=0, max_value=100, places=2), min_size=1, max_size=30))
+    def test_the_axis_start_leaves_every_bar_visible(self, values):
+        start = calc.axis_start(values)
+        assert start % 10 == 0
+        assert start >= 0
+        assert start == 0 or min(values) - start >= 5

@@ -34,7 +34,7 @@ from scoring.exchange.reports.layout import (
 )
 from scoring.models import AssessmentYear, Evidence, ExplanationRequest, Method, Sheet
 from scoring.selectors.losses import most_lost
-from scoring.selectors.province import overview
+from scoring.selectors.province import RankingRow, overview
 from scoring.selectors.sheets import self_totals
 from scoring.services.scores import framework_for
 
@@ -86,6 +86,8 @@ def self_assessment_report(sheet: Sheet) -> bytes:
         )
         % {"earned": points(claims.earned), "max": points(claims.max_points)},
     )
+    # Each rate is the points printed beside it over the maximum printed beside it: the
+    # applicable maximum (the items marked not applicable leave it), as the index is computed.
     rows = []
     for number, item in enumerate((i for i in items if i.parent_id is None), start=1):
         node = claims.domains.get(item.code)
@@ -94,7 +96,7 @@ def self_assessment_report(sheet: Sheet) -> bytes:
             [
                 number,
                 f"{item.code}. {item.name}",
-                points(item.max_points),
+                points(item.max_points if survey or node is None else node.max_points),
                 _("ĐTXHH") if survey or node is None else points(node.earned),
                 "–" if survey or node is None else points(node.index),
             ]
@@ -105,16 +107,31 @@ def self_assessment_report(sheet: Sheet) -> bytes:
             _("Tổng (các tiêu chí thẩm định)"),
             points(claims.max_points),
             points(claims.earned),
-            "–",
+            points(claims.index),
         ]
     )
     data_table(
         document,
-        [_("STT"), _("Lĩnh vực"), _("Điểm tối đa"), _("Điểm tự đánh giá"), _("Tỷ lệ đạt (%)")],
+        [
+            _("STT"),
+            _("Lĩnh vực"),
+            _("Điểm tối đa áp dụng"),
+            _("Điểm tự đánh giá"),
+            _("Tỷ lệ đạt (%)"),
+        ],
         rows,
         numeric=(2, 3, 4),
         widths=(1.2, 8.3, 2.3, 2.4, 1.8),
         bold_last=True,
+    )
+    paragraph(
+        document,
+        _(
+            "Điểm tối đa áp dụng: điểm tối đa của lĩnh vực, trừ các tiêu chí đơn vị đánh dấu không "
+            "áp dụng; tỷ lệ đạt = điểm tự đánh giá ÷ điểm tối đa áp dụng × 100."
+        ),
+        italic=True,
+        size=12,
     )
 
     paragraph(document, _("II. TIÊU CHÍ CHƯA CÓ TÀI LIỆU KIỂM CHỨNG"), bold=True, indent=False)
@@ -187,6 +204,14 @@ def _without_evidence(sheet: Sheet, items, scores) -> list[list[object]]:
 # --------------------------------------------------------------------------- the province's report
 
 
+def _total_with_max(row: RankingRow) -> str:
+    """The total, with the applicable maximum where the index reads differently ("93,53 /
+    96,50"), as the ranking page shows it."""
+    if row.applicable_max is None:
+        return points(row.result.total)
+    return f"{points(row.result.total)} / {points(row.applicable_max)}"
+
+
 def results_report(year: AssessmentYear, *, published_only_previous: bool = True) -> bytes:
     """The province's results report for a year: figures, rankings, bands, most lost items."""
     owner = exports.owner_name(year)
@@ -251,7 +276,7 @@ def results_report(year: AssessmentYear, *, published_only_previous: bool = True
                     row.result.unit.name,
                     points(row.result.appraisal),
                     points(row.result.survey),
-                    points(row.result.total),
+                    _total_with_max(row),
                     points(row.result.index),
                     row.result.band_label or "–",
                 ]
@@ -259,6 +284,17 @@ def results_report(year: AssessmentYear, *, published_only_previous: bool = True
             ],
             numeric=(0, 2, 3, 4, 5),
             widths=(1.3, 5.4, 2.0, 1.9, 1.9, 1.7, 1.8),
+        )
+    if any(g.shows_applicable_max for g in groups):
+        paragraph(
+            document,
+            _(
+                "Tổng điểm / điểm tối đa áp dụng: tiêu chí không áp dụng với đơn vị được trừ khỏi "
+                "điểm tối đa; chỉ số = tổng điểm ÷ điểm tối đa áp dụng × 100, nên có thể khác tổng "
+                "điểm."
+            ),
+            italic=True,
+            size=12,
         )
     paragraph(document, _("III. XẾP LOẠI"), bold=True, indent=False)
     data_table(

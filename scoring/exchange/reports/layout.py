@@ -79,7 +79,30 @@ def new_document() -> DocxDocument:
     _set_font(style, BODY_SIZE)
     style.paragraph_format.space_after = Pt(6)
     style.paragraph_format.line_spacing = 1.15
+    page_numbers(section)
     return document
+
+
+def page_numbers(section) -> None:
+    """The page number, centred in the top margin, from page 2 on (Nghị định 30/2020: "không
+    hiển thị số trang thứ nhất"): a PAGE field, which Word and LibreOffice fill in."""
+    section.different_first_page_header_footer = True
+    p = section.header.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    # No cached result between "separate" and "end": a reader that does not compute fields shows
+    # nothing rather than "1" on every page.
+    for kind, instruction in (("begin", None), (None, " PAGE "), ("separate", None), ("end", None)):
+        run = p.add_run()
+        _set_font(run, BODY_SIZE)
+        if kind is None:
+            text = OxmlElement("w:instrText")
+            text.set(qn("xml:space"), "preserve")
+            text.text = instruction
+            run._r.append(text)
+        else:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run._r.append(char)
 
 
 def paragraph(

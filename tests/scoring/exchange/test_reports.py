@@ -98,16 +98,44 @@ class TestSelfAssessmentReport:
     def test_the_summary_table_has_one_row_per_domain_and_the_total(self, sheet):
         document = open_docx(reports.self_assessment_report(sheet))
         assert texts(document.tables[1]) == [
-            ["STT", "Lĩnh vực", "Điểm tối đa", "Điểm tự đánh giá", "Tỷ lệ đạt (%)"],
+            ["STT", "Lĩnh vực", "Điểm tối đa áp dụng", "Điểm tự đánh giá", "Tỷ lệ đạt (%)"],
             ["1", "1. Công tác chỉ đạo, điều hành CCHC", "30,00", "27,50", "91,67"],
-            ["2", "2. Cải cách thủ tục hành chính", "40,00", "18,00", "90,00"],
+            # 2.2 (20 points) is not applicable: 18 of the 20 that apply.
+            ["2", "2. Cải cách thủ tục hành chính", "20,00", "18,00", "90,00"],
             ["3", "3. Mức độ hài lòng của người dân", "30,00", "ĐTXHH", "–"],
-            ["", "Tổng (các tiêu chí thẩm định)", "50,00", "45,50", "–"],
+            ["", "Tổng (các tiêu chí thẩm định)", "50,00", "45,50", "91,00"],
         ]
         assert any(
             line.startswith("Tổng điểm tự đánh giá: 45,50/50,00 điểm")
             for line in paragraphs(document)
         )
+
+    def test_each_rate_is_the_printed_points_over_the_printed_maximum(self, sheet):
+        # 9 of 9.5 was printed "9,00 · 94,74 %" beside the domain's full 10: the rate must be
+        # worked out again from the figures on the page, by whoever reads it.
+        year = make_year(2025)
+        unit = make_unit("SCT", "Sở Công Thương")
+        claimed = make_sheet(unit, year)
+        apply_score_changes(
+            claimed,
+            [
+                ScoreChange("1.1.1", self_points=D("9.5")),
+                ScoreChange("1.1.2", self_points=D("9")),
+                ScoreChange("1.2", self_points=D("10")),
+                ScoreChange("2.1", self_points=D("17.25")),
+                ScoreChange("2.2", not_applicable=True),
+            ],
+            source="test",
+        )
+        document = open_docx(reports.self_assessment_report(claimed))
+
+        for row in texts(document.tables[1])[1:]:
+            if row[4] == "–":
+                continue
+            maximum, earned, rate = (D(cell.replace(",", ".")) for cell in row[2:5])
+            assert rate == (earned / maximum * 100).quantize(D("0.01")), row
+        assert texts(document.tables[1])[2][2:] == ["20,00", "17,25", "86,25"]
+        assert any(line.startswith("Điểm tối đa áp dụng:") for line in paragraphs(document))
 
     def test_items_without_evidence_are_listed_with_the_units_explanations(self, sheet):
         document = open_docx(reports.self_assessment_report(sheet))
@@ -143,6 +171,29 @@ class TestSelfAssessmentReport:
         assert len(open_docx(response.content).tables) == 4
 
 
+# --------------------------------------------------------------------------- page numbers
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def page_field(part) -> str:
+    """The field instructions of a header or footer part ("PAGE"), in order."""
+    return " ".join(t.text.strip() for t in part._element.iter(f"{W}instrText"))
+
+
+def test_a_report_numbers_its_pages_from_the_second_centred_at_the_top(sheet):
+    document = open_docx(reports.self_assessment_report(sheet))
+    section = document.sections[0]
+
+    assert page_field(section.header) == "PAGE"
+    assert section.header.paragraphs[0].alignment == 1  # centred
+    kinds = [c.get(f"{W}fldCharType") for c in section.header._element.iter(f"{W}fldChar")]
+    assert kinds == ["begin", "separate", "end"]
+    # Nghị định 30/2020: no number on the first page.
+    assert section.different_first_page_header_footer is True
+    assert page_field(section.first_page_header) == ""
+
+
 # --------------------------------------------------------------------------- the province's report
 
 
@@ -161,6 +212,9 @@ class TestResultsReport:
     @pytest.fixture
     def document(self, demo_province):
         return open_docx(reports.results_report(AssessmentYear.objects.get(year=2023)))
+
+    def test_its_pages_are_numbered_too(self, document):
+        assert page_field(document.sections[0].header) == "PAGE"
 
     def test_the_heading_and_title(self, document):
         assert texts(document.tables[0])[0][0] == "UBND TỈNH QUẢNG NAM (DỮ LIỆU MẪU)\nSỞ NỘI VỤ"

@@ -62,7 +62,7 @@ def test_it_lists_each_unit_with_rank_figures_classification_and_changes(client,
             "Sở Công Thương",
             "50,00",
             "26,00",
-            "76,00",
+            "76,00 / 80,00",  # 2.2 (20 points) not applicable: the index is of 80
             "95,00",
             "Tốt",
             "–",
@@ -110,6 +110,31 @@ def test_the_ranking_headers_give_the_framework_maxima(client, years):
     html = client.get("/").content.decode()
     assert 'Điểm thẩm định <span class="dash-max">/ 70,00</span>' in html
     assert 'Điểm ĐTXHH <span class="dash-max">/ 30,00</span>' in html
+
+
+def test_the_applicable_maximum_shows_only_where_the_index_differs_from_the_total(client, years):
+    html = client.get("/").content.decode()
+    totals = {row[1]: row[4] for row in ranking_rows(html, group_key("SO"))}
+
+    assert totals["Sở Công Thương"] == "76,00 / 80,00"
+    assert totals["Sở Nội vụ"] == "96,86"  # of 100: the total is the index
+    assert f'id="applicable-max-{group_key("SO")}"' in html
+    assert "chỉ số = tổng điểm ÷ điểm tối đa áp dụng × 100" in html
+    # No unit of the districts has an item not applicable: no note there.
+    assert f'id="applicable-max-{group_key("HUYEN")}"' not in html
+
+
+def test_the_index_chart_starts_its_axis_near_the_lowest_index(years):
+    so, huyen = overview(years[2023])
+
+    # 96.86, 95.00, 92.03 and 50.00: from 40 (50 − 5 = 45, down to a multiple of 10).
+    assert so.index_chart()["options"] == {
+        "horizontal": True,
+        "suggestedMax": 100,
+        "min": 40,
+        "percent": True,
+    }
+    assert huyen.index_chart()["options"]["min"] == 90  # 95.00 alone
 
 
 def test_it_summarises_each_group(years):
