@@ -208,6 +208,7 @@ def _render_saved(
     form: AppraisalForm | None = None,
     saved: str = "",
     errors: list[str] | None = None,
+    stale: bool = False,
     status: int = 200,
 ):
     """The answer to a save in the background (htmx): the domains it covered, each swapped in
@@ -224,6 +225,7 @@ def _render_saved(
         **_sheet_context(request, sheet, domains),
         "swapped": [domain for domain in domains if domain.item.code in scope],
         "dirty": bool(errors),
+        "stale": stale,
         "saved": saved,
         "errors": errors or [],
         "form": form or whole,
@@ -301,7 +303,7 @@ def appraisal_sheet(request, unit_code: str, year: int):
     except StaleSheetError as error:
         if htmx:
             return _render_saved(
-                request, sheet, scope, form=form, errors=error.messages, status=409
+                request, sheet, scope, form=form, errors=error.messages, stale=True, status=409
             )
         _errors(request, error)
         return redirect(_appraisal_url(sheet))

@@ -63,6 +63,7 @@ class TestSavingOneDomain(AppraisalTestCase):
         self.assertEqual(response.status_code, 409)
         self.assertContains(response, 'value="10"', status_code=409)
         self.assertContains(response, "người khác cập nhật", status_code=409)
+        self.assertContains(response, "Tải lại phiếu", status_code=409)
         self.assertIsNone(self.score("1.1.1").points)
 
 
