@@ -123,3 +123,16 @@ def test_the_favicon_is_a_small_svg():
     assert path is not None
     with open(path, encoding="utf-8") as svg:
         assert svg.read().startswith('<svg xmlns="http://www.w3.org/2000/svg"')
+
+
+@pytest.mark.parametrize(
+    ("state", "offered"), [(YearState.APPRAISAL, True), (YearState.PUBLISHED, False)]
+)
+def test_the_survey_page_offers_nhap_tu_excel_until_the_year_is_published(
+    client, people, state, offered
+):
+    set_state(state)
+
+    html = page(client, people["appraiser"], reverse("survey", args=[2023]))
+
+    assert ('href="{}"'.format(reverse("roundtrip_survey", args=[2023])) in html) is offered
