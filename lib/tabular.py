@@ -91,7 +91,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from decimal import Context, Decimal
 from typing import Any, TypeVar, overload
 
 from django.core.exceptions import ImproperlyConfigured, ValidationError
@@ -121,6 +121,9 @@ MAX_ZIP_ENTRIES = 10_000
 #: XML elements allowed in one part of a workbook: per cell of the limit, plus the fixed parts.
 ELEMENTS_PER_CELL = 10
 ELEMENTS_BASE = 100_000
+#: Digits a number may have before the decimal point; far beyond any score (the item's maximum
+#: refuses it later with its own message), and within what Decimal can quantize.
+MAX_DIGITS = 40
 #: Share of control characters above which "text" is considered binary.
 MAX_CONTROL_SHARE = 0.01
 #: How many rows/columns/ranges a structural message lists before "…".
@@ -395,8 +398,10 @@ def parse_points(value: Any) -> Decimal | None:
     exponent = number.as_tuple().exponent
     if not isinstance(exponent, int) or exponent < -2:
         raise CellError(_got(_("tối đa 2 chữ số thập phân"), value))
+    if number.adjusted() >= MAX_DIGITS:
+        raise CellError(_got(_("quá lớn"), value))
     if exponent > 0:
-        number = number.quantize(Decimal(1))  # 1E+2 -> 100
+        number = number.quantize(Decimal(1), context=Context(prec=MAX_DIGITS))  # 1E+2 -> 100
     return number
 
 

@@ -660,3 +660,11 @@ def test_problems_accept_numbers_and_validation_errors():
 
 def test_table_error_from_a_single_message():
     assert TableError("Tệp không có dữ liệu").messages == ["Tệp không có dữ liệu"]
+
+
+def test_parse_points_reads_huge_numbers_whole_and_refuses_absurd_ones():
+    # 1e28 crashed the quantization (a 500 in the round trip, found by the fuzz test); the
+    # item's maximum refuses it later with its own message.
+    assert parse_points(1e28) == Decimal("1E+28")
+    with pytest.raises(CellError, match="quá lớn"):
+        parse_points(Decimal("1E+45"))
