@@ -82,7 +82,7 @@ def test_evidence_is_dropped_or_picked_on_the_sheet_without_losing_what_is_typed
     # Typed, not saved; then two files dropped on item 2.1 and one picked for 1.1.1.
     page.fill("#id_self_points-1\\.1\\.1", "7,25")
     expect(page.locator("#progress-answered")).to_have_text("1/5")
-    page.evaluate(DROP, ["#item-2\\.1 [data-evidence-drop]", ["ke-hoach.pdf", "bao-cao.pdf"]])
+    page.evaluate(DROP, ["#item-2\\.1", ["ke-hoach.pdf", "bao-cao.pdf"]])
     expect(page.locator("#item-2\\.1 .sheet-evidence")).to_contain_text(
         "Đã tải lên: “ke-hoach.pdf”, “bao-cao.pdf”."
     )
