@@ -63,11 +63,19 @@
   document.addEventListener("change", function (event) {
     if (isEvidence(event.target)) { send(event.target); }
   });
+  // A file dropped beside a zone must not open in the tab (and lose what is typed).
+  function pageHasZones() {
+    return document.querySelector("[data-evidence-drop]") !== null;
+  }
+
   document.addEventListener("dragover", function (event) {
     var zone = zoneOf(event);
     if (zone) {
       event.preventDefault();
       zone.classList.add("is-dragover");
+    } else if (pageHasZones()) {
+      event.preventDefault();
+      if (event.dataTransfer) { event.dataTransfer.dropEffect = "none"; }
     }
   });
   document.addEventListener("dragleave", function (event) {
@@ -76,7 +84,10 @@
   });
   document.addEventListener("drop", function (event) {
     var zone = zoneOf(event);
-    if (!zone) { return; }
+    if (!zone) {
+      if (pageHasZones()) { event.preventDefault(); }
+      return;
+    }
     event.preventDefault();
     zone.classList.remove("is-dragover");
     var input = zone.querySelector("[data-evidence-input]");
