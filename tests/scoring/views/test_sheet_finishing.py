@@ -6,7 +6,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 from django.urls import reverse
 
-from scoring.models import Evidence, Item, Score, Sheet
+from scoring.models import Evidence, Item, Score, Sheet, YearState
+from scoring.permissions import appraised_domains
+from scoring.selectors.sheets import sheet_for
+from scoring.services.appraisal import request_explanation
 from scoring.services.scores import ScoreChange, apply_score_changes
 from tests.factories import make_sheet, make_unit, make_year, personas
 from tests.scoring.views.test_sheet import form_data, sheet_url
@@ -17,6 +20,14 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 def pdf(name: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+def assert_drop_zone(test: TestCase, page: str) -> None:
+    """The evidence page's and the explanation answer's file field: one drop zone, alike."""
+    test.assertIn('class="mb-3 evidence-drop" data-evidence-drop', page)
+    test.assertIn("multiple data-evidence-input", page)
+    test.assertIn("kéo thả tệp vào đây hoặc chọn tệp", page)
+    test.assertIn("js/sheet.js", page)
 
 
 class FinishingTestCase(TestCase):
@@ -194,6 +205,9 @@ class TestEvidenceFromTheSheet(FinishingTestCase):
             self.assertIn(f'hx-post="{self.upload_url(code)}"', page[form_end:])
         self.assertEqual(page.count("data-evidence-send"), 5)
 
+    def test_the_page_of_the_item_has_the_same_drop_zone_as_the_explanation_answer(self):
+        assert_drop_zone(self, self.client.get(self.upload_url()).content.decode())
+
     def test_without_htmx_the_page_of_the_item_still_takes_several_files(self):
         response = self.client.post(
             self.upload_url(), {"file": [pdf("a.pdf"), pdf("b.pdf")]}, follow=True
@@ -208,4 +222,42 @@ class TestEvidenceFromTheSheet(FinishingTestCase):
         response = self.client.post(self.upload_url(), {"file": [pdf("a.pdf")]}, **HTMX)
 
         self.assertEqual(response.status_code, 403)
+        self.assertFalse(Evidence.objects.exists())
+
+
+class TestTheExplanationAnswerBehavesLikeTheEvidenceForm(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        year = make_year(2023, state=YearState.APPRAISAL)
+        unit = make_unit("STP", "Sở Tư pháp")
+        cls.people = personas(unit, make_unit("SXD"), make_unit("SNV"))
+        sheet = make_sheet(unit, year)
+        apply_score_changes(sheet, [ScoreChange("1.1.1", self_points=7)])
+        cls.explanation = request_explanation(
+            sheet_for(unit, year),
+            "1.1.1",
+            "Đề nghị gửi kế hoạch.",
+            user=cls.people["appraiser"],
+            domains=appraised_domains(cls.people["appraiser"], sheet_for(unit, year)),
+        )
+        cls.url = reverse("explanation_answer", args=["STP", 2023, cls.explanation.pk])
+
+    def setUp(self):
+        self.client.force_login(self.people["staff_a"])
+
+    def test_the_answer_offers_the_same_drop_zone_for_several_files(self):
+        page = self.client.get(self.url).content.decode()
+
+        assert_drop_zone(self, page)
+
+    def test_a_wrong_file_in_the_answer_is_named_and_nothing_is_sent(self):
+        response = self.client.post(
+            self.url,
+            {
+                "answer": "Kế hoạch đính kèm.",
+                "files": [pdf("ke-hoach.pdf"), SimpleUploadedFile("virus.pdf", b"MZ\x90\x00")],
+            },
+        )
+
+        self.assertContains(response, "Tệp “virus.pdf” không phải PDF", status_code=400)
         self.assertFalse(Evidence.objects.exists())
