@@ -51,16 +51,19 @@ Messages
 --------
 Cell problem: ``"Dòng %(row)s, cột %(column)s: %(message)s"``; row problem:
 ``"Dòng %(row)s: %(message)s"``; file problems are plain sentences ("Tệp quá lớn (tối đa 10 MB)",
-"Tệp không phải CSV hoặc xlsx", "Tệp xlsx bị hỏng hoặc không đọc được", "Tệp không có dữ liệu",
+"Tệp không phải bảng tính Excel hoặc CSV", "Tệp xlsx bị hỏng hoặc không đọc được",
+"Tệp không có dữ liệu",
 "Thiếu cột bắt buộc “mã”", ...). msgids are Vietnamese; English is the translation.
 
 Format rules
 ------------
 * The format comes from the content, never from the file name. xlsx = a zip (``PK\\x03\\x04``)
-  holding ``[Content_Types].xml`` that openpyxl can open; any other zip, a truncated or corrupt
+  holding ``[Content_Types].xml`` and an ``xl/`` part that openpyxl can open; any other zip (a
+  Word document, an archive) -> "Tệp không phải bảng tính Excel hoặc CSV"; a truncated or corrupt
   workbook -> "Tệp xlsx bị hỏng hoặc không đọc được". Macro-enabled workbooks (vbaProject.bin or a
   macroEnabled content type) are refused. Anything else must be text: UTF-8 (BOM optional), else
-  Windows-1258; NUL bytes or more than 1 % control characters -> "Tệp không phải CSV hoặc xlsx".
+  Windows-1258; NUL bytes, more than 1 % control characters, or the start of a PDF, an image or
+  an RTF file -> "Tệp không phải bảng tính Excel hoặc CSV".
 * CSV: separator ``,`` or ``;`` (whichever occurs more outside quotes in the header line; a tie
   means ``,``); all text is normalised to Unicode NFC (cp1258 text uses combining tone marks).
 * xlsx: the first worksheet only, opened with ``data_only=False`` so formulas are never
@@ -524,7 +527,7 @@ def _read_bytes(data: Any, max_bytes: int) -> bytes:
 
 
 def _not_tabular() -> TableError:
-    return TableError(_("Tệp không phải CSV hoặc xlsx"))
+    return TableError(_("Tệp không phải bảng tính Excel hoặc CSV"))
 
 
 def _corrupt_xlsx() -> TableError:
@@ -549,15 +552,21 @@ class _Grid:
 # --------------------------------------------------------------------------- CSV
 
 
+# Files that are text-like at their start but never a table: a PDF (often plain ASCII when small),
+# images, RTF. Without this, such a file renamed .xlsx or .csv would be read as CSV and refused
+# for its missing columns, a message that sends people looking in the wrong place.
+DOCUMENT_MAGIC = (b"%PDF-", b"\x89PNG", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"{\\rtf")
+
+
 def _decode(raw: bytes) -> str:
     if raw.startswith(OLE2_MAGIC):
         raise TableError(
             _(
-                "Tệp không phải CSV hoặc xlsx (tệp .xls kiểu cũ hoặc tệp có mật khẩu: hãy mở bằng "
-                "Excel và lưu lại dưới dạng .xlsx, không đặt mật khẩu)"
+                "Tệp .xls kiểu cũ hoặc tệp có mật khẩu: hãy mở bằng Excel và lưu lại dưới dạng "
+                ".xlsx, không đặt mật khẩu"
             )
         )
-    if b"\x00" in raw:
+    if b"\x00" in raw or raw.startswith(DOCUMENT_MAGIC):
         raise _not_tabular()
     body = raw[len(UTF8_BOM) :] if raw.startswith(UTF8_BOM) else raw
     try:
@@ -629,8 +638,8 @@ def _open_zip(raw: bytes) -> zipfile.ZipFile:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
         raise _corrupt_xlsx() from None
     names = {info.filename for info in infos}
-    if "[Content_Types].xml" not in names:
-        raise _corrupt_xlsx()
+    if "[Content_Types].xml" not in names or not any(name.startswith("xl/") for name in names):
+        raise _not_tabular()  # another zip: a Word document, an archive
     return archive
 
 

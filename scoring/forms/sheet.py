@@ -7,10 +7,11 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from scoring.forms.fields import TEXT_MAX_LENGTH, PointsField
+from scoring.forms.fields import TEXT_MAX_LENGTH, MultipleFileField, MultipleFileInput, PointsField
 from scoring.models import Item, Method, Score
 from scoring.services.scores import UNSET, ScoreChange
 
@@ -138,6 +139,30 @@ class SelfAssessmentForm(forms.Form):
                 attrs["aria-invalid"] = "true"
                 attrs["aria-describedby"] = f"{self[name].auto_id}_errors"
 
+    def error_links(self) -> list[dict]:
+        """Every field in error, in the sheet's order, for the banner at the top of the page: the
+        item's code (empty for the report texts), the field's label, the id of its input (the
+        banner links there) and the messages."""
+        links = []
+        names = [
+            f"{kind}-{item.code}"
+            for item in self.appraisal_items
+            for kind in ("self_points", "na", "note")
+        ] + ["difficulties", "proposals"]
+        for name in names:
+            if name not in self.fields or name not in self.errors:
+                continue
+            match = ITEM_FIELD.match(name)
+            links.append(
+                {
+                    "code": match.group(2) if match else "",
+                    "label": self.fields[name].label,
+                    "id": self[name].id_for_label,
+                    "messages": self.errors[name],
+                }
+            )
+        return links
+
     def values(self) -> dict[str, tuple[Decimal | None, bool]]:
         """(self points, not applicable) per appraisal item as typed, invalid values as empty.
 
@@ -185,10 +210,14 @@ class SelfAssessmentForm(forms.Form):
 
 
 class EvidenceUploadForm(forms.Form):
-    file = forms.FileField(
+    """One or several evidence files for one item (the sheet's drop zone, or the item's page)."""
+
+    # A declared field: the form's metaclass takes it off the class, so it does not replace the
+    # uploaded `files` of BaseForm.
+    file = MultipleFileField(
         label=gettext_lazy("Tệp tài liệu kiểm chứng"),
-        help_text=gettext_lazy("PDF, Word, Excel hoặc ảnh (JPG, PNG)."),
-        widget=forms.FileInput(
+        help_text=gettext_lazy("PDF, Word, Excel hoặc ảnh (JPG, PNG); có thể chọn nhiều tệp."),
+        widget=MultipleFileInput(
             attrs={
                 "class": "form-control",
                 "accept": ".pdf,.doc,.docx,.xls,.xlsx,.jpg,.jpeg,.png,.gif,.webp",
@@ -200,3 +229,13 @@ class EvidenceUploadForm(forms.Form):
             "invalid": gettext_lazy("Không đọc được tệp: hãy chọn lại."),
         },
     )
+
+    def clean_file(self):
+        files = self.cleaned_data["file"]
+        if not files:
+            raise forms.ValidationError(_("Hãy chọn một tệp."))
+        if len(files) > settings.ANSWER_MAX_FILES:
+            raise forms.ValidationError(
+                _("Mỗi lần tải lên tối đa %(count)s tệp.") % {"count": settings.ANSWER_MAX_FILES}
+            )
+        return files

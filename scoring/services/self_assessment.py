@@ -24,7 +24,7 @@ from scoring.models import (
 from scoring.permissions import Account
 from scoring.services import notifications
 from scoring.services.errors import ServiceError, published_refusal
-from scoring.services.evidence import Upload, store_evidence_file
+from scoring.services.evidence import Upload, check_evidence_file, store_evidence_file
 from scoring.services.scores import (
     UNSET,
     ScoreChange,
@@ -303,6 +303,39 @@ def add_evidence(
         score.save()
     score.sheet = sheet
     return store_evidence_file(score, upload, user=user)
+
+
+def add_evidence_files(
+    sheet: Sheet,
+    item_code: str,
+    uploads: Sequence[Upload],
+    *,
+    user: Account | None = None,
+    now: datetime | None = None,
+) -> list[Evidence]:
+    """Attach several documents to one item at once: all of them, or none.
+
+    Every file is checked before any is stored, so the refusal names each wrong file; a failure
+    while storing removes the files already written.
+    """
+    problems = []
+    for upload in uploads:
+        try:
+            check_evidence_file(upload)
+        except ServiceError as error:
+            problems.extend(error.messages)
+    if problems:
+        raise ServiceError(problems)
+    stored: list[Evidence] = []
+    try:
+        with transaction.atomic():
+            for upload in uploads:
+                stored.append(add_evidence(sheet, item_code, upload, user=user, now=now))
+    except Exception:
+        for document in stored:
+            document.file.delete(save=False)
+        raise
+    return stored
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
@@ -18,7 +19,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lib.requests import accepts_upload, evidence_request_bytes
+from lib.requests import accepts_upload, answer_request_bytes
 from scoring.duties import UNIT_ROLES, request_duties
 from scoring.forms.sheet import EvidenceUploadForm, SelfAssessmentForm
 from scoring.models import (
@@ -37,7 +38,7 @@ from scoring.selectors.sheets import score_history, self_totals, sheet_explanati
 from scoring.services import evidence
 from scoring.services.errors import ServiceError, StaleSheetError
 from scoring.services.self_assessment import (
-    add_evidence,
+    add_evidence_files,
     missing_for_submission,
     remove_evidence,
     save_self_assessment,
@@ -112,22 +113,83 @@ class Row:
 
 
 @dataclass
+class Count:
+    done: int = 0
+    total: int = 0
+
+    @property
+    def left(self) -> int:
+        return self.total - self.done
+
+
+@dataclass
+class Progress:
+    """How far the unit is: appraisal items answered (points or not applicable) and required
+    evidence present, over the sheet and per domain. The same rule as `missing_for_submission`,
+    on what is typed (the running preview) as well as what is saved."""
+
+    answered: Count = field(default_factory=Count)
+    evidence: Count = field(default_factory=Count)
+    domains: dict[str, Count] = field(default_factory=dict)
+
+
+def _progress(items, values, evidence_counts: dict[int, int]) -> Progress:
+    """`values`: item code → (self points, not applicable); `evidence_counts`: item id → files."""
+    progress = Progress()
+    for item in items:
+        if not item.is_scored or item.method != Method.APPRAISAL:
+            continue
+        points, na = values.get(item.code, (None, False))
+        answered = na or points is not None
+        domain = progress.domains.setdefault(item.domain_code, Count())
+        domain.total += 1
+        progress.answered.total += 1
+        if answered:
+            domain.done += 1
+            progress.answered.done += 1
+        if item.evidence_required and not na:
+            progress.evidence.total += 1
+            if evidence_counts.get(item.id):
+                progress.evidence.done += 1
+    return progress
+
+
+def _evidence_counts(sheet: Sheet) -> dict[int, int]:
+    """Evidence files per item id of a sheet (one query)."""
+    counts: dict[int, int] = defaultdict(int)
+    if sheet.pk:
+        for item_id in Evidence.objects.filter(score__sheet=sheet).values_list(
+            "score__item_id", flat=True
+        ):
+            counts[item_id] += 1
+    return counts
+
+
+@dataclass
 class DomainBlock:
     item: Item
     self_total: object = None
     is_survey: bool = False
+    progress: Count | None = None
     rows: list[Row] = field(default_factory=list)
 
 
-def _domain_blocks(items, scores, documents_by_score, form, totals) -> list[DomainBlock]:
-    blocks: dict[str, DomainBlock] = {}
+def _domain_heads(items, totals, progress: Progress) -> list[DomainBlock]:
+    return [
+        DomainBlock(
+            item=item,
+            self_total=totals.domains.get(item.code),
+            is_survey=item.method == Method.SURVEY,
+            progress=progress.domains.get(item.code),
+        )
+        for item in items
+        if item.parent_id is None
+    ]
+
+
+def _domain_blocks(items, scores, documents_by_score, form, totals, progress) -> list[DomainBlock]:
+    blocks = {block.item.code: block for block in _domain_heads(items, totals, progress)}
     for item in items:
-        if item.parent_id is None:
-            blocks[item.code] = DomainBlock(
-                item=item,
-                self_total=totals.domains.get(item.code),
-                is_survey=item.method == Method.SURVEY,
-            )
         score = scores.get(item.id)
         blocks[item.domain_code].rows.append(
             Row(
@@ -138,6 +200,19 @@ def _domain_blocks(items, scores, documents_by_score, form, totals) -> list[Doma
             )
         )
     return list(blocks.values())
+
+
+def _blockers(domains: list[DomainBlock], missing_points, missing_evidence) -> list[dict]:
+    """What stops the submission, grouped by domain: the items without self points and those
+    missing a required document, in the sheet's order (the page links to each)."""
+    no_points, no_evidence = set(missing_points), set(missing_evidence)
+    groups = []
+    for domain in domains:
+        points = [row.item for row in domain.rows if row.item.code in no_points]
+        evidence = [row.item for row in domain.rows if row.item.code in no_evidence]
+        if points or evidence:
+            groups.append({"domain": domain.item, "points": points, "evidence": evidence})
+    return groups
 
 
 def _render_sheet(request, sheet, items, scores, *, form=None, stale=None, status=200):
@@ -161,18 +236,29 @@ def _render_sheet(request, sheet, items, scores, *, form=None, stale=None, statu
             if item.id in scores
         }
     totals = self_totals(items, values, sheet.year.rounding)
+    progress = _progress(
+        items,
+        values,
+        {
+            item.id: len(documents_by_score.get(scores[item.id].id, []))
+            for item in items
+            if item.id in scores
+        },
+    )
     appraisal_shown = sees_appraisal(user, sheet)
     is_leader = may(user, "scoring.submit_sheet", sheet)
     missing_points, missing_evidence = missing_for_submission(
         items, scores, {sid: len(docs) for sid, docs in documents_by_score.items()}
     )
+    domains = _domain_blocks(items, scores, documents_by_score, form, totals, progress)
     context = {
         "sheet": sheet,
         "unit": sheet.unit,
         "year": sheet.year,
         "form": form,
-        "domains": _domain_blocks(items, scores, documents_by_score, form, totals),
+        "domains": domains,
         "totals": totals,
+        "progress": progress,
         "result": (
             Result.objects.filter(unit=sheet.unit, year=sheet.year).first()
             if appraisal_shown and sheet.pk
@@ -185,8 +271,11 @@ def _render_sheet(request, sheet, items, scores, *, form=None, stale=None, statu
         "can_withdraw": is_leader and withdraw_refusal(sheet) is None,
         "missing_points": missing_points,
         "missing_evidence": missing_evidence,
+        "blockers": _blockers(domains, missing_points, missing_evidence),
         "stale": stale,
         "explanations": sheet_explanations(sheet),
+        "max_bytes": evidence.max_bytes_label(),
+        "max_files": settings.ANSWER_MAX_FILES,
     }
     return render(request, "scoring/sheet/sheet.html", context, status=status)
 
@@ -288,20 +377,19 @@ def sheet_preview(request, unit_code: str, year: int):
     items, scores = _items_and_scores(sheet)
     form = SelfAssessmentForm(request.POST, items=items, scores=scores, sheet=sheet)
     form.is_valid()
-    totals = self_totals(items, form.values(), sheet.year.rounding)
-    domains = [
-        DomainBlock(
-            item=item,
-            self_total=totals.domains.get(item.code),
-            is_survey=item.method == Method.SURVEY,
-        )
-        for item in items
-        if item.parent_id is None
-    ]
+    values = form.values()
+    totals = self_totals(items, values, sheet.year.rounding)
+    progress = _progress(items, values, _evidence_counts(sheet))
     return render(
         request,
         "scoring/sheet/_totals.html",
-        {"totals": totals, "domains": domains, "oob": True, "preview": True},
+        {
+            "totals": totals,
+            "progress": progress,
+            "domains": _domain_heads(items, totals, progress),
+            "oob": True,
+            "preview": True,
+        },
     )
 
 
@@ -344,33 +432,16 @@ def _item_documents(sheet: Sheet, item: Item) -> list[Evidence]:
     )
 
 
-@accepts_upload(evidence_request_bytes)
-@login_required
-def evidence_upload(request, unit_code: str, year: int, item_code: str):
-    """One item's evidence documents: the list, and the upload form while the sheet is open."""
-    sheet = load_sheet(request.user, unit_code, year, "scoring.view_sheet")
-    item = load_item(sheet, item_code)
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _evidence_context(request, sheet: Sheet, item: Item, form=None) -> dict:
     can_edit = may(request.user, "scoring.edit_self_assessment", sheet)
-    form = EvidenceUploadForm()
-    if request.method == "POST":
-        require(request.user, "scoring.edit_self_assessment", sheet)
-        form = EvidenceUploadForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                document = add_evidence(
-                    sheet, item.code, form.cleaned_data["file"], user=request.user
-                )
-            except ServiceError as error:
-                for message in error.messages:
-                    form.add_error("file", message)
-            else:
-                messages.success(
-                    request, _("Đã tải lên “%(name)s”.") % {"name": document.original_name}
-                )
-                return redirect(request.path)
     lock_reason = self_assessment_lock_reason(sheet) if can_edit else None
     may_upload = can_edit and lock_reason is None and item.method == Method.APPRAISAL
-    context = {
+    form = form if form is not None else EvidenceUploadForm()
+    return {
         "sheet": sheet,
         "unit": sheet.unit,
         "year": sheet.year,
@@ -382,7 +453,53 @@ def evidence_upload(request, unit_code: str, year: int, item_code: str):
         "lock_reason": lock_reason,
         "can_remove": can_edit and lock_reason is None,
         "max_bytes": evidence.max_bytes_label(),
+        "max_files": settings.ANSWER_MAX_FILES,
     }
+
+
+def _render_item_evidence(request, sheet: Sheet, item: Item, context: dict):
+    """The item's evidence block of the sheet (htmx): its files, the drop zone, what happened;
+    the sheet's progress follows through the `evidence-changed` event (the running preview)."""
+    context["editable"] = context["form"] is not None
+    response = render(request, "scoring/sheet/_evidence.html", context)
+    response["HX-Trigger"] = "evidence-changed"
+    return response
+
+
+@accepts_upload(answer_request_bytes)
+@login_required
+def evidence_upload(request, unit_code: str, year: int, item_code: str):
+    """One item's evidence documents: the list, and the upload form while the sheet is open.
+
+    The sheet posts here from each item's drop zone (htmx) and gets the item's block back, so
+    files are added without leaving the page or saving the draft; several files at once, all or
+    none.
+    """
+    sheet = load_sheet(request.user, unit_code, year, "scoring.view_sheet")
+    item = load_item(sheet, item_code)
+    form = EvidenceUploadForm()
+    uploaded: list[Evidence] = []
+    if request.method == "POST":
+        require(request.user, "scoring.edit_self_assessment", sheet)
+        form = EvidenceUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                uploaded = add_evidence_files(
+                    sheet, item.code, form.cleaned_data["file"], user=request.user
+                )
+            except ServiceError as error:
+                for message in error.messages:
+                    form.add_error("file", message)
+            else:
+                if not _is_htmx(request):
+                    names = ", ".join(f"“{document.original_name}”" for document in uploaded)
+                    messages.success(request, _("Đã tải lên %(names)s.") % {"names": names})
+                    return redirect(request.path)
+                form = EvidenceUploadForm()
+    context = _evidence_context(request, sheet, item, form)
+    if _is_htmx(request) and request.method == "POST":
+        context["uploaded"] = uploaded
+        return _render_item_evidence(request, sheet, item, context)
     return render(
         request, "scoring/sheet/evidence.html", context, status=400 if form.errors else 200
     )
@@ -414,18 +531,23 @@ def evidence_download(request, unit_code: str, year: int, pk: int):
 def evidence_delete(request, unit_code: str, year: int, pk: int):
     sheet = load_sheet(request.user, unit_code, year, "scoring.edit_self_assessment")
     document = load_evidence(sheet, pk)
+    item = document.score.item
+    refusals: list[str] = []
     try:
         remove_evidence(document, user=request.user)
     except ServiceError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
+        refusals = error.messages
+    if _is_htmx(request):
+        context = _evidence_context(request, sheet, item)
+        context["refusals"] = refusals
+        context["removed"] = None if refusals else document.original_name
+        return _render_item_evidence(request, sheet, item, context)
+    for message in refusals:
+        messages.error(request, message)
+    if not refusals:
         messages.success(request, _("Đã xóa “%(name)s”.") % {"name": document.original_name})
     return redirect(
-        "evidence_upload",
-        unit_code=sheet.unit.code,
-        year=sheet.year.year,
-        item_code=document.score.item.code,
+        "evidence_upload", unit_code=sheet.unit.code, year=sheet.year.year, item_code=item.code
     )
 
 

@@ -84,11 +84,11 @@ def test_a_year_goes_from_the_units_entry_to_the_published_ranking(
     assert "Đã lưu nháp phiếu tự đánh giá." in message(page)
     screenshot(page, "workflow-1-self-assessment")
 
-    page.click("#item-1\\.1\\.1 >> text=Tải lên, xóa")
-    page.set_input_files("#id_file", str(evidence_file))
-    page.click("button:has-text('Tải lên')")
-    assert "Đã tải lên “ke-hoach-cchc-2024.pdf”." in message(page)
-    expect(page.locator("#evidence-list")).to_contain_text("ke-hoach-cchc-2024.pdf")
+    # The evidence goes from the sheet itself (htmx), without leaving it.
+    page.set_input_files("#item-1\\.1\\.1 [data-evidence-input]", str(evidence_file))
+    expect(page.locator("#item-1\\.1\\.1 .sheet-evidence")).to_contain_text(
+        "Đã tải lên: “ke-hoach-cchc-2024.pdf”."
+    )
 
     # 2. The leader submits (with the confirmation dialog).
     log_in_as(page, url, "leader_a", "/phieu/STP/2024/")

@@ -24,7 +24,7 @@ from lib.tabular import (
 )
 
 SO_LDTBXH = "Sở Lao động - Thương binh và Xã hội"
-NOT_TABULAR = "Tệp không phải CSV hoặc xlsx"
+NOT_TABULAR = "Tệp không phải bảng tính Excel hoặc CSV"
 CORRUPT = "Tệp xlsx bị hỏng hoặc không đọc được"
 NO_DATA = "Tệp không có dữ liệu"
 TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
@@ -223,7 +223,7 @@ def test_binary_files_are_refused():
     no_nul = bytes(b % 255 + 1 for b in range(2000))  # no NUL, many control characters
     assert errors(no_nul) == [NOT_TABULAR]
     ole2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100  # legacy .xls
-    assert errors(ole2)[0].startswith(NOT_TABULAR + " (tệp .xls kiểu cũ")
+    assert errors(ole2)[0].startswith("Tệp .xls kiểu cũ")
 
 
 def test_utf16_csv_is_refused():
@@ -405,11 +405,29 @@ def test_damaged_xlsx_part_is_corrupt():
     assert errors(damaged) == [CORRUPT]
 
 
-def test_zip_that_is_not_a_workbook_is_corrupt():
+def test_zip_that_is_not_a_workbook_is_not_a_table():
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("mã.csv", "mã,tên\nA1,B\n")
-    assert errors(buffer.getvalue()) == [CORRUPT]
+    assert errors(buffer.getvalue()) == [NOT_TABULAR]
+
+
+def test_a_word_document_renamed_xlsx_is_not_a_table():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    assert errors(buffer.getvalue()) == [NOT_TABULAR]
+
+
+@pytest.mark.parametrize(
+    "start",
+    [b"%PDF-1.4\n", b"\x89PNG\r\n", b"\xff\xd8\xff\xe0", b"GIF89a", b"{\\rtf1\\ansi "],
+)
+def test_a_text_like_pdf_image_or_rtf_renamed_xlsx_is_not_a_table(start):
+    # A small PDF is plain ASCII: read as CSV it used to be refused for its missing columns.
+    pdf_like = start + b"1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n%%EOF\n"
+    assert errors(pdf_like) == [NOT_TABULAR]
     docx_like = rezip(xlsx([["mã", "tên"]]), drop={"xl/workbook.xml", "xl/_rels/workbook.xml.rels"})
     assert errors(docx_like) == [CORRUPT]
 

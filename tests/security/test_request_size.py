@@ -40,7 +40,8 @@ def test_a_400_mb_evidence_upload_is_refused_before_its_body_is_read(client, peo
     response = claimed(client, EVIDENCE, 400 * MB)
     assert response.status_code == 413
     page = response.content.decode().replace("\xa0", " ")
-    assert "Dữ liệu gửi lên quá lớn (tối đa 21,0 MB cho trang này)" in page
+    # Several files at once (as many as an answer to an explanation request): 5 × 20 MB + 1 MB.
+    assert "Dữ liệu gửi lên quá lớn (tối đa 101,0 MB cho trang này)" in page
     assert not Evidence.objects.exists()
 
 
@@ -55,8 +56,9 @@ def test_an_evidence_file_within_the_limit_is_still_taken(client, people):
 
 def test_the_limit_follows_the_settings(client, people, settings):
     settings.EVIDENCE_MAX_BYTES = 2 * MB
+    settings.ANSWER_MAX_FILES = 3
     client.force_login(people["staff_a"])
-    assert claimed(client, EVIDENCE, 3 * MB + 1).status_code == 413
+    assert claimed(client, EVIDENCE, 3 * 2 * MB + MULTIPART_MARGIN + 1).status_code == 413
     response = client.post(
         EVIDENCE, {"file": SimpleUploadedFile("ke-hoach.pdf", PDF, "application/pdf")}
     )

@@ -135,7 +135,7 @@ class TestImportUnitsCommand:
         path = tmp_path / "don-vi.png"
         path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00")
 
-        assert refused(str(path)) == "Tệp không phải CSV hoặc xlsx"
+        assert refused(str(path)) == "Tệp không phải bảng tính Excel hoặc CSV"
 
     def test_it_refuses_a_file_with_only_a_header(self, tmp_path):
         assert refused(csv_file(tmp_path, UNITS[:1])) == "Tệp không có dữ liệu"

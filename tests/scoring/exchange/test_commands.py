@@ -254,7 +254,7 @@ class TestImportFramework:
 
         message = refused("import_framework", str(path), year=2024, group="SO")
 
-        assert message == "Tệp không phải CSV hoặc xlsx"
+        assert message == "Tệp không phải bảng tính Excel hoặc CSV"
 
     def test_it_reports_a_file_that_cannot_be_opened(self, tmp_path):
         message = refused("import_framework", str(tmp_path / "khong-co.csv"), year=2024, group="SO")

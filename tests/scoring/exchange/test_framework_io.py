@@ -179,7 +179,7 @@ class TestImport:
     @pytest.mark.parametrize(
         ("data", "message"),
         [
-            (b"%PDF-1.4 \x00\x01", "Tệp không phải CSV hoặc xlsx"),
+            (b"%PDF-1.4 \x00\x01", "Tệp không phải bảng tính Excel hoặc CSV"),
             (b"PK\x03\x04broken", "Tệp xlsx bị hỏng hoặc không đọc được"),
         ],
     )

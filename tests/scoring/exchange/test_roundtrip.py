@@ -352,14 +352,18 @@ class TestBadFiles:
         assert refused(sheet, people["staff_a"], data) == expected
 
     def test_not_an_xlsx_at_all(self, sheet, people):
-        self.check(sheet, people, b"%PDF-1.4\x00\x01\x02 binary", ["Tệp không phải CSV hoặc xlsx"])
+        not_a_table = ["Tệp không phải bảng tính Excel hoặc CSV"]
+        self.check(sheet, people, b"%PDF-1.4\x00\x01\x02 binary", not_a_table)
+        # A small PDF renamed .xlsx is plain ASCII: not read as a CSV without columns.
+        self.check(sheet, people, b"%PDF-1.4\n1 0 obj\n<< >>\nendobj\n%%EOF\n", not_a_table)
 
     def test_a_corrupt_or_truncated_xlsx(self, sheet, people, good):
         self.check(sheet, people, good[: len(good) // 2], ["Tệp xlsx bị hỏng hoặc không đọc được"])
         broken = io.BytesIO()
         with zipfile.ZipFile(broken, "w") as archive:
             archive.writestr("[Content_Types].xml", "<Types/>")
-        self.check(sheet, people, broken.getvalue(), ["Tệp xlsx bị hỏng hoặc không đọc được"])
+        # An Office zip without a workbook part (a Word file renamed .xlsx) is not a table.
+        self.check(sheet, people, broken.getvalue(), ["Tệp không phải bảng tính Excel hoặc CSV"])
 
     def test_an_empty_sheet(self, sheet, people):
         self.check(sheet, people, xlsx([]), ["Tệp không có dữ liệu"])
@@ -419,7 +423,10 @@ class TestBadFiles:
 
     def test_a_csv_in_an_undecodable_encoding(self, sheet, people):
         self.check(
-            sheet, people, "Mã,Tiêu chí\r\n".encode("utf-16"), ["Tệp không phải CSV hoặc xlsx"]
+            sheet,
+            people,
+            "Mã,Tiêu chí\r\n".encode("utf-16"),
+            ["Tệp không phải bảng tính Excel hoặc CSV"],
         )
 
     def test_a_file_name_that_does_not_match_the_content(self, good):

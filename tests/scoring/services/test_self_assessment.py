@@ -433,7 +433,12 @@ class TestSubmittingThroughThePage(WorkflowTestCase):
         page = self.client.get(self.url)
         response = self.client.post(reverse("sheet_submit", args=["STP", 2023]), follow=True)
 
-        self.assertContains(page, "Còn 1 tiêu chí chưa tự chấm: 1.2.")
+        # The blockers link to the items, grouped by domain (not a list of codes).
+        self.assertContains(page, "Chưa gửi được:</strong> còn 1 tiêu chí chưa tự đánh giá.")
+        self.assertContains(
+            page, '<a href="#domain-1" class="fw-semibold">1. Công tác chỉ đạo, điều hành CCHC</a>'
+        )
+        self.assertContains(page, 'Chưa tự đánh giá: <a href="#item-1.2"')
         self.assertContains(response, "Chưa thể gửi: còn 1 tiêu chí chưa tự chấm điểm (1.2).")
         self.assertEqual(self.refresh().state, SheetState.DRAFT)
 
