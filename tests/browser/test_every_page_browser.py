@@ -1,0 +1,171 @@
+"""Every page of every persona, in a real browser: nothing scrolls sideways at 390 px, and axe-core
+finds no serious or critical violation (issue 15, parts 4 and 8).
+
+The pages are the project's named routes (the URL resolver, as tests/security/test_headers.py
+walks it), outside Django's admin, with arguments taken from the demo (loaded once): the Sở Tư
+pháp, whose 2026 sheet is submitted and under appraisal with an open explanation request, and its
+2025 results, published. A page is whatever answers 200 with HTML to that persona; files
+(exports, reports, open data) and refusals are left out. One browser context per persona, one
+login each; each page is loaded once: at 390 px, its width and axe's scrollable-region rule (a
+table that scrolls in its box must take the keyboard's focus); widened to 1280 px, every axe rule
+(colour contrast, the slowest, once per address: it depends on the styles, not on who looks).
+
+Marked `sweep`: CI runs it once, on PostgreSQL (`.ci/run` deselects it on SQLite).
+"""
+
+from urllib.parse import urlparse
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.urls import reverse
+
+from demo import api as demo
+from demo.data import PASSWORD as DEMO_PASSWORD
+from scoring.models import Evidence, ExplanationRequest
+from tests.browser.conftest import login, screenshot
+from tests.security.test_headers import portal_routes
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.sweep]
+
+PHONE = 390
+DESKTOP = 1280
+PERSONAS = {
+    # persona: the demo login (None: a visitor who has not signed in)
+    "anonymous": None,
+    "unit-staff": "canbo.tuphap",
+    "unit-leader": "lanhdao.tuphap",
+    "appraiser": "thamdinh",
+    "leadership": "lanhdao",
+    "admin": "admin",
+}
+UNIT = "SO-TP"
+YEARS = (2026, 2025)  # in appraisal; published
+# Pages whose published year (2025) looks otherwise than the year in appraisal; the others are
+# visited for 2026 only.
+BOTH_YEARS = {
+    "sheet",
+    "appraisal_sheet",
+    "appraisal_list",
+    "survey",
+    "tracker",
+    "year_manage",
+    "move_up",
+}
+# Pages that look alike whoever is signed in: visited by the visitor only.
+VISITOR_ONLY = {
+    "login",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+}
+# Routes that are actions rather than pages, whatever GET answers.
+SKIPPED = {"logout", "set_language"}
+# Pages reached with a query string rather than a route argument.
+EXTRA_PAGES = ["/?year=2026", "/so-sanh/?from=2025&to=2026", "/mat-diem/?year=2025"]
+SERIOUS = {"serious", "critical"}
+NO_CONTRAST = {"rules": {"color-contrast": {"enabled": False}}}
+
+
+def sample_values(explanation: int, evidence: int) -> dict[str, list]:
+    return {
+        "year": list(YEARS),
+        "unit_code": [UNIT],
+        "code": [UNIT],
+        "item_code": ["3.3.2"],
+        "kind": ["tu-danh-gia", "tham-dinh"],
+        "pk": [explanation, evidence],
+        "uidb64": ["MQ"],
+        "token": ["set-password"],
+        "fmt": ["xlsx"],
+    }
+
+
+def candidate_urls(signed_in: bool) -> list[str]:
+    """Every route's address with the demo's arguments (every combination), and a few more."""
+    explanation = ExplanationRequest.objects.filter(score__sheet__unit__code=UNIT).first()
+    evidence = Evidence.objects.filter(score__sheet__unit__code=UNIT).first()
+    values = sample_values(explanation.pk if explanation else 1, evidence.pk if evidence else 1)
+    urls: list[str] = []
+    for name, kwargs in sorted(portal_routes()):
+        if name in SKIPPED or (signed_in and name in VISITOR_ONLY):
+            continue
+        combinations: list[dict] = [{}]
+        for key in kwargs:
+            choices = values[key] if key != "year" or name in BOTH_YEARS else values[key][:1]
+            combinations = [{**c, key: value} for c in combinations for value in choices]
+        for combination in combinations:
+            url = reverse(name, kwargs=combination)
+            if url not in urls:
+                urls.append(url)
+    return urls + EXTRA_PAGES
+
+
+def html_pages(context, base: str, urls: list[str]) -> list[str]:
+    """The addresses that answer this persona with an HTML page (no redirect, no file)."""
+    pages = []
+    for url in urls:
+        response = context.request.get(f"{base}{url}", max_redirects=0)
+        if response.ok and response.headers.get("content-type", "").startswith("text/html"):
+            pages.append(url)
+    return pages
+
+
+def serious_violations(page, options: dict) -> list[str]:
+    results = Axe().run(page, options={"resultTypes": ["violations"], **options})
+    return [
+        f"{violation['id']} ({violation['impact']}): "
+        + "; ".join(str(node["target"][0]) for node in violation["nodes"][:3] if node["target"])
+        for violation in results.response["violations"]
+        if violation["impact"] in SERIOUS
+    ]
+
+
+@pytest.fixture
+def loaded():
+    demo.load_demo()
+
+
+def test_every_page_of_every_persona_fits_a_phone_and_passes_axe(live_server, browser, loaded):
+    too_wide: list[str] = []
+    inaccessible: list[str] = []
+    checked: dict[str, list[str]] = {}
+    contrast_checked: set[str] = set()
+    for persona, username in PERSONAS.items():
+        context = browser.new_context(locale="vi-VN", viewport={"width": PHONE, "height": 844})
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        if username:
+            login(page, live_server, username, DEMO_PASSWORD)
+            assert urlparse(page.url).path != "/tai-khoan/login/", f"{username} did not sign in"
+        urls = candidate_urls(signed_in=bool(username))
+        checked[persona] = html_pages(context, live_server.url, urls)
+        for url in checked[persona]:
+            page.set_viewport_size({"width": PHONE, "height": 844})
+            page.goto(f"{live_server.url}{url}", wait_until="load")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > PHONE + 1:
+                too_wide.append(f"{persona} {url}: {width}px")
+                screenshot(page, f"sweep-too-wide-{persona}-{url.strip('/').replace('/', '-')}")
+            # At phone width, tables that scroll in their box must be reachable by keyboard.
+            phone = serious_violations(page, {"runOnly": ["scrollable-region-focusable"]})
+            # At desktop width, every rule; colour contrast (the slowest rule, and a matter of
+            # the page's styles rather than of who looks) once per address.
+            page.set_viewport_size({"width": DESKTOP, "height": 900})
+            options = {} if url not in contrast_checked else NO_CONTRAST
+            contrast_checked.add(url)
+            desktop = serious_violations(page, options)
+            inaccessible += [f"{persona} {url} at {PHONE}px: {v}" for v in phone]
+            inaccessible += [f"{persona} {url}: {v}" for v in desktop]
+        context.close()
+
+    print(f"Pages checked ({sum(map(len, checked.values()))}):")
+    for persona, pages in checked.items():
+        print(f"{persona} ({len(pages)}):", " ".join(pages))
+    assert all(len(pages) >= 5 for pages in checked.values()), checked
+    assert (too_wide, inaccessible) == ([], []), (
+        "Pages wider than the phone:\n"
+        + "\n".join(too_wide)
+        + "\nSerious or critical axe violations:\n"
+        + "\n".join(inaccessible)
+    )
