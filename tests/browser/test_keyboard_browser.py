@@ -8,6 +8,7 @@ from decimal import Decimal as D
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from scoring.models import Score, Sheet, SheetState, YearState
 from scoring.services.year_states import start_appraisal
@@ -55,8 +56,9 @@ def type_points(page, name: str, values: dict[str, str]) -> None:
         page.keyboard.type(points)
 
 
-def press_button(page, text: str) -> None:
-    tab_to(page, f"main button:has-text('{text}')")
+def press_button(page, selector: str) -> None:
+    """Tab to the button and press Enter: the page it posts to loads."""
+    tab_to(page, selector)
     with page.expect_navigation():
         page.keyboard.press("Enter")
     page.wait_for_load_state("networkidle")
@@ -72,12 +74,12 @@ def test_a_sheet_and_its_appraisal_are_completed_with_the_keyboard(live_server, 
     # The unit's staff type every claim and save the draft.
     log_in_with_keyboard(page, url, "staff_a", "/phieu/STP/2024/")
     type_points(page, "self_points", CLAIM)
-    press_button(page, "Lưu nháp")
+    press_button(page, "#sheet-form button:has-text('Lưu nháp')")
     assert "Đã lưu nháp phiếu tự đánh giá." in page.inner_text(".portal-messages")
 
     # The leader submits it (the confirmation dialog is accepted with the keyboard's Enter).
     log_in_with_keyboard(page, url, "leader_a", "/phieu/STP/2024/")
-    press_button(page, "Gửi phiếu")
+    press_button(page, "main button:has-text('Gửi phiếu')")
     sheet = Sheet.objects.get(unit=unit, year=year)
     assert sheet.state == SheetState.SUBMITTED
 
@@ -87,8 +89,10 @@ def test_a_sheet_and_its_appraisal_are_completed_with_the_keyboard(live_server, 
     assert year.state == YearState.APPRAISAL
     log_in_with_keyboard(page, url, "appraiser", "/tham-dinh/STP/2024/")
     type_points(page, "points", CLAIM)
-    press_button(page, "Lưu điểm thẩm định")
-    assert "Đã lưu điểm thẩm định." in page.inner_text(".portal-messages")
+    # The sticky bar's save: in the background (htmx), the message in the bar's status.
+    tab_to(page, "#appraisal-bar button:has-text('Lưu điểm thẩm định')")
+    page.keyboard.press("Enter")
+    expect(page.locator("#appraisal-status")).to_contain_text("Đã lưu điểm thẩm định.")
     appraised = dict(
         Score.objects.filter(sheet=sheet, item__method="appraisal").values_list(
             "item__code", "points"
