@@ -117,6 +117,18 @@ class YearTransition(models.Model):
         return f"{self.year}: {self.from_state} → {self.to_state}"
 
 
+class PublicationDecisionQuerySet(models.QuerySet["PublicationDecision"]):
+    def notes(self, year_id: int, unit_ids: Any) -> dict[int, str]:
+        """Unit id → the note its published result carries (`PublicationDecision.note`), for the
+        units of one year that have a decision, in one query."""
+        return {
+            decision.unit_id: decision.note()
+            for decision in self.filter(year_id=year_id, unit_id__in=unit_ids).select_related(
+                "decided_by"
+            )
+        }
+
+
 class PublicationDecision(models.Model):
     """An administrator's decision to publish a unit's result although something was still open
     for it (a sheet not submitted, items not appraised, explanations open, survey points missing,
@@ -149,6 +161,8 @@ class PublicationDecision(models.Model):
         verbose_name=_("người quyết định"),
     )
     decided_at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
+
+    objects = PublicationDecisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["year", "unit__code"]

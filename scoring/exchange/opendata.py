@@ -64,12 +64,9 @@ def result_records(year: AssessmentYear | int, group: UnitGroup | str | None = N
         return []
     number = year.year if isinstance(year, AssessmentYear) else year
     lineage = Lineage.load()
-    notes = {
-        decision.unit_id: decision.note()
-        for decision in PublicationDecision.objects.filter(
-            year_id=results[0].year_id, unit_id__in=[result.unit_id for result in results]
-        ).select_related("decided_by")
-    }
+    notes = PublicationDecision.objects.notes(
+        results[0].year_id, [result.unit_id for result in results]
+    )
     return [
         {
             "code": result.unit.code,

@@ -20,9 +20,6 @@ from django.db.models.functions import Coalesce
 
 from scoring.models import SETTLED, AssessmentYear, Item, Method, Result, ResultSource, Score
 
-#: An appraisal item is appraised once it has appraisal points or is marked not applicable.
-APPRAISED = SETTLED
-
 
 @dataclass(frozen=True)
 class Progress:
@@ -82,7 +79,7 @@ def progress_of(results: Iterable[Result]) -> dict[int, Progress]:
     total = items.order_by().values("framework_id").annotate(n=Count("pk")).values("n")
     appraised = (
         Score.objects.filter(
-            APPRAISED,
+            SETTLED,  # appraised: points, or not applicable
             sheet__year_id=OuterRef("year_id"),
             sheet__unit_id=OuterRef("unit_id"),
             item__framework__year_id=OuterRef("year_id"),

@@ -350,15 +350,7 @@ def unit_profile(
         lineage_history=lineage_history,
         fate=fate,
         fate_event=fate_event,
-        publication_note=next(
-            (
-                decision.note()
-                for decision in PublicationDecision.objects.filter(
-                    unit=unit, year=year
-                ).select_related("decided_by")
-            ),
-            "",
-        ),
+        publication_note=PublicationDecision.objects.notes(year.pk, [unit.pk]).get(unit.pk, ""),
         movement_provisional=movement_provisional(year, previous),
         progress=progress.get(result.pk) if result is not None else None,
         pending_years=pending_years,

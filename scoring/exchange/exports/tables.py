@@ -36,12 +36,7 @@ def ranking_table(year: AssessmentYear, overview) -> Table:
     """One unit group's ranking (a `dashboards.province.GroupOverview`) as the home page shows it."""
     rows = overview.rows
     extra = any(r.result.bonus or r.result.deduction for r in rows)
-    notes = {
-        decision.unit_id: decision.note()
-        for decision in PublicationDecision.objects.filter(
-            year=year, unit_id__in=[r.result.unit_id for r in rows]
-        ).select_related("decided_by")
-    }
+    notes = PublicationDecision.objects.notes(year.pk, [r.result.unit_id for r in rows])
     columns = [
         Column(_("Xếp hạng"), INTEGER),
         Column(_("Trên tổng số"), INTEGER),
