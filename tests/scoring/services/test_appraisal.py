@@ -106,7 +106,7 @@ class TestAppraisalPointsAndReasons(AppraisalTestCase):
             messages,
             [
                 "Tiêu chí 1.1.1: điểm thẩm định 7,00 khác điểm tự đánh giá 10,00: cần ghi lý do thẩm định.",
-                "Tiêu chí 1.2: đơn vị không tự chấm tiêu chí này: cần ghi lý do cho điểm thẩm định 5,00.",
+                "Tiêu chí 1.2: đơn vị không tự đánh giá tiêu chí này: cần ghi lý do cho điểm thẩm định 5,00.",
             ],
         )
         self.assertIsNone(self.score("1.1.1").points)
@@ -238,7 +238,8 @@ class TestWhoMayAppraiseWhat(AppraisalTestCase):
         messages = self.refused(ScoreChange("3.1", points=D("12")))
 
         self.assertEqual(
-            messages, ["Tiêu chí 3.1: chấm bằng điều tra XHH: nhập ở trang điều tra XHH."]
+            messages,
+            ["Tiêu chí 3.1: chấm bằng điều tra xã hội học: nhập ở trang điểm điều tra xã hội học."],
         )
 
     def test_the_admin_appraises_every_domain(self):
