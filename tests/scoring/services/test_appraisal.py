@@ -565,7 +565,7 @@ class TestAppraisalPages(AppraisalTestCase):
         with self.captureOnCommitCallbacks(execute=True):
             response = self.client.post(
                 reverse("appraisal_request_explanation", args=["STP", 2023, "1.1.1"]),
-                {"question": "Đề nghị bổ sung quyết định."},
+                {"question-1.1.1": "Đề nghị bổ sung quyết định."},
             )
 
         self.assertRedirects(response, sheet_url() + "#item-1.1.1", fetch_redirect_response=False)
@@ -585,7 +585,7 @@ class TestAppraisalPages(AppraisalTestCase):
         self.assertEqual(
             self.client.post(
                 reverse("appraisal_request_explanation", args=["STP", 2023, "2.1"]),
-                {"question": "x"},
+                {"question-2.1": "x"},
             ).status_code,
             403,
         )
