@@ -139,7 +139,9 @@ if admin.site.is_registered(User):
 PERMISSION_ACTIONS = {"add": _("Thêm"), "change": _("Sửa"), "delete": _("Xóa"), "view": _("Xem")}
 # Apps and models of other packages whose names are not translatable (no gettext in them).
 APP_NAMES = {"axes": _("Chống dò mật khẩu"), "otp_totp": _("Xác thực hai bước")}
-MODEL_NAMES = {("otp_totp", "totpdevice"): _("thiết bị TOTP")}
+MODEL_NAMES: dict[tuple[str, str], StrPromise | str] = {
+    ("otp_totp", "totpdevice"): _("thiết bị TOTP")
+}
 
 
 def permission_label(permission: Permission) -> str:
@@ -150,12 +152,11 @@ def permission_label(permission: Permission) -> str:
     if model is None:
         return str(permission)
     app = APP_NAMES.get(content_type.app_label, model._meta.app_config.verbose_name)
-    name = MODEL_NAMES.get(
-        (content_type.app_label, model._meta.model_name), model._meta.verbose_name
-    )
+    model_name = model._meta.model_name or ""
+    name = MODEL_NAMES.get((content_type.app_label, model_name)) or model._meta.verbose_name
     action = permission.codename.split("_", 1)[0]
     label = permission.name
-    if action in PERMISSION_ACTIONS and permission.codename == f"{action}_{model._meta.model_name}":
+    if action in PERMISSION_ACTIONS and permission.codename == f"{action}_{model_name}":
         label = f"{PERMISSION_ACTIONS[action]} {name}"
     return f"{app} | {name} | {label}"
 
