@@ -96,7 +96,7 @@ UNITS = [
 
 SURVEY_GUIDANCE = (
     "Điểm do Sở Nội vụ cập nhật từ kết quả điều tra xã hội học: tỷ lệ ý kiến đánh giá tích cực "
-    "nhân với điểm tối đa; đơn vị không tự chấm."
+    "nhân với điểm tối đa; đơn vị không tự đánh giá."
 )
 
 FRAMEWORK_SO = """
@@ -588,18 +588,18 @@ NOT_APPLICABLE_CHANCE = 0.05
 # --------------------------------------------------------------------------- texts
 
 REASONS_LOWER = [
-    "Tài liệu kiểm chứng chưa đầy đủ, chưa chứng minh được kết quả tự chấm.",
+    "Tài liệu kiểm chứng chưa đầy đủ, chưa chứng minh được kết quả tự đánh giá.",
     "Thực hiện chậm so với thời hạn quy định.",
     "Kết quả thực hiện chưa đạt chỉ tiêu kế hoạch đề ra.",
     "Báo cáo gửi trễ hạn, số liệu chưa thống nhất với báo cáo năm.",
     "Tỷ lệ thực hiện thấp hơn mức quy định để đạt điểm tối đa.",
-    "Đơn vị tự chấm chưa đúng hướng dẫn chấm điểm.",
+    "Đơn vị tự đánh giá chưa đúng hướng dẫn chấm điểm.",
     "Tài liệu kiểm chứng không thuộc năm đánh giá.",
     "Số liệu trên Hệ thống thông tin giải quyết TTHC thấp hơn số liệu đơn vị báo cáo.",
 ]
 REASON_HIGHER = (
-    "Đơn vị tự chấm thấp hơn kết quả thực tế; Hội đồng thẩm định điều chỉnh tăng theo tài liệu "
-    "kiểm chứng."
+    "Đơn vị tự đánh giá thấp hơn kết quả thực tế; Hội đồng thẩm định điều chỉnh tăng theo tài "
+    "liệu kiểm chứng."
 )
 NOTE_NOT_APPLICABLE = "Trong năm đánh giá không phát sinh nội dung này."
 EVIDENCE_NOTES = [
@@ -875,7 +875,7 @@ APPRAISED_UNIT_2026 = "SO-TP"
 EXPLANATION_2026 = (
     "3.3.2",
     "Đề nghị đơn vị giải trình và bổ sung số liệu hồ sơ giải quyết đúng hạn trích xuất từ Hệ "
-    "thống thông tin giải quyết TTHC: tỷ lệ 100% tự chấm chưa khớp với báo cáo quý IV.",
+    "thống thông tin giải quyết TTHC: tỷ lệ 100% tự đánh giá chưa khớp với báo cáo quý IV.",
 )
 APPRAISALS_2026 = {
     # item: (points, reason)

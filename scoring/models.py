@@ -44,7 +44,7 @@ class Rounding(models.TextChoices):
 
 class Method(models.TextChoices):
     APPRAISAL = "appraisal", _("Thẩm định")
-    SURVEY = "survey", _("Điều tra XHH")
+    SURVEY = "survey", _("ĐTXHH")
 
 
 class AssessmentYearQuerySet(models.QuerySet["AssessmentYear"]):
@@ -632,8 +632,8 @@ class Result(models.Model):
     )
     appraisal = points_field(_("điểm thẩm định"), default=ZERO)
     appraisal_max = points_field(_("tối đa thẩm định"), default=ZERO)
-    survey = points_field(_("điểm điều tra XHH"), default=ZERO)
-    survey_max = points_field(_("tối đa điều tra XHH"), default=ZERO)
+    survey = points_field(_("điểm ĐTXHH"), default=ZERO)
+    survey_max = points_field(_("tối đa ĐTXHH"), default=ZERO)
     bonus = points_field(_("điểm thưởng"), default=ZERO)
     deduction = points_field(_("điểm trừ"), default=ZERO)
     total = points_field(_("tổng điểm"), default=ZERO)

@@ -106,7 +106,7 @@ def own_unit_conflict(user: User, sheet: Sheet) -> str | None:
     if not roles:
         return None
     return _(
-        "Bạn là %(roles)s của %(unit)s nên không thẩm định, không nhập điểm điều tra XHH và không "
+        "Bạn là %(roles)s của %(unit)s nên không thẩm định, không nhập điểm điều tra xã hội học và không "
         "đóng yêu cầu giải trình của đơn vị này (không ai chấm đơn vị mình)."
     ) % {"roles": ", ".join(str(role).lower() for role in roles), "unit": sheet.unit.name}
 

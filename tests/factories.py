@@ -263,7 +263,7 @@ def wide_rows(domains: int, items_per_domain: int, maximum: str = "2") -> list[I
         for i in range(1, items_per_domain + 1):
             rows.append(ItemRow(f"{d}.{i}", f"Tiêu chí {d}.{i}", D(maximum), "appraisal"))
     survey = str(domains + 1)
-    rows.append(ItemRow(survey, "Điều tra XHH", None))
+    rows.append(ItemRow(survey, "ĐTXHH", None))
     rows.append(ItemRow(f"{survey}.1", "Mức độ hài lòng", D("30"), "survey"))
     return rows
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.utils import translation
 from django.utils.translation.template import templatize
 
@@ -401,6 +402,14 @@ ADMIN_ENGLISH = [
     'alt="Search"',
     "Skip to main content",
     "Toggle theme",
+    "models",  # Django's Vietnamese "Các mô models trong …" (the index's section titles)
+    "Can add",  # permission names, stored in English
+    "Can change",
+    "Can delete",
+    "Can view",
+    "access attempt",
+    "Sessions",
+    "TOTP device",
 ]
 
 
@@ -409,13 +418,25 @@ def test_the_admin_is_vietnamese_throughout(admin_client):
     """Django's own Vietnamese catalogue lacks the newer admin strings: locale/vi fills them."""
     make_year(2023, state=YearState.APPRAISAL)
     make_unit("STP", "Sở Tư pháp")
-    for url in ("/admin/", "/admin/units/unit/", "/admin/scoring/band/?_facets=True"):
+    admin = get_user_model().objects.get(is_superuser=True)
+    for url in (
+        "/admin/",
+        "/admin/units/unit/",
+        "/admin/scoring/band/?_facets=True",
+        "/admin/auth/group/add/",
+        f"/admin/auth/user/{admin.pk}/change/",
+    ):
         page = admin_client.get(url).content.decode()
         assert '<html lang="vi"' in page
         for english in ADMIN_ENGLISH:
             assert english not in page, (url, english)
     page = admin_client.get("/admin/scoring/band/").content.decode()
     assert "Hiện số lượng" in page and "Chuyển đến nội dung chính" in page
+    page = admin_client.get("/admin/").content.decode()
+    assert 'title="Các mô hình trong ứng dụng Chấm điểm"' in page
+    page = admin_client.get("/admin/auth/group/add/").content.decode()
+    assert ">Xác thực và ủy quyền | Nhóm | Thêm Nhóm</option>" in page
+    assert ">Chống dò mật khẩu | lần đăng nhập | Xem lần đăng nhập</option>" in page
 
 
 @pytest.mark.django_db

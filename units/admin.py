@@ -4,7 +4,9 @@ memberships are also shown on each user."""
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group, Permission
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrPromise
 
@@ -132,6 +134,52 @@ if admin.site.is_registered(User):
     admin.site.unregister(User)
 
 
+# A permission's name is stored in English when it is created ("Can add group"); the admin's
+# lists of permissions show it in Vietnamese instead, from its action and its model's name.
+PERMISSION_ACTIONS = {"add": _("Thêm"), "change": _("Sửa"), "delete": _("Xóa"), "view": _("Xem")}
+# Apps and models of other packages whose names are not translatable (no gettext in them).
+APP_NAMES = {"axes": _("Chống dò mật khẩu"), "otp_totp": _("Xác thực hai bước")}
+MODEL_NAMES: dict[tuple[str, str], StrPromise | str] = {
+    ("otp_totp", "totpdevice"): _("thiết bị TOTP")
+}
+
+
+def permission_label(permission: Permission) -> str:
+    """ "Xác thực và ủy quyền | Nhóm | Thêm Nhóm" for "Can add group" (any other permission keeps
+    its name)."""
+    content_type = permission.content_type
+    model = content_type.model_class()
+    if model is None:
+        return str(permission)
+    app = APP_NAMES.get(content_type.app_label, model._meta.app_config.verbose_name)
+    model_name = model._meta.model_name or ""
+    name = MODEL_NAMES.get((content_type.app_label, model_name)) or model._meta.verbose_name
+    action = permission.codename.split("_", 1)[0]
+    label = permission.name
+    if action in PERMISSION_ACTIONS and permission.codename == f"{action}_{model_name}":
+        label = f"{PERMISSION_ACTIONS[action]} {name}"
+    return f"{app} | {name} | {label}"
+
+
+class PermissionLabels:
+    """Permissions chosen on a user or group page, labelled in Vietnamese (permission_label)."""
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+        if db_field.name in ("permissions", "user_permissions") and field is not None:
+            field.label_from_instance = permission_label
+        return field
+
+
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(PermissionLabels, BaseUserAdmin):
     inlines = [MembershipInline]
+
+
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(PermissionLabels, BaseGroupAdmin):
+    pass

@@ -52,12 +52,12 @@ COLUMN_HELP = {
     "max_points": gettext_lazy(
         "Điểm tối đa; với tiêu chí cha là tổng các tiêu chí con (có thể để trống)."
     ),
-    "method": gettext_lazy("Phương pháp: thẩm định hoặc điều tra XHH."),
+    "method": gettext_lazy("Phương pháp: thẩm định hoặc ĐTXHH (điều tra xã hội học)."),
     "guidance": gettext_lazy("Hướng dẫn chấm (không bắt buộc)."),
     "na_allowed": gettext_lazy("Được chọn “không áp dụng”: có/không."),
     "evidence_required": gettext_lazy("Cần tài liệu kiểm chứng: có/không."),
 }
-METHOD_WORDS: dict[str, str] = {Method.APPRAISAL: "thẩm định", Method.SURVEY: "điều tra XHH"}
+METHOD_WORDS: dict[str, str] = {Method.APPRAISAL: "thẩm định", Method.SURVEY: "ĐTXHH"}
 SESSION_KEY = "framework-import"
 
 

@@ -69,7 +69,8 @@ METHOD_WORDS = {
     "appraisal": Method.APPRAISAL,
     "thẩm định": Method.APPRAISAL,
     "survey": Method.SURVEY,
-    "điều tra xhh": Method.SURVEY,
+    "điều tra xã hội học": Method.SURVEY,
+    "điều tra xhh": Method.SURVEY,  # glossary: accepted on input
     "đtxhh": Method.SURVEY,
 }
 

@@ -65,12 +65,12 @@ class SelfAssessmentForm(forms.Form):
             score = scores.get(item.id)
             self.fields[f"self_points-{item.code}"] = PointsField(
                 max_points=item.max_points,
-                label=_("Điểm tự chấm"),
+                label=_("Điểm tự đánh giá"),
                 initial=score.self_points if score else None,
                 widget=forms.TextInput(attrs={"class": "form-control sheet-points"}),
             )
             self.fields[f"note-{item.code}"] = forms.CharField(
-                label=_("Ghi chú, giải trình của đơn vị"),
+                label=_("Ghi chú của đơn vị"),
                 required=False,
                 max_length=TEXT_MAX_LENGTH,
                 initial=score.note if score else "",
@@ -105,7 +105,7 @@ class SelfAssessmentForm(forms.Form):
             ):
                 self.add_error(
                     f"self_points-{item.code}",
-                    _("Đã chọn “không áp dụng” thì để trống điểm tự chấm."),
+                    _("Đã chọn “không áp dụng” thì để trống điểm tự đánh giá."),
                 )
         problems = []
         for key in self.data:
@@ -121,7 +121,9 @@ class SelfAssessmentForm(forms.Form):
             elif posted is None or not posted.is_scored:
                 message = _("Tiêu chí “%(code)s” không có trong bộ chỉ số của phiếu này.")
             elif posted.method == Method.SURVEY:
-                message = _("Tiêu chí %(code)s chấm bằng điều tra XHH: đơn vị không tự chấm.")
+                message = _(
+                    "Tiêu chí %(code)s chấm bằng điều tra xã hội học: đơn vị không tự đánh giá."
+                )
             else:
                 message = _("Tiêu chí %(code)s không được chọn “không áp dụng”.")
             problems.append(message % {"code": code})

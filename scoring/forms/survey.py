@@ -45,7 +45,7 @@ class SurveyGridForm(forms.Form):
 
 class SurveyImportForm(forms.Form):
     file = forms.FileField(
-        label=gettext_lazy("Tệp điểm điều tra XHH (xlsx hoặc CSV)"),
+        label=gettext_lazy("Tệp điểm điều tra xã hội học (xlsx hoặc CSV)"),
         help_text=gettext_lazy("Các cột: unit_code, item_code, points."),
         widget=forms.FileInput(attrs={"class": "form-control", "accept": ".xlsx,.csv"}),
         error_messages={"required": gettext_lazy("Hãy chọn một tệp.")},

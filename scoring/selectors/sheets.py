@@ -85,7 +85,7 @@ def self_totals(
 
 # Score fields shown in history, with their kind (how the page formats the values).
 HISTORY_FIELDS = (
-    ("self_points", gettext_lazy("Điểm tự chấm"), "points", False),
+    ("self_points", gettext_lazy("Điểm tự đánh giá"), "points", False),
     ("not_applicable", gettext_lazy("Không áp dụng"), "bool", False),
     ("note", gettext_lazy("Ghi chú của đơn vị"), "text", False),
     ("points", gettext_lazy("Điểm thẩm định"), "points", True),

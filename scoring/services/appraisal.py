@@ -75,7 +75,7 @@ def _appraisal_item(sheet: Sheet, code: str, domains: Domains) -> Item:
             _prefix(code) + _("không có (hoặc không được chấm) trong bộ chỉ số của phiếu này.")
         )
     if item.method != Method.APPRAISAL:
-        raise ServiceError(_prefix(code) + _("chấm bằng điều tra XHH, không thẩm định."))
+        raise ServiceError(_prefix(code) + _("chấm bằng điều tra xã hội học, không thẩm định."))
     if domains is not None and item.domain_code not in domains:
         raise ServiceError(_prefix(code) + _("không thuộc lĩnh vực bạn được giao thẩm định."))
     return item
@@ -113,7 +113,8 @@ def _appraisal_changes(domains: Domains) -> Prepare:
                 continue
             if item.method != Method.APPRAISAL:
                 problems.append(
-                    _prefix(code) + _("chấm bằng điều tra XHH: nhập ở trang điều tra XHH.")
+                    _prefix(code)
+                    + _("chấm bằng điều tra xã hội học: nhập ở trang điểm điều tra xã hội học.")
                 )
                 continue
             score = current.get(code)
@@ -131,7 +132,7 @@ def _appraisal_changes(domains: Domains) -> Prepare:
             if points is not None and points != self_points and not reason:
                 if self_points is None:
                     message = _(
-                        "đơn vị không tự chấm tiêu chí này: cần ghi lý do cho điểm thẩm định %(points)s."
+                        "đơn vị không tự đánh giá tiêu chí này: cần ghi lý do cho điểm thẩm định %(points)s."
                     )
                 else:
                     message = _(

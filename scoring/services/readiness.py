@@ -108,7 +108,7 @@ class UnitReadiness:
             found.append(
                 (
                     "survey",
-                    _("%(missing)s/%(total)s tiêu chí điều tra XHH chưa có điểm")
+                    _("%(missing)s/%(total)s tiêu chí điều tra xã hội học chưa có điểm")
                     % {"missing": self.survey_missing, "total": self.survey_items},
                 )
             )

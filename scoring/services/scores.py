@@ -122,7 +122,9 @@ def framework_for(unit: Unit, year: AssessmentYear) -> Framework:
 
 def survey_not_self_scored(code: str) -> str:
     """The refusal of a unit's claim on a survey item (imports and the sheet alike)."""
-    return _("tiêu chí %(code)s chấm bằng điều tra XHH: đơn vị không tự chấm.") % {"code": code}
+    return _("tiêu chí %(code)s chấm bằng điều tra xã hội học: đơn vị không tự đánh giá.") % {
+        "code": code
+    }
 
 
 def validate_score_changes(

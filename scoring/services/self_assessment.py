@@ -216,7 +216,7 @@ def submit_sheet(
     problems = []
     if no_points:
         problems.append(
-            _("Chưa thể gửi: còn %(count)s tiêu chí chưa tự chấm điểm (%(codes)s).")
+            _("Chưa thể gửi: còn %(count)s tiêu chí chưa tự đánh giá (%(codes)s).")
             % {"count": len(no_points), "codes": ", ".join(no_points)}
         )
     if no_evidence:
@@ -293,7 +293,9 @@ def add_evidence(
         )
     if item.method == Method.SURVEY:
         raise ServiceError(
-            _("Tiêu chí %(code)s chấm bằng điều tra XHH: đơn vị không nộp tài liệu kiểm chứng.")
+            _(
+                "Tiêu chí %(code)s chấm bằng điều tra xã hội học: đơn vị không nộp tài liệu kiểm chứng."
+            )
             % {"code": item.code}
         )
     score = Score.objects.filter(sheet=sheet, item=item).first()

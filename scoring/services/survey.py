@@ -1,4 +1,4 @@
-"""Survey points (điều tra XHH): entered per unit and survey item, or imported."""
+"""Survey points (điều tra xã hội học, ĐTXHH): entered per unit and survey item, or imported."""
 
 from __future__ import annotations
 
@@ -67,7 +67,7 @@ def _survey_problems(
         if allowed_units is not None and unit_code not in allowed_units:
             problems.append(
                 where(unit_code, first)
-                + _("bạn không được nhập điểm điều tra XHH của đơn vị %(code)s.")
+                + _("bạn không được nhập điểm điều tra xã hội học của đơn vị %(code)s.")
                 % {"code": unit_code}
             )
             continue
@@ -86,7 +86,8 @@ def _survey_problems(
             if found is not None and found.is_scored and found.method != Method.SURVEY:
                 problems.append(
                     where(unit_code, item_code)
-                    + _("tiêu chí %(code)s không phải tiêu chí điều tra XHH.") % {"code": item_code}
+                    + _("tiêu chí %(code)s không phải tiêu chí điều tra xã hội học.")
+                    % {"code": item_code}
                 )
                 continue
             problems += validate_score_changes(
@@ -185,7 +186,9 @@ class SurveyImportSummary:
     units: int
 
     def __str__(self) -> str:
-        return _("Đã nhập %(cells)s điểm điều tra XHH của %(units)s đơn vị năm %(year)s.") % {
+        return _(
+            "Đã nhập %(cells)s điểm điều tra xã hội học của %(units)s đơn vị năm %(year)s."
+        ) % {
             "cells": self.cells,
             "units": self.units,
             "year": self.year,

@@ -172,10 +172,22 @@ def _sheet_context(request, sheet: Sheet, domains: list[sheets.AppraisalDomain])
         "save_domain": SAVE_DOMAIN,
         "accept_domain": ACCEPT_DOMAIN,
         "accept_chosen": ACCEPT_CHOSEN,
+        "dirty_domains": frozenset(),
     }
 
 
-def _render_sheet(request, sheet: Sheet, form: AppraisalForm | None = None, status: int = 200):
+def _render_sheet(
+    request,
+    sheet: Sheet,
+    form: AppraisalForm | None = None,
+    status: int = 200,
+    *,
+    saved: str = "",
+    errors: list[str] | None = None,
+    dirty: frozenset[str] = frozenset(),
+):
+    """The whole page; `saved`/`errors` in the sticky bar's status, `dirty` the domains shown
+    as holding typed values not saved."""
     domains = sheets.appraisal_sheet(sheet, _editable_domains(request.user, sheet))
     rows = [row for domain in domains for row in domain.rows]
     whole = AppraisalForm(rows=rows, sheet=sheet) if any(row.editable for row in rows) else None
@@ -196,6 +208,9 @@ def _render_sheet(request, sheet: Sheet, form: AppraisalForm | None = None, stat
         "claimed": claimed,
         "own_unit_conflict": own_unit_conflict(request.user, sheet),
         "request_form": ExplanationRequestForm(),
+        "saved": saved,
+        "errors": errors or [],
+        "dirty_domains": dirty,
     }
     return render(request, "scoring/appraisal/sheet.html", context, status=status)
 
@@ -343,11 +358,47 @@ def _render_explanations(request, sheet: Sheet, item_code: str, *, saved="", err
     return render(request, "scoring/appraisal/_explanations_saved.html", context)
 
 
+def _render_typed(request, sheet: Sheet, saved: str, problems: list[str]):
+    """The sheet with the points and reasons typed on the page, not saved: the answer to an
+    explanation request or close posted without the page's script (its button belongs to the
+    appraisal form, so what was typed came with it). Reloading the sheet from the database
+    instead would drop it. The domains holding typed values are marked "not saved", as the
+    script marks them; the version typed against stays, so a later save is checked against it.
+    """
+    domains = sheets.appraisal_sheet(sheet, _editable_domains(request.user, sheet))
+    rows = [row for domain in domains for row in domain.rows]
+    typed = AppraisalForm(request.POST, rows=rows, sheet=sheet)
+    changed = [name for name in typed.changed_data if name != "version"]
+    shown = AppraisalForm(rows=rows, sheet=sheet)
+    shown.initial.update({name: request.POST[name] for name in changed})
+    shown.initial["version"] = request.POST.get("version", sheet.version)
+    domain_of = {row.item.code: domain.item.code for domain in domains for row in domain.rows}
+    dirty = frozenset(domain_of[name.split("-", 1)[1]] for name in changed)
+    return _render_sheet(request, sheet, shown, saved=saved, errors=problems, dirty=dirty)
+
+
+def _answer_explanation_action(
+    request, sheet: Sheet, item_code: str, saved: str, problems: list[str]
+):
+    """A request or a close: the item's block in the background (htmx); without the script, the
+    sheet with what was typed (when the appraisal form came along) or the item's place."""
+    if _is_htmx(request):
+        return _render_explanations(request, sheet, item_code, saved=saved, errors=problems)
+    if "version" in request.POST:
+        return _render_typed(request, sheet, saved, problems)
+    for message in problems:
+        messages.error(request, message)
+    if saved:
+        messages.success(request, saved)
+    return redirect(_appraisal_url(sheet, f"item-{item_code}"))
+
+
 @login_required
 @require_POST
 def request_explanation(request, unit_code: str, year: int, item_code: str):
     sheet = load_sheet(request.user, unit_code, year, "scoring.appraise_sheet")
-    form = ExplanationRequestForm(request.POST)
+    # The item's own question box (each item has one, all in the appraisal form).
+    form = ExplanationRequestForm({"question": request.POST.get(f"question-{item_code}", "")})
     problems: list[str] = []
     if not form.is_valid():
         # django-stubs: an ErrorList yields its messages (str), never a ValidationError.
@@ -368,13 +419,7 @@ def request_explanation(request, unit_code: str, year: int, item_code: str):
         if problems
         else _("Đã gửi yêu cầu giải trình tiêu chí %(code)s đến đơn vị.") % {"code": item_code}
     )
-    if _is_htmx(request):
-        return _render_explanations(request, sheet, item_code, saved=saved, errors=problems)
-    for message in problems:
-        messages.error(request, message)
-    if saved:
-        messages.success(request, saved)
-    return redirect(_appraisal_url(sheet, f"item-{item_code}"))
+    return _answer_explanation_action(request, sheet, item_code, saved, problems)
 
 
 @login_required
@@ -391,13 +436,7 @@ def close_explanation(request, unit_code: str, year: int, pk: int):
     except ServiceError as error:
         problems = list(error.messages)
     saved = "" if problems else _("Đã đóng yêu cầu giải trình.")
-    if _is_htmx(request):
-        return _render_explanations(request, sheet, item_code, saved=saved, errors=problems)
-    for message in problems:
-        messages.error(request, message)
-    if saved:
-        messages.success(request, saved)
-    return redirect(_appraisal_url(sheet, f"item-{item_code}"))
+    return _answer_explanation_action(request, sheet, item_code, saved, problems)
 
 
 # --------------------------------------------------------------------------- the unit's answer

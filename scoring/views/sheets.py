@@ -335,7 +335,7 @@ def _render_stale(request, sheet, form):
     for item in form.appraisal_items:
         score = scores.get(item.id)
         for name, label, kind, stored in (
-            ("self_points", _("Điểm tự chấm"), "points", score.self_points if score else None),
+            ("self_points", _("Điểm tự đánh giá"), "points", score.self_points if score else None),
             ("na", _("Không áp dụng"), "bool", bool(score and score.not_applicable)),
             ("note", _("Ghi chú"), "text", score.note if score else ""),
         ):

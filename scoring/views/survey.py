@@ -107,7 +107,7 @@ def survey_page(request, year: int):
         for message in error.messages:
             form.add_error(None, message)
         return _render(request, assessment_year, form=form, status=400)
-    messages.success(request, _("Đã lưu %(count)s điểm điều tra XHH.") % {"count": count})
+    messages.success(request, _("Đã lưu %(count)s điểm điều tra xã hội học.") % {"count": count})
     return redirect("survey", year=assessment_year.year)
 
 

@@ -31,7 +31,9 @@
 
   function markDirty(event) {
     var target = event.target;
-    if (!form || target.form !== form || target.hasAttribute("data-accept-box")) {
+    // The accept boxes and the question boxes belong to the form but are no points typed.
+    if (!form || target.form !== form || target.hasAttribute("data-accept-box") ||
+        target.hasAttribute("data-question")) {
       return;
     }
     var section = domainOf(target);

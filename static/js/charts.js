@@ -130,6 +130,25 @@
     return result;
   }
 
+  // Chart.js gives a vertical axis at most half the chart's width; a longer label would be cut
+  // off at the canvas's edge (a unit's full name on a phone). Such a label is shortened with "…"
+  // to the room left beside the tick; the tooltip keeps the whole label.
+  function fitted(scale, label) {
+    var text = String(label);
+    var room = scale.chart.width / 2 - (scale.options.ticks.padding || 0) - 12;
+    var context = scale.ctx;
+    context.save();
+    context.font = window.Chart.helpers.toFont(scale.options.ticks.font).string;
+    if (context.measureText(text).width > room) {
+      while (text.length > 1 && context.measureText(text + "…").width > room) {
+        text = text.slice(0, -1);
+      }
+      text = text.replace(/\s+$/, "") + "…";
+    }
+    context.restore();
+    return text;
+  }
+
   function build(canvas, spec) {
     var chartType = canvas.getAttribute("data-chart");
     var options = spec.options || {};
@@ -162,6 +181,11 @@
       scales = { r: valueScale };
     } else {
       var categoryScale = { ticks: { autoSkip: !horizontal } };
+      if (horizontal) {
+        categoryScale.ticks.callback = function (value) {
+          return fitted(this, this.getLabelForValue(value));
+        };
+      }
       scales = horizontal ? { x: valueScale, y: categoryScale } : { x: categoryScale, y: valueScale };
     }
 

@@ -137,3 +137,55 @@ def test_an_appraiser_saves_domain_by_domain_without_losing_place_or_typed_point
     assert page.url.endswith("/tham-dinh/STP/2024/")
     context.close()
     assert not errors, errors
+
+
+def test_without_javascript_an_explanation_request_keeps_the_typed_points(live_server, browser):
+    year = make_year(2024, state=YearState.APPRAISAL)
+    unit = make_unit("STP", "Sở Tư pháp")
+    personas(unit, make_unit("SXD"), make_unit("SNV", "Sở Nội vụ"))
+    sheet = make_sheet(unit, year)
+    apply_score_changes(
+        sheet,
+        [
+            ScoreChange("1.1.1", self_points=D("10")),
+            ScoreChange("1.1.2", self_points=D("8")),
+            ScoreChange("1.2", self_points=D("10")),
+            ScoreChange("2.1", self_points=D("20")),
+        ],
+        source="test",
+    )
+    context = browser.new_context(
+        locale="vi-VN", viewport={"width": 390, "height": 844}, java_script_enabled=False
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    login(page, live_server, "appraiser")
+    page.goto(f"{live_server.url}/tham-dinh/STP/2024/")
+
+    # Points typed in both domains, then a request mid-page (the <details> opens without script).
+    page.fill(field("points", "1.1.2"), "8")
+    page.fill(field("points", "2.1"), "18")
+    page.fill(field("reason", "2.1"), "Công khai chưa đầy đủ.")
+    page.click(f"{item('1.2')} summary")
+    page.fill("#question-1\\.2", "Đề nghị gửi kế hoạch tuyên truyền.")
+    page.click(f"{item('1.2')} button:has-text('Gửi yêu cầu')")
+
+    # A new page, at the item: the request sent, the typed points still there, not saved.
+    page.wait_for_url("**/yeu-cau/1.2/#item-1.2")
+    expect(page.locator("#appraisal-status")).to_contain_text(
+        "Đã gửi yêu cầu giải trình tiêu chí 1.2 đến đơn vị."
+    )
+    assert ExplanationRequest.objects.filter(score__item__code="1.2").count() == 1
+    expect(page.locator(field("points", "1.1.2"))).to_have_value("8")
+    expect(page.locator(field("points", "2.1"))).to_have_value("18")
+    expect(page.locator(field("reason", "2.1"))).to_have_value("Công khai chưa đầy đủ.")
+    assert (points("1.1.2"), points("2.1")) == (None, None)
+    expect(page.locator("#domain-1 [data-dirty-note]")).to_be_visible()
+    expect(page.locator("#domain-2 [data-dirty-note]")).to_be_visible()
+    screenshot(page, "appraisal-sheet-no-script-request")
+
+    # The whole sheet saved from the bar: the typed points are stored.
+    page.click("#appraisal-bar button:has-text('Lưu điểm thẩm định')")
+    page.wait_for_url("**/tham-dinh/STP/2024/")
+    assert (points("1.1.2"), points("2.1")) == (D("8.00"), D("18.00"))
+    context.close()

@@ -1,5 +1,6 @@
 """Every page of every persona, in a real browser: nothing scrolls sideways at 390 px, and axe-core
-finds no serious or critical violation (issue 15, parts 4 and 8).
+finds no serious or critical violation (issue 15, parts 4 and 8), and no retired word of the
+glossary (lib/glossary.py) is shown (part 5).
 
 The pages are the project's named routes (the URL resolver, as tests/security/test_headers.py
 walks it), outside Django's admin, with arguments taken from the demo (loaded once): the Sở Tư
@@ -21,6 +22,7 @@ from django.urls import reverse
 
 from demo import api as demo
 from demo.data import PASSWORD as DEMO_PASSWORD
+from lib.glossary import retired_forms
 from scoring.models import Evidence, ExplanationRequest
 from tests.browser.conftest import login, screenshot
 from tests.security.test_headers import portal_routes
@@ -129,6 +131,7 @@ def loaded():
 def test_every_page_of_every_persona_fits_a_phone_and_passes_axe(live_server, browser, loaded):
     too_wide: list[str] = []
     inaccessible: list[str] = []
+    retired: list[str] = []
     checked: dict[str, list[str]] = {}
     contrast_checked: set[str] = set()
     for persona, username in PERSONAS.items():
@@ -147,6 +150,11 @@ def test_every_page_of_every_persona_fits_a_phone_and_passes_axe(live_server, br
             if width > PHONE + 1:
                 too_wide.append(f"{persona} {url}: {width}px")
                 screenshot(page, f"sweep-too-wide-{persona}-{url.strip('/').replace('/', '-')}")
+            # One word per thing (lib/glossary.py) in what the page shows, demo data included.
+            retired += [
+                f"{persona} {url}: “{form}” → “{term.term}”"
+                for term, form in retired_forms(page.inner_text("body"))
+            ]
             # At phone width, tables that scroll in their box must be reachable by keyboard.
             phone = serious_violations(page, {"runOnly": ["scrollable-region-focusable"]})
             # At desktop width, every rule; colour contrast (the slowest rule, and a matter of
@@ -163,9 +171,11 @@ def test_every_page_of_every_persona_fits_a_phone_and_passes_axe(live_server, br
     for persona, pages in checked.items():
         print(f"{persona} ({len(pages)}):", " ".join(pages))
     assert all(len(pages) >= 5 for pages in checked.values()), checked
-    assert (too_wide, inaccessible) == ([], []), (
+    assert (too_wide, inaccessible, retired) == ([], [], []), (
         "Pages wider than the phone:\n"
         + "\n".join(too_wide)
         + "\nSerious or critical axe violations:\n"
         + "\n".join(inaccessible)
+        + "\nRetired words (lib/glossary.py):\n"
+        + "\n".join(retired)
     )

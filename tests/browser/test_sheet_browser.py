@@ -29,7 +29,7 @@ def test_the_unit_fills_its_sheet_and_sees_running_totals(live_server, page):
     page.fill("#id_self_points-1\\.1\\.1", "7,25")
     page.fill("#id_self_points-2\\.1", "12.5")
     expect(page.locator("#self-total")).to_have_text("19,75 / 70,00")
-    expect(page.locator("#domain-total-1")).to_have_text("Tự chấm 7,25 / 30,00")
+    expect(page.locator("#domain-total-1")).to_have_text("Tự đánh giá 7,25 / 30,00")
     page.check("#id_na-2\\.2")
     expect(page.locator("#self-total")).to_have_text("19,75 / 50,00")
     expect(page.locator("#id_self_points-2\\.2")).to_be_disabled()
@@ -124,7 +124,7 @@ def test_the_bar_stays_in_view_and_the_error_banner_leads_to_the_field(live_serv
     page.fill("#id_self_points-2\\.2", "99")
     page.click("#sheet-bar-save")
     banner = page.locator("#sheet-errors")
-    expect(banner).to_contain_text("Tiêu chí 2.2 · Điểm tự chấm: Điểm 99,00 vượt điểm tối đa")
+    expect(banner).to_contain_text("Tiêu chí 2.2 · Điểm tự đánh giá: Điểm 99,00 vượt điểm tối đa")
     banner.locator("a[href='#id_self_points-2.2']").click()
     expect(page.locator("#id_self_points-2\\.2")).to_be_focused()
 

@@ -465,7 +465,7 @@ CASES = [
         appraises(Redirect(f"/tham-dinh/{A}/{APPRAISAL}/#item-1.1.2", writes=True)),
         method="POST",
         kwargs={"unit_code": A, "year": APPRAISAL, "item_code": "1.1.2"},
-        data={"question": "Đề nghị cung cấp báo cáo kết quả thực hiện kế hoạch."},
+        data={"question-1.1.2": "Đề nghị cung cấp báo cáo kết quả thực hiện kế hoạch."},
     ),
     Case(
         "appraisal_request_explanation",
@@ -473,7 +473,7 @@ CASES = [
         admin_only(Redirect(f"/tham-dinh/{OWN}/{APPRAISAL}/#item-1.1.2", writes=True)),
         method="POST",
         kwargs={"unit_code": OWN, "year": APPRAISAL, "item_code": "1.1.2"},
-        data={"question": "Đề nghị cung cấp báo cáo kết quả thực hiện kế hoạch."},
+        data={"question-1.1.2": "Đề nghị cung cấp báo cáo kết quả thực hiện kế hoạch."},
     ),
     Case(
         "appraisal_close_explanation",

@@ -43,7 +43,7 @@ def ranking_table(year: AssessmentYear, overview) -> Table:
         Column(_("Mã đơn vị")),
         Column(_("Đơn vị")),
         Column(_("Điểm thẩm định"), POINTS),
-        Column(_("Điểm điều tra XHH"), POINTS),
+        Column(_("Điểm ĐTXHH"), POINTS),
         *([Column(_("Điểm thưởng"), POINTS), Column(_("Điểm trừ"), POINTS)] if extra else []),
         Column(_("Tổng điểm"), POINTS),
         Column(_("Điểm tối đa áp dụng"), POINTS),
@@ -141,7 +141,7 @@ def sheet_table(sheet: Sheet, *, sees_appraisal: bool) -> Table:
     ]
     if sees_appraisal:
         columns += [
-            Column(_("Điểm thẩm định / điều tra XHH"), POINTS),
+            Column(_("Điểm thẩm định / ĐTXHH"), POINTS),
             Column(_("Điểm bị mất"), POINTS),
         ]
     columns += [Column(_("Ghi chú của đơn vị"), wrap=True)]
@@ -327,14 +327,14 @@ def tracker_table(year: AssessmentYear, rows, progress: dict | None = None) -> T
         Column(_("Đơn vị")),
         Column(_("Trạng thái")),
         Column(_("Gửi lúc"), DATETIME),
-        Column(_("Đã tự chấm"), INTEGER),
-        Column(_("Số tiêu chí tự chấm"), INTEGER),
+        Column(_("Đã tự đánh giá"), INTEGER),
+        Column(_("Số tiêu chí tự đánh giá"), INTEGER),
         Column(_("Thiếu tài liệu kiểm chứng"), INTEGER),
         Column(_("Chờ đơn vị giải trình"), INTEGER),
-        Column(_("Giải trình quá hạn"), INTEGER),
+        Column(_("Yêu cầu giải trình quá hạn"), INTEGER),
         Column(_("Quá hạn")),
         Column(_("Đã thẩm định"), INTEGER),
-        Column(_("Khác điểm tự chấm"), INTEGER),
+        Column(_("Khác điểm tự đánh giá"), INTEGER),
         Column(_("Đã giải trình, chờ xử lý"), INTEGER),
     ]
     body = []

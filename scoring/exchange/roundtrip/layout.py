@@ -49,7 +49,7 @@ SELF_POINTS = Field("self_points", "Điểm tự đánh giá", POINTS)
 NOTE = Field("note", "Ghi chú của đơn vị", TEXT)
 POINTS_FIELD = Field("points", "Điểm thẩm định", POINTS)
 REASON = Field("reason", "Lý do thẩm định", TEXT)
-SURVEY_POINTS = Field("points", "Điểm điều tra XHH", POINTS)
+SURVEY_POINTS = Field("points", "Điểm ĐTXHH", POINTS)
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ def kind_label(kind: str) -> str:
     return {
         SELF: _("Tự đánh giá"),
         APPRAISAL: _("Thẩm định"),
-        SURVEY: _("Điều tra XHH"),
+        SURVEY: _("Điều tra xã hội học"),
     }[kind]
 
 
@@ -218,7 +218,7 @@ def sheet_subject(sheet: Sheet, kind: str, user: User) -> Subject:
     for item in items:
         editable, why = False, _("dòng tiêu đề của lĩnh vực, tiêu chí")
         if item.is_scored and item.method == Method.SURVEY:
-            why = _("tiêu chí chấm bằng điều tra XHH")
+            why = _("tiêu chí chấm bằng điều tra xã hội học")
         elif item.is_scored and kind == SELF:
             editable = True
         elif item.is_scored:

@@ -94,7 +94,7 @@ def _title(subject: Subject) -> str:
             "year": subject.year.year,
             "unit": subject.sheet.unit.name,
         }
-    return _("Điểm điều tra XHH năm %(year)s") % {"year": subject.year.year}
+    return _("Điểm điều tra xã hội học năm %(year)s") % {"year": subject.year.year}
 
 
 def to_xlsx(subject: Subject) -> bytes:

@@ -446,7 +446,9 @@ class TestImportScores:
 
         message = refused("import_scores", csv_file(tmp_path, rows), year=2023)
 
-        assert message == ("Dòng 2: tiêu chí 3.1 chấm bằng điều tra XHH: đơn vị không tự chấm.")
+        assert message == (
+            "Dòng 2: tiêu chí 3.1 chấm bằng điều tra xã hội học: đơn vị không tự đánh giá."
+        )
 
     def test_it_refuses_points_on_a_not_applicable_item(self, tmp_path, scoring_year):
         rows = [["unit_code", "item_code", "points", "not_applicable"], ["STP", "2.2", "5", "có"]]
@@ -558,7 +560,7 @@ class TestImportScores:
 
         assert message.splitlines() == [
             "Dòng 3: điểm 11,00 vượt điểm tối đa 10,00 của tiêu chí 1.1.2.",
-            "Dòng 4: tiêu chí 3.2 chấm bằng điều tra XHH: đơn vị không tự chấm.",
+            "Dòng 4: tiêu chí 3.2 chấm bằng điều tra xã hội học: đơn vị không tự đánh giá.",
             "Dòng 5, cột unit_code: không có đơn vị “SXX”.",
             "Dòng 6: tiêu chí 2.2 không áp dụng thì không có điểm.",
         ]

@@ -35,7 +35,7 @@ RANKING_HEADER = [
     "Mã đơn vị",
     "Đơn vị",
     "Điểm thẩm định",
-    "Điểm điều tra XHH",
+    "Điểm ĐTXHH",
     "Tổng điểm",
     "Điểm tối đa áp dụng",
     "Chỉ số (%)",
@@ -277,13 +277,13 @@ SHEET_HEADER = [
     "Điểm tối đa",
     "Không áp dụng",
     "Điểm tự đánh giá",
-    "Điểm thẩm định / điều tra XHH",
+    "Điểm thẩm định / ĐTXHH",
     "Điểm bị mất",
     "Ghi chú của đơn vị",
     "Lý do thẩm định",
     "Số tài liệu kiểm chứng",
 ]
-A, S = "Thẩm định", "Điều tra XHH"
+A, S = "Thẩm định", "ĐTXHH"
 
 
 class TestSheetExport:

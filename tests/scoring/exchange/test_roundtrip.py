@@ -152,9 +152,9 @@ class TestTheFile:
             ["2", "Cải cách thủ tục hành chính", "Thẩm định", 40, None, None, None],
             ["2.1", "Công bố, công khai TTHC", "Thẩm định", 20, None, 15.5, None],
             ["2.2", "Tiếp nhận hồ sơ trực tuyến", "Thẩm định", 20, None, None, None],
-            ["3", "Mức độ hài lòng của người dân", "Điều tra XHH", 30, None, None, None],
-            ["3.1", "Hài lòng về tiếp cận dịch vụ", "Điều tra XHH", 15, None, None, None],
-            ["3.2", "Hài lòng về kết quả giải quyết", "Điều tra XHH", 15, None, None, None],
+            ["3", "Mức độ hài lòng của người dân", "ĐTXHH", 30, None, None, None],
+            ["3.1", "Hài lòng về tiếp cận dịch vụ", "ĐTXHH", 15, None, None, None],
+            ["3.2", "Hài lòng về kết quả giải quyết", "ĐTXHH", 15, None, None, None],
         ]
 
     def test_it_is_frozen_filtered_with_numbers_as_numbers_and_editable_cells_marked(
@@ -459,7 +459,7 @@ class TestBadFiles:
         assert messages == [
             "Cột “Điểm” không được hỗ trợ; các cột hợp lệ: mã, tiêu chí, phương pháp, điểm tối "
             "đa, không áp dụng, điểm tự đánh giá, ghi chú của đơn vị, điểm thẩm định, lý do thẩm "
-            "định, mã đơn vị, đơn vị, mã tiêu chí, điểm điều tra xhh"
+            "định, mã đơn vị, đơn vị, mã tiêu chí, điểm đtxhh"
         ]
 
     def test_a_tampered_meta_block(self, sheet, people, good):
@@ -572,7 +572,7 @@ class TestBadFiles:
             [
                 "Dòng 9, cột Điểm tự đánh giá: ô này chỉ để xem (dòng tiêu đề của lĩnh vực, tiêu "
                 "chí); không sửa.",
-                "Dòng 17, cột Điểm tự đánh giá: ô này chỉ để xem (tiêu chí chấm bằng điều tra XHH); "
+                "Dòng 17, cột Điểm tự đánh giá: ô này chỉ để xem (tiêu chí chấm bằng điều tra xã hội học); "
                 "không sửa.",
             ],
         )
@@ -671,7 +671,7 @@ class TestSurveyRoundTrip:
             "Mã tiêu chí",
             "Tiêu chí",
             "Điểm tối đa",
-            "Điểm điều tra XHH",
+            "Điểm ĐTXHH",
         ]
         assert [ws.cell(row=r, column=1).value for r in range(2, 7)] == [
             "# Khối",

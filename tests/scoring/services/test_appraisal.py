@@ -106,7 +106,7 @@ class TestAppraisalPointsAndReasons(AppraisalTestCase):
             messages,
             [
                 "Tiêu chí 1.1.1: điểm thẩm định 7,00 khác điểm tự đánh giá 10,00: cần ghi lý do thẩm định.",
-                "Tiêu chí 1.2: đơn vị không tự chấm tiêu chí này: cần ghi lý do cho điểm thẩm định 5,00.",
+                "Tiêu chí 1.2: đơn vị không tự đánh giá tiêu chí này: cần ghi lý do cho điểm thẩm định 5,00.",
             ],
         )
         self.assertIsNone(self.score("1.1.1").points)
@@ -238,7 +238,8 @@ class TestWhoMayAppraiseWhat(AppraisalTestCase):
         messages = self.refused(ScoreChange("3.1", points=D("12")))
 
         self.assertEqual(
-            messages, ["Tiêu chí 3.1: chấm bằng điều tra XHH: nhập ở trang điều tra XHH."]
+            messages,
+            ["Tiêu chí 3.1: chấm bằng điều tra xã hội học: nhập ở trang điểm điều tra xã hội học."],
         )
 
     def test_the_admin_appraises_every_domain(self):
@@ -564,7 +565,7 @@ class TestAppraisalPages(AppraisalTestCase):
         with self.captureOnCommitCallbacks(execute=True):
             response = self.client.post(
                 reverse("appraisal_request_explanation", args=["STP", 2023, "1.1.1"]),
-                {"question": "Đề nghị bổ sung quyết định."},
+                {"question-1.1.1": "Đề nghị bổ sung quyết định."},
             )
 
         self.assertRedirects(response, sheet_url() + "#item-1.1.1", fetch_redirect_response=False)
@@ -584,7 +585,7 @@ class TestAppraisalPages(AppraisalTestCase):
         self.assertEqual(
             self.client.post(
                 reverse("appraisal_request_explanation", args=["STP", 2023, "2.1"]),
-                {"question": "x"},
+                {"question-2.1": "x"},
             ).status_code,
             403,
         )

@@ -191,7 +191,7 @@ class TestUploading(EvidenceTestCase):
         self.assertEqual(response.status_code, 400)
         self.assertEqual(
             response.context["refusals"],
-            ["Tiêu chí 3.1 chấm bằng điều tra XHH: đơn vị không nộp tài liệu kiểm chứng."],
+            ["Tiêu chí 3.1 chấm bằng điều tra xã hội học: đơn vị không nộp tài liệu kiểm chứng."],
         )
         self.assertFalse(Evidence.objects.exists())
 

@@ -92,7 +92,7 @@ def test_explanation_requests_not_closed_are_open(world):
 def test_survey_points_missing_are_open(world):
     year, units, _people = world
     Score.objects.filter(sheet__unit=units["SNV"], item__code="3.2").delete()
-    assert lines(year) == ["Sở Nội vụ (SNV): 1/2 tiêu chí điều tra XHH chưa có điểm"]
+    assert lines(year) == ["Sở Nội vụ (SNV): 1/2 tiêu chí điều tra xã hội học chưa có điểm"]
 
 
 def test_a_group_without_bands_cannot_be_published_even_with_decisions(world):

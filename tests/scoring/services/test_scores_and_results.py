@@ -584,7 +584,7 @@ class TestApplyScoreChanges(TestCase):
         ),
         (
             ScoreChange("3.1", self_points=D("15"), row=7),
-            "Dòng 7: tiêu chí 3.1 chấm bằng điều tra XHH: đơn vị không tự chấm.",
+            "Dòng 7: tiêu chí 3.1 chấm bằng điều tra xã hội học: đơn vị không tự đánh giá.",
         ),
         (
             ScoreChange("1.2", not_applicable=True, row=7),

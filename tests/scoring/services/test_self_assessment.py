@@ -155,7 +155,7 @@ class TestWhenADraftMayBeSaved(WorkflowTestCase):
             [
                 "Tiêu chí 1.1.1: đơn vị không được sửa điểm thẩm định hoặc lý do thẩm định.",
                 "Tiêu chí 1.2: đơn vị không được sửa điểm thẩm định hoặc lý do thẩm định.",
-                "Tiêu chí 3.1 chấm bằng điều tra XHH: đơn vị không tự chấm.",
+                "Tiêu chí 3.1 chấm bằng điều tra xã hội học: đơn vị không tự đánh giá.",
             ],
         )
         self.assertFalse(Score.objects.exists())
@@ -228,7 +228,7 @@ class TestSubmitting(WorkflowTestCase):
 
         self.assertEqual(
             refused.exception.messages,
-            ["Chưa thể gửi: còn 3 tiêu chí chưa tự chấm điểm (1.1.2, 1.2, 2.2)."],
+            ["Chưa thể gửi: còn 3 tiêu chí chưa tự đánh giá (1.1.2, 1.2, 2.2)."],
         )
         self.assertEqual(self.refresh().state, SheetState.DRAFT)
 
@@ -439,7 +439,7 @@ class TestSubmittingThroughThePage(WorkflowTestCase):
             page, '<a href="#domain-1" class="fw-semibold">1. Công tác chỉ đạo, điều hành CCHC</a>'
         )
         self.assertContains(page, 'Chưa tự đánh giá: <a href="#item-1.2"')
-        self.assertContains(response, "Chưa thể gửi: còn 1 tiêu chí chưa tự chấm điểm (1.2).")
+        self.assertContains(response, "Chưa thể gửi: còn 1 tiêu chí chưa tự đánh giá (1.2).")
         self.assertEqual(self.refresh().state, SheetState.DRAFT)
 
     def test_after_the_deadline_the_page_says_why_it_is_locked_and_refuses_a_save(self):

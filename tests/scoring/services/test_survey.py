@@ -94,7 +94,7 @@ class TestSavingSurveyPoints(SurveyTestCase):
             caught.exception.messages,
             [
                 "Đơn vị STP, tiêu chí 3.2: điểm 16,00 vượt điểm tối đa 15,00 của tiêu chí 3.2.",
-                "Đơn vị SXD, tiêu chí 1.1.1: tiêu chí 1.1.1 không phải tiêu chí điều tra XHH.",
+                "Đơn vị SXD, tiêu chí 1.1.1: tiêu chí 1.1.1 không phải tiêu chí điều tra xã hội học.",
                 "Đơn vị XYZ, tiêu chí 3.1: không có đơn vị “XYZ”.",
             ],
         )
@@ -111,7 +111,9 @@ class TestSavingSurveyPoints(SurveyTestCase):
 
         self.assertEqual(
             caught.exception.messages,
-            ["Đơn vị SNV, tiêu chí 3.1: bạn không được nhập điểm điều tra XHH của đơn vị SNV."],
+            [
+                "Đơn vị SNV, tiêu chí 3.1: bạn không được nhập điểm điều tra xã hội học của đơn vị SNV."
+            ],
         )
 
     def test_survey_points_are_refused_once_the_year_is_published(self):
@@ -140,7 +142,7 @@ class TestImportingSurveyPoints(SurveyTestCase):
             allowed_units=survey_units(self.people["admin"], self.year),
         )
 
-        self.assertEqual(str(summary), "Đã nhập 2 điểm điều tra XHH của 2 đơn vị năm 2023.")
+        self.assertEqual(str(summary), "Đã nhập 2 điểm điều tra xã hội học của 2 đơn vị năm 2023.")
         self.assertEqual(self.points("STP", "3.1"), D("13.11"))
         self.assertEqual(self.points("SXD", "3.2"), D("14.50"))
         history = Score.objects.get(sheet__unit=self.unit_b, item__code="3.2").history.latest(
@@ -187,7 +189,7 @@ class TestImportingSurveyPoints(SurveyTestCase):
             caught.exception.messages,
             [
                 "Dòng 3: điểm 16,00 vượt điểm tối đa 15,00 của tiêu chí 3.2.",
-                "Dòng 4: tiêu chí 1.1.1 không phải tiêu chí điều tra XHH.",
+                "Dòng 4: tiêu chí 1.1.1 không phải tiêu chí điều tra xã hội học.",
                 "Dòng 5: không có đơn vị “XYZ”.",
                 "Dòng 6: đơn vị STP, tiêu chí 3.1 đã có ở dòng 2.",
                 "Dòng 7, cột points: không được để trống",
@@ -262,7 +264,7 @@ class TestSurveyPage(SurveyTestCase):
         self.assertEqual(
             Score.objects.get(sheet__unit=self.unit_b, item__code="3.1").history.count(), 1
         )
-        self.assertContains(self.client.get(URL), "Đã lưu 1 điểm điều tra XHH.")
+        self.assertContains(self.client.get(URL), "Đã lưu 1 điểm điều tra xã hội học.")
 
     def test_a_bad_cell_saves_nothing_and_is_shown(self):
         self.client.force_login(self.people["admin"])
@@ -317,7 +319,7 @@ class TestSurveyPage(SurveyTestCase):
         response = self.client.get(URL)
 
         self.assertIsNone(response.context["form"])
-        self.assertContains(response, "điểm điều tra XHH chỉ xem, không sửa")
+        self.assertContains(response, "điểm điều tra xã hội học chỉ xem, không sửa")
 
     def test_the_grid_costs_the_same_number_of_queries_with_more_units(self):
         self.client.force_login(self.people["admin"])

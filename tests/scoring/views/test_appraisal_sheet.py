@@ -127,7 +127,7 @@ class TestExplanationsInPlace(AppraisalTestCase):
         self.client.force_login(self.people["appraiser"])
 
         response = self.client.post(
-            f"{sheet_url()}yeu-cau/2.1/", {"question": "Đề nghị bổ sung."}, **HTMX
+            f"{sheet_url()}yeu-cau/2.1/", {"question-2.1": "Đề nghị bổ sung."}, **HTMX
         )
 
         self.assertEqual(response.status_code, 200)
@@ -135,6 +135,83 @@ class TestExplanationsInPlace(AppraisalTestCase):
         self.assertContains(response, "Đã gửi yêu cầu giải trình tiêu chí 2.1 đến đơn vị.")
         self.assertNotContains(response, "points-")
         self.assertTrue(ExplanationRequest.objects.filter(score__item__code="2.1").exists())
+
+    def test_the_question_box_and_its_button_belong_to_the_appraisal_form(self):
+        self.client.force_login(self.people["appraiser"])
+
+        page = self.client.get(sheet_url()).content.decode()
+
+        self.assertIn(
+            '<textarea class="form-control" name="question-2.1" id="question-2.1" rows="2" '
+            'form="appraisal-form" data-question></textarea>',
+            page,
+        )
+        self.assertIn(f'formaction="{sheet_url()}yeu-cau/2.1/#item-2.1"', page)
+
+    def test_without_script_a_request_keeps_the_points_typed_on_the_page_unsaved(self):
+        self.client.force_login(self.people["appraiser"])
+        version = self.sheet.version
+
+        response = self.client.post(
+            f"{sheet_url()}yeu-cau/2.1/",
+            {
+                "version": str(version),
+                "points-1.1.1": "7,5",  # typed, no reason yet: not saved, not refused
+                "reason-1.2": "Thiếu báo cáo.",
+                "question-2.1": "Đề nghị bổ sung.",
+                "question-1.1.1": "",
+            },
+        )
+
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Đã gửi yêu cầu giải trình tiêu chí 2.1 đến đơn vị.")
+        # Domain 1 holds what was typed, marked "not saved" as the script would; domain 2 not.
+        self.assertContains(response, 'data-domain="1" data-dirty>')
+        self.assertContains(response, 'data-domain="2">')
+        self.assertContains(response, "data-unsaved-note>Có thay đổi chưa lưu")
+        self.assertContains(response, 'name="points-1.1.1" value="7,5"')
+        self.assertContains(response, "Thiếu báo cáo.</textarea>")
+        self.assertContains(response, f'name="version" value="{version}"')
+        self.assertNotContains(response, "is-invalid")
+        self.assertEqual(ExplanationRequest.objects.get().question, "Đề nghị bổ sung.")
+        self.assertIsNone(self.score("1.1.1").points)
+        self.sheet.refresh_from_db()
+        self.assertEqual(self.sheet.version, version)
+
+    def test_without_script_a_refused_request_keeps_the_typed_points_and_says_why(self):
+        self.client.force_login(self.people["appraiser"])
+
+        response = self.client.post(
+            f"{sheet_url()}yeu-cau/2.1/",
+            {"version": str(self.sheet.version), "points-1.1.1": "6", "question-2.1": ""},
+        )
+
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "<li>Cần ghi nội dung yêu cầu giải trình.</li>")
+        self.assertContains(response, 'name="points-1.1.1" value="6"')
+        self.assertFalse(ExplanationRequest.objects.exists())
+
+    def test_without_script_a_close_keeps_the_typed_points(self):
+        explanation = request_explanation(self.sheet, "2.1", "Vì sao?", user=None, domains=None)
+        self.client.force_login(self.people["appraiser"])
+
+        response = self.client.post(
+            f"{sheet_url()}giai-trinh/{explanation.pk}/dong/",
+            {"version": str(self.sheet.version), "points-1.1.1": "6"},
+        )
+
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Đã đóng yêu cầu giải trình.")
+        self.assertContains(response, 'name="points-1.1.1" value="6"')
+        explanation.refresh_from_db()
+        self.assertEqual(explanation.state, "closed")
+
+    def test_a_request_posted_alone_still_comes_back_to_the_item(self):
+        self.client.force_login(self.people["appraiser"])
+
+        response = self.client.post(f"{sheet_url()}yeu-cau/2.1/", {"question-2.1": "Vì sao?"})
+
+        self.assertRedirects(response, sheet_url() + "#item-2.1", fetch_redirect_response=False)
 
 
 class TestFilterFlags(AppraisalTestCase):

@@ -111,7 +111,9 @@ class TestWhoMayReadAndWriteTheSheet(SheetTestCase):
         self.assertNotIn("note-3.1", form.fields)
         self.assertContains(response, 'name="self_points-1.1.1"')
         self.assertNotContains(response, 'name="self_points-3.1"')
-        self.assertContains(response, "Chấm bằng điều tra XHH: đơn vị không tự chấm.", count=2)
+        self.assertContains(
+            response, "Chấm bằng điều tra xã hội học: đơn vị không tự đánh giá.", count=2
+        )
         self.assertContains(response, "Ban hành kế hoạch đúng hạn")
         self.assertContains(response, "Lưu nháp")
 
@@ -208,7 +210,7 @@ class TestSavingADraft(SheetTestCase):
             [
                 ItemRow("1", "Điểm thẩm định", None),
                 ItemRow("1.1", "Các tiêu chí thẩm định", D("70"), "appraisal"),
-                ItemRow("2", "Điều tra XHH", None),
+                ItemRow("2", "ĐTXHH", None),
                 ItemRow("2.1", "Mức độ hài lòng", D("30"), "survey"),
             ],
         )
@@ -311,7 +313,7 @@ class TestBadInputSavesNothing(SheetTestCase):
 
         self.assertEqual(
             response.context["form"].errors["self_points-2.2"],
-            ["Đã chọn “không áp dụng” thì để trống điểm tự chấm."],
+            ["Đã chọn “không áp dụng” thì để trống điểm tự đánh giá."],
         )
         self.assertFalse(Score.objects.exists())
 
@@ -338,7 +340,7 @@ class TestBadInputSavesNothing(SheetTestCase):
     def test_self_points_for_a_survey_item(self):
         self.assert_refused(
             {"self_points-3.1": "15"},
-            "Tiêu chí 3.1 chấm bằng điều tra XHH: đơn vị không tự chấm.",
+            "Tiêu chí 3.1 chấm bằng điều tra xã hội học: đơn vị không tự đánh giá.",
         )
 
     def test_the_appraisal_side(self):
@@ -385,7 +387,10 @@ class TestTwoPeopleEditingTheSameSheet(SheetTestCase):
         )
         stale = {(row["code"], str(row["label"])): row for row in response.context["stale"]}
         self.assertEqual(
-            (stale["1.1.1", "Điểm tự chấm"]["stored"], stale["1.1.1", "Điểm tự chấm"]["typed"]),
+            (
+                stale["1.1.1", "Điểm tự đánh giá"]["stored"],
+                stale["1.1.1", "Điểm tự đánh giá"]["typed"],
+            ),
             ("8,50", "6,00"),
         )
         self.assertEqual(stale["", "Khó khăn, vướng mắc"]["stored"], "Mới")

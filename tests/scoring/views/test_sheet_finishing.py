@@ -104,7 +104,7 @@ class TestErrorBannerAndBlockers(FinishingTestCase):
         self.assertContains(
             response,
             '<li><a href="#id_self_points-1.1.1" class="alert-link">Tiêu chí 1.1.1 · '
-            "Điểm tự chấm</a>: Điểm 10,01 vượt điểm tối đa 10,00.</li>",
+            "Điểm tự đánh giá</a>: Điểm 10,01 vượt điểm tối đa 10,00.</li>",
             html=True,
         )
         self.assertContains(response, 'href="#id_self_points-2.1" class="alert-link"')

@@ -285,7 +285,10 @@ class TestOverdueExplanations(TrackerTestCase):
         header, *rows = csv.reader(io.StringIO(response.content.decode("utf-8-sig")))
         stp = next(row for row in rows if "STP" in row)
         self.assertEqual(
-            (stp[header.index("Chờ đơn vị giải trình")], stp[header.index("Giải trình quá hạn")]),
+            (
+                stp[header.index("Chờ đơn vị giải trình")],
+                stp[header.index("Yêu cầu giải trình quá hạn")],
+            ),
             ("2", "1"),
         )
 
