@@ -15,22 +15,32 @@ from scoring import calculations as calc
 from scoring.models import (
     AssessmentYear,
     Band,
+    BandCap,
     DomainResult,
     Framework,
+    Method,
     Result,
     ResultSource,
     Score,
     Sheet,
     code_sort_key,
 )
-from scoring.specs import band_specs, item_specs
+from scoring.specs import band_specs, cap_reasons, cap_specs, item_specs
 from units.models import UnitGroup
 
 ZERO = Decimal("0")
 
 
-def _result_fields(figures: calc.UnitFigures, bands: list[Band]) -> dict[str, Any]:
-    band = calc.classify(figures.index, band_specs(bands))
+def _result_fields(
+    figures: calc.UnitFigures,
+    bands: list[Band],
+    caps: list[calc.CapSpec] | None = None,
+    scores: dict[str, calc.ScoreValue] | None = None,
+    deduction_codes: frozenset[str] = frozenset(),
+) -> dict[str, Any]:
+    specs = band_specs(bands)
+    capped = calc.classify_capped(figures.index, specs, caps or [], figures, scores or {})
+    band = capped.band
     band_obj = next((b for b in bands if band and b.label == band.label), None)
     return {
         "appraisal": figures.appraisal,
@@ -44,6 +54,8 @@ def _result_fields(figures: calc.UnitFigures, bands: list[Band]) -> dict[str, An
         "index": figures.index,
         "band": band_obj,
         "band_label": band_obj.label if band_obj else "",
+        "uncapped_label": capped.uncapped.label if capped.is_capped and capped.uncapped else "",
+        "cap_reason": cap_reasons(capped.fired, specs, deduction_codes),
     }
 
 
@@ -66,6 +78,8 @@ def recompute_group(
     items = list(framework.items.all())
     specs = item_specs(items)
     bands = list(Band.objects.filter(year=year, group=group))
+    caps = cap_specs(BandCap.objects.filter(year=year, group=group))
+    deduction_codes = frozenset(item.code for item in items if item.method == Method.DEDUCTION)
     sheets = Sheet.objects.filter(
         Q(unit__group=group)
         | Q(pk__in=Score.objects.filter(item__framework=framework).values("sheet_id"))
@@ -105,9 +119,13 @@ def recompute_group(
         result = existing.get(sheet.unit_id)
         if not belongs(sheet) or (result is not None and result.source == ResultSource.IMPORTED):
             continue
-        figures = calc.compute_unit(specs, values_by_sheet.get(sheet.id, {}), year.rounding)
+        values = values_by_sheet.get(sheet.id, {})
+        figures = calc.compute_unit(specs, values, year.rounding, decimals=year.decimals)
         figures_by_unit[sheet.unit_id] = figures
-        fields = {**_result_fields(figures, bands), "group": group}
+        fields = {
+            **_result_fields(figures, bands, caps, values, deduction_codes),
+            "group": group,
+        }
         if result is None:
             to_create.append(Result(unit_id=sheet.unit_id, year=year, **fields))
             continue
@@ -173,6 +191,8 @@ def _result_fields_names() -> list[str]:
         "index",
         "band",
         "band_label",
+        "uncapped_label",
+        "cap_reason",
     ]
 
 

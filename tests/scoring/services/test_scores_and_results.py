@@ -710,6 +710,8 @@ class TestRecomputeGroup(TestCase):
                 "index": figures.index,
                 "band": next(b for b in bands if b.label == band.label),
                 "band_label": band.label,
+                "uncapped_label": "",  # no caps in this year
+                "cap_reason": "",
             }
 
     def test_the_published_example_and_a_unit_with_an_item_not_applicable(self):
