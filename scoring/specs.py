@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from scoring import calculations as calc
 from scoring.models import (
-    Band,
     EXTRA_METHODS,
+    Band,
     BandCap,
     Item,
     Method,
