@@ -66,8 +66,8 @@ class YearState(models.TextChoices):
 
 
 class Rounding(models.TextChoices):
-    HALF_UP = "half_up", _("Làm tròn (0,005 lên 0,01)")
-    TRUNCATE = "truncate", _("Cắt bỏ sau 2 chữ số thập phân")
+    HALF_UP = "half_up", _("Làm tròn (nửa đơn vị cuối trở lên thì lên)")
+    TRUNCATE = "truncate", _("Cắt bỏ các chữ số sau số chữ số thập phân của năm")
 
 
 class Method(models.TextChoices):

@@ -18,6 +18,7 @@ from scoring.models import (
     BandCap,
     DomainResult,
     Framework,
+    Item,
     Method,
     Result,
     ResultSource,
@@ -25,7 +26,7 @@ from scoring.models import (
     Sheet,
     code_sort_key,
 )
-from scoring.specs import band_specs, cap_reasons, cap_specs, item_specs
+from scoring.specs import band_specs, cap_reasons, cap_specs, item_specs, rule_spec
 from units.models import UnitGroup
 
 ZERO = Decimal("0")
@@ -208,6 +209,40 @@ def rerank_group(year: AssessmentYear, group: UnitGroup) -> None:
             r.rank, r.rank_of = ranks[r.id], len(results)
             changed.append(r)
     Result.objects.bulk_update(changed, ["rank", "rank_of"])
+
+
+def derive_rule_points(score: Score, item: Item, year: AssessmentYear) -> None:
+    """A rule item's points from its values (`calculations.rule_points`), rounded at the item
+    to the year's decimals by its rounding mode; no value, no points."""
+    spec = rule_spec(item)
+    if spec is None:
+        return
+    for value_name, points_name in (("self_value", "self_points"), ("value", "points")):
+        value = getattr(score, value_name)
+        setattr(
+            score,
+            points_name,
+            None
+            if value is None
+            else calc.rule_points(spec, item.max_points, value, year.rounding, year.decimals),
+        )
+
+
+def rederive_rule_points(year: AssessmentYear) -> int:
+    """Recompute the points of every rule item's score of a year from its values, by the year's
+    current decimals and rounding (after a change of either); returns how many scores changed.
+    The caller recomputes the results."""
+    changed = []
+    scores = Score.objects.filter(sheet__year=year, item__framework__year=year).exclude(
+        item__rule=""
+    )
+    for score in scores.select_related("item"):
+        before = (score.self_points, score.points)
+        derive_rule_points(score, score.item, year)
+        if (score.self_points, score.points) != before:
+            changed.append(score)
+    Score.objects.bulk_update(changed, ["self_points", "points"])
+    return len(changed)
 
 
 def recompute_year(year: AssessmentYear) -> None:

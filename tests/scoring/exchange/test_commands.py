@@ -187,7 +187,10 @@ class TestImportFramework:
 
         message = refused("import_framework", csv_file(tmp_path, rows), year=2024, group="SO")
 
-        assert message == "Dòng 9, cột method: “khảo sát” không hợp lệ (appraisal hoặc survey)."
+        assert (
+            message
+            == "Dòng 9, cột method: “khảo sát” không hợp lệ (appraisal, survey, bonus hoặc deduction)."
+        )
 
     def test_it_lists_every_tree_problem_at_once(self, tmp_path):
         rows = with_rows(FRAMEWORK, {"2.1": ["2.1", "Công bố TTHC", None, "", "", "", ""]})
@@ -613,6 +616,7 @@ class TestResults:
 
         assert output.splitlines()[1:] == [
             'TAMKY,"UBND thành phố Tam Kỳ, tỉnh Quảng Nam",HUYEN,70.00,25.00,95.00,95.00,Tốt,1,100.00,'
+            ",0.00,0.00,"
         ]
 
     def test_json_gives_decimals_as_strings(self):
@@ -632,6 +636,9 @@ class TestResults:
             "rank": 2,
             "max": "100.00",
             "publication_note": "",
+            "bonus": "0.00",
+            "deduction": "0.00",
+            "cap_reason": "",
         }
 
     def test_the_table_shows_vietnamese_numbers_and_ranks_in_aligned_columns(self):

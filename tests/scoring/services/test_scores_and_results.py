@@ -231,7 +231,9 @@ class TestValidateFrameworkRows:
             ),
             (
                 [("1", "x", "1", "thẩm định")],
-                ["Dòng 2, cột method: “thẩm định” không hợp lệ (appraisal hoặc survey)."],
+                [
+                    "Dòng 2, cột method: “thẩm định” không hợp lệ (appraisal, survey, bonus hoặc deduction)."
+                ],
             ),
             (
                 [("1", "x", None, ""), ("1.1", "y", "1", "")],
