@@ -333,8 +333,9 @@ def read_score_rows(data) -> list[ScoreRow]:
                 problems.add(row, column, _("không được để trống"))
         fields: dict[str, Any] = {}  # ScoreChange's fields, each from its column's own parser
         for column, parser in (
-            ("self_points", tabular.parse_points),
-            ("points", tabular.parse_points),
+            # Up to three decimals here; the year's own number is the service's check.
+            ("self_points", _points_up_to_three),
+            ("points", _points_up_to_three),
             ("not_applicable", tabular.parse_bool),
             ("note", tabular.parse_text),
         ):
@@ -358,6 +359,10 @@ def read_score_rows(data) -> list[ScoreRow]:
     if not score_rows:
         raise tabular.TableError(_("Tệp không có dữ liệu"))
     return score_rows
+
+
+def _points_up_to_three(cell: Any) -> Decimal | None:
+    return tabular.parse_points(cell, places=3)
 
 
 YES_NO_WORDS = {"có": True, "đạt": True, "không": False, "không đạt": False}

@@ -9,7 +9,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from scoring.exchange import importers
-from scoring.models import BandCap
+from scoring.models import BandCap, Item, Method
 from scoring.services.errors import ServiceError
 from scoring.services.frameworks import set_bands
 from scoring.specs import band_specs, cap_reason, cap_specs
@@ -54,6 +54,11 @@ class Command(BaseCommand):
                 with transaction.atomic():
                     created = set_bands(year, group, bands, caps)
                     kept = list(BandCap.objects.filter(year=year, group=group))
+                    deductions = set(
+                        Item.objects.filter(
+                            framework__year=year, framework__group=group, method=Method.DEDUCTION
+                        ).values_list("code", flat=True)
+                    )
             except importers.IMPORT_ERRORS as exc:
                 raise CommandError("\n".join(exc.messages)) from None
             listed = "; ".join(
@@ -70,7 +75,8 @@ class Command(BaseCommand):
                     _("Giới hạn xếp loại: %(caps)s.")
                     % {
                         "caps": "; ".join(
-                            cap_reason(spec, band_specs(created)) for spec in cap_specs(kept)
+                            cap_reason(spec, band_specs(created), deductions)
+                            for spec in cap_specs(kept)
                         )
                     }
                 )

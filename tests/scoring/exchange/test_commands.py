@@ -518,12 +518,19 @@ class TestImportScores:
 
         assert message == "Dòng 2, cột self_points: không được âm, nhận được “-1”"
 
-    def test_it_refuses_points_with_three_decimals(self, tmp_path, scoring_year):
+    def test_it_refuses_points_with_three_decimals_in_a_year_of_two(self, tmp_path, scoring_year):
         rows = [["unit_code", "item_code", "points"], ["SNV", "1.1.1", "9.555"]]
 
         message = refused("import_scores", csv_file(tmp_path, rows), year=2023)
 
-        assert message == "Dòng 2, cột points: tối đa 2 chữ số thập phân, nhận được “9.555”"
+        assert message == "Dòng 2: điểm có tối đa 2 chữ số thập phân."
+
+    def test_it_refuses_points_with_four_decimals_in_the_file(self, tmp_path, scoring_year):
+        rows = [["unit_code", "item_code", "points"], ["SNV", "1.1.1", "9.5555"]]
+
+        message = refused("import_scores", csv_file(tmp_path, rows), year=2023)
+
+        assert message == "Dòng 2, cột points: tối đa 3 chữ số thập phân, nhận được “9.5555”"
 
     def test_it_refuses_the_same_unit_and_item_twice(self, tmp_path, scoring_year):
         rows = [["unit_code", "item_code", "points"], ["SNV", "1.2", "5"], ["SNV", "1.2", "6"]]
