@@ -470,9 +470,13 @@ def rule_points(
     value: Decimal,
     rounding: str = HALF_UP,
     decimals: int = 2,
+    deduction: bool = False,
 ) -> Decimal:
     """The points a measured value earns by its rule, rounded at the item to the year's decimals
     by the year's rounding mode (the index is still rounded once, from the sums).
+
+    On a deduction item (`deduction`), per_occurrence counts up: k × count points deducted, up
+    to the item's maximum ("mỗi báo cáo chậm trừ 0,25 điểm"); the other rules read the same.
 
     threshold 80:1 50:0.5 0:0 → 85 → 1; 80 → 1; 79.99 → 0.5; 50 → 0.5; 49.9 → 0.
     proportional 100 of a 2-point item → 85 → 1.70; 120 → 2 (the value counts up to the target).
@@ -492,6 +496,8 @@ def rule_points(
         if rule.target is None or rule.target <= ZERO:
             raise ValueError("the target of a proportional rule is above 0")
         exact = maximum * min(value, rule.target) / rule.target
+    elif rule.kind == PER_OCCURRENCE and deduction:
+        exact = (rule.k or ZERO) * value
     elif rule.kind == PER_OCCURRENCE:
         exact = max(ZERO, maximum - (rule.k or ZERO) * value)
     elif rule.kind == YES_NO:

@@ -224,7 +224,14 @@ def derive_rule_points(score: Score, item: Item, year: AssessmentYear) -> None:
             points_name,
             None
             if value is None
-            else calc.rule_points(spec, item.max_points, value, year.rounding, year.decimals),
+            else calc.rule_points(
+                spec,
+                item.max_points,
+                value,
+                year.rounding,
+                year.decimals,
+                deduction=item.method == Method.DEDUCTION,
+            ),
         )
 
 

@@ -100,6 +100,10 @@ class TestPerOccurrence:
         with pytest.raises(ValueError, match="not_whole"):
             calc.rule_points(self.RULE, D(1), D("1.5"))
 
+    @pytest.mark.parametrize("count, expected", [("0", "0"), ("1", "0.25"), ("4", "1"), ("9", "1")])
+    def test_on_a_deduction_item_each_occurrence_deducts_k_up_to_the_maximum(self, count, expected):
+        assert calc.rule_points(self.RULE, D(1), D(count), deduction=True) == D(expected)
+
     def test_a_negative_k_is_a_problem(self):
         assert calc.rule_problems(RuleSpec(calc.PER_OCCURRENCE, k=D("-0.5")), D(1)) == ["negative"]
 

@@ -165,7 +165,7 @@ class TestImportScores:
         assert (stored("1.2").self_points, stored("1.2").points) == (D("0.75"), D("0.5"))
         assert (stored("1.3").self_points, stored("1.3").points) == (D(1), D(0))
         assert (stored("1.4").self_points, stored("1.4").points) == (D("1.71"), D(2))
-        assert stored("D.1").points == D(0)  # 0.5 − 3 × 0.25, never below 0
+        assert stored("D.1").points == D("0.5")  # 3 × 0.25 deducted, up to the maximum 0.5
         assert stored("1.1").value == D("79.5")
 
     def test_the_result_counts_bonus_and_deduction(self, unit, tmp_path):
