@@ -35,6 +35,10 @@ class FigureField(models.DecimalField):
     chart data stay what they were.
     """
 
+    # What django-stubs reads a DecimalField subclass as (a Decimal, as for DecimalField).
+    _pyi_private_set_type: Decimal | int | float | str
+    _pyi_private_get_type: Decimal
+
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
         if isinstance(value, Decimal) and value.is_finite() and value == value.quantize(CENT):
             return value.quantize(CENT)
@@ -767,7 +771,7 @@ class Result(models.Model):
     deduction = points_field(_("điểm trừ"), default=ZERO)
     total = points_field(_("tổng điểm"), default=ZERO)
     max_points = points_field(_("điểm tối đa áp dụng"), default=ZERO)
-    index = index_field(_("chỉ số (%)"), default=ZERO)
+    index = FigureField(_("chỉ số (%)"), max_digits=6, decimal_places=3, default=ZERO)
     band = models.ForeignKey(
         Band,
         on_delete=models.SET_NULL,
@@ -823,7 +827,7 @@ class DomainResult(models.Model):
     name = models.TextField(_("tên"))
     earned = points_field(_("điểm đạt"), default=ZERO)
     max_points = points_field(_("điểm tối đa áp dụng"), default=ZERO)
-    index = index_field(_("chỉ số (%)"), default=ZERO)
+    index = FigureField(_("chỉ số (%)"), max_digits=6, decimal_places=3, default=ZERO)
     sort_key = models.CharField(max_length=120)
 
     class Meta:

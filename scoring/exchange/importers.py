@@ -521,9 +521,9 @@ def import_scores(
                 items, stored, [change], _no_prefix, year.decimals
             ):
                 problems.add(change.row, None, message)
-            item = items.get(change.item_code)
+            target = items.get(change.item_code)
             for column in sorted(score_row.worded):
-                if item is not None and item.rule != calc.YES_NO:
+                if target is not None and target.rule != calc.YES_NO:
                     problems.add(
                         change.row,
                         column,

@@ -557,7 +557,7 @@ def copy_year(
             ItemRow(
                 code=item.code,
                 name=item.name,
-                max_points=item.max_points if item.is_scored or item in capped else None,
+                max_points=item.max_points if item.is_scored or item.code in capped else None,
                 method=item.method if item.is_scored else "",
                 guidance=item.guidance,
                 na_allowed=item.na_allowed,
