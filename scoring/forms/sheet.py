@@ -68,6 +68,9 @@ class SelfAssessmentForm(forms.Form):
                 label=_("Điểm tự chấm"),
                 initial=score.self_points if score else None,
                 widget=forms.TextInput(attrs={"class": "form-control sheet-points"}),
+                # A rule item's points follow from its value (no value input here yet): shown,
+                # never posted.
+                disabled=bool(item.rule),
             )
             self.fields[f"note-{item.code}"] = forms.CharField(
                 label=_("Ghi chú, giải trình của đơn vị"),
@@ -201,7 +204,7 @@ class SelfAssessmentForm(forms.Form):
             changes.append(
                 ScoreChange(
                     item.code,
-                    self_points=points,
+                    self_points=UNSET if item.rule else points,
                     note=note,
                     not_applicable=na if na_name in self.fields else UNSET,
                 )
