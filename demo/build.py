@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -21,12 +21,15 @@ from django.utils.translation import gettext as _
 
 from demo.data import (
     BANDS,
+    CAPS_2026,
     CURRENT_YEAR,
     DEMO_MARK,
     DIFFICULTIES,
     DOMAIN_NAMES_BEFORE_2022,
     EMAIL_DOMAIN,
     EVIDENCE_NOTES,
+    EXTRAS_2026,
+    FIRST_REAL_FRAMEWORK_YEAR,
     FRAMEWORK_NAMES,
     FRAMEWORKS,
     GROUP_NAMES,
@@ -41,6 +44,9 @@ from demo.data import (
     PUBLICATION,
     RENUMBERED_FROM_2023,
     REORGANISED,
+    RULE_GUIDANCE_2026,
+    RULES_2026,
+    SECTIONS_2026,
     SURVEY_GUIDANCE,
     UNITS,
     USERS,
@@ -50,9 +56,12 @@ from demo.data import (
     owner_name,
 )
 from demo.scores import generate_scores, points
+from scoring import calculations as calc
 from scoring.models import (
+    EXTRA_METHODS,
     AssessmentYear,
     Band,
+    BandCap,
     Evidence,
     ExplanationRequest,
     Framework,
@@ -68,6 +77,8 @@ from scoring.models import (
 )
 from scoring.permissions import Account
 from scoring.services.frameworks import ItemRow, build_items
+from scoring.services.results import derive_rule_points
+from scoring.specs import rule_spec
 from units import services as unit_services
 from units.models import LineageEvent, LineageKind, Membership, Unit, UnitGroup
 
@@ -342,6 +353,37 @@ def framework_rows(group_code: str, year: int) -> list[ItemRow]:
                 row=number,
             )
         )
+    if year >= FIRST_REAL_FRAMEWORK_YEAR and group_code in RULES_2026:
+        rows = real_framework_rows(group_code, rows)
+    return rows
+
+
+def real_framework_rows(group_code: str, rows: list[ItemRow]) -> list[ItemRow]:
+    """A framework from 2026: some items scored by rule, then the bonus and deduction sections."""
+    rules = RULES_2026[group_code]
+    rows = [
+        replace(
+            row,
+            rule=rules.get(row.code, ""),
+            guidance=RULE_GUIDANCE_2026.get((group_code, row.code), row.guidance),
+        )
+        for row in rows
+    ]
+    number = len(rows)
+    for code, name, maximum, method, rule, guidance in SECTIONS_2026:
+        number += 1
+        rows.append(
+            ItemRow(
+                code=code,
+                name=name,
+                max_points=Decimal(maximum) if maximum else None,
+                method=method,
+                guidance=guidance,
+                evidence_required=method == Method.BONUS,
+                row=number,
+                rule=rule,
+            )
+        )
     return rows
 
 
@@ -384,6 +426,16 @@ def build_bands(years: dict[int, AssessmentYear], groups: dict[str, UnitGroup]) 
             for number, year in years.items()
             for group_code in groups_of(number)
             for label, minimum in BANDS[group_code]
+        ]
+    )
+    BandCap.objects.bulk_create(
+        [
+            BandCap(year=year, group=groups[group_code], band_label=label, kind=kind, code=code)
+            for number, year in years.items()
+            if number >= FIRST_REAL_FRAMEWORK_YEAR
+            for group_code, caps in CAPS_2026.items()
+            if group_code in groups_of(number)
+            for label, kind, code in caps
         ]
     )
 
@@ -453,6 +505,18 @@ def score_rows(
     for item in items:
         if not item.is_scored:
             continue
+        if item.method in EXTRA_METHODS:
+            scores.append(
+                extra_score(
+                    sheet,
+                    item,
+                    abbreviation,
+                    year,
+                    claims=claimed is None,
+                    appraised=appraised_domains is None,
+                )
+            )
+            continue
         value = generated.points[item.code]
         if item.code in generated.points and value is None:
             scores.append(
@@ -472,14 +536,67 @@ def score_rows(
                 month=rng.randint(1, 12),
                 year=year,
             )
-        scores.append(
-            Score(
-                sheet=sheet,
-                item=item,
-                self_points=points(generated.self_points.get(item.code)) if claims else None,
-                points=points(value) if appraised else None,
-                note=note,
-                reason=generated.reasons.get(item.code, "") if appraised else "",
-            )
+        score = Score(
+            sheet=sheet,
+            item=item,
+            self_points=points(generated.self_points.get(item.code)) if claims else None,
+            points=points(value) if appraised else None,
+            note=note,
+            reason=generated.reasons.get(item.code, "") if appraised else "",
         )
+        if item.rule:
+            # A rule item: the measured values behind the generated points, then the points
+            # the rule gives for them (as the save path derives them).
+            if score.self_points is not None:
+                score.self_value = rule_value(item, score.self_points, rng)
+            if score.points is not None:
+                score.value = (
+                    score.self_value
+                    if score.self_points == score.points
+                    else rule_value(item, score.points, rng)
+                )
+            derive_rule_points(score, item, sheet.year)
+        scores.append(score)
     return scores
+
+
+def rule_value(item: Item, wanted: Decimal, rng: random.Random) -> Decimal:
+    """A plausible measured value whose rule gives about `wanted` points."""
+    rule = rule_spec(item)
+    if rule is None:
+        return wanted
+    if rule.kind == calc.YES_NO:
+        return Decimal(1 if wanted * 2 >= item.max_points else 0)
+    if rule.kind == calc.PROPORTIONAL and rule.target:
+        return (rule.target * wanted / item.max_points).quantize(Decimal("0.1"))
+    if rule.kind == calc.PER_OCCURRENCE and rule.k:
+        return Decimal(int((item.max_points - wanted) / rule.k))
+    # threshold: a value within the band of the highest bound whose points are within reach
+    bounds = sorted(rule.bounds)
+    reached = [n for n, (_bound, band_points) in enumerate(bounds) if band_points <= wanted]
+    n = max(reached) if reached else 0
+    low = bounds[n][0]
+    high = bounds[n + 1][0] if n + 1 < len(bounds) else max(Decimal(100), low)
+    if high == low:
+        return low
+    step = rng.randint(0, int((high - low) * 10) - 1) if high > low else 0
+    return low + Decimal(step) / 10
+
+
+def extra_score(
+    sheet: Sheet, item: Item, abbreviation: str, year: int, *, claims: bool, appraised: bool
+) -> Score:
+    """A bonus or deduction item's score: the unit's own figures (EXTRAS_2026), else none;
+    claimed when the unit claims, counted when it is appraised."""
+    given = Decimal(EXTRAS_2026.get(sheet.unit.code, {}).get(item.code) or 0)
+    score = Score(sheet=sheet, item=item)
+    if item.rule:
+        score.value = given if appraised else None
+        score.self_value = given if claims else None
+        derive_rule_points(score, item, sheet.year)
+    else:
+        score.points = given if appraised else None
+        score.self_points = given if claims else None
+    if given and item.method == Method.BONUS:
+        score.note = f"Quyết định công nhận sáng kiến số {len(abbreviation) * 7}/QĐ-HĐSK ({year})."
+    return score

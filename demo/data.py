@@ -890,3 +890,90 @@ FRAMEWORKS = {
     "XA": FRAMEWORK_XA,
     "NGANHDOC": FRAMEWORK_NGANHDOC,
 }
+
+# --------------------------------------------------------------------------- real frameworks (2026)
+# From 2026 the departments' and communes' frameworks score some items by rule from a measured
+# value, and end with a bonus and a deduction section (issue 13); earlier years keep their plain
+# frameworks and their published figures.
+
+FIRST_REAL_FRAMEWORK_YEAR = 2026
+RULES_2026 = {
+    "SO": {
+        "1.4.2": "yes_no",
+        "1.6.1": "proportional 100",
+        "3.3.2": "threshold 98:2.5 95:2 90:1 0:0",
+        "3.5.1": "threshold 100:1.5 70:0.75 0:0",
+        "7.1.2": "threshold 95:1.5 80:1 0:0",
+    },
+    "XA": {
+        "1.1.2": "threshold 100:2 80:1 0:0",
+        "3.2.1": "threshold 98:4 95:3 90:1.5 0:0",
+        "3.3.1": "threshold 80:3 50:1.5 0:0",
+        "7.1.2": "threshold 95:3 80:1.5 0:0",
+    },
+}
+RULE_GUIDANCE_2026 = {
+    ("SO", "3.5.1"): (
+        "Tỷ lệ hồ sơ TTHC giải quyết trực tuyến toàn trình so với chỉ tiêu UBND tỉnh giao: đạt "
+        "100% chỉ tiêu: 1,50 điểm; từ 70% đến dưới 100%: 0,75 điểm; dưới 70%: 0 điểm."
+    ),
+    ("XA", "3.3.1"): (
+        "Tỷ lệ hồ sơ TTHC giải quyết trực tuyến toàn trình: từ 80%: 3,00 điểm; từ 50% đến dưới "
+        "80%: 1,50 điểm; dưới 50%: 0 điểm."
+    ),
+}
+# (code, name, max points or None for the section's node, method, rule, guidance); the
+# deduction section's node caps its sum at 2 points.
+SECTIONS_2026 = [
+    ("T", "Điểm thưởng", None, "", "", ""),
+    (
+        "T.1",
+        "Sáng kiến CCHC được cấp có thẩm quyền công nhận",
+        "1",
+        "bonus",
+        "",
+        "Mỗi sáng kiến được Hội đồng sáng kiến cấp tỉnh công nhận trong năm: 0,5 điểm, tối đa "
+        "1 điểm.",
+    ),
+    (
+        "T.2",
+        "Mô hình, giải pháp CCHC được UBND tỉnh nhân rộng",
+        "1",
+        "bonus",
+        "",
+        "Có mô hình, giải pháp được UBND tỉnh chọn nhân rộng: 1 điểm.",
+    ),
+    ("D", "Điểm trừ", "2", "", "", ""),
+    (
+        "D.1",
+        "Chậm gửi báo cáo định kỳ về CCHC",
+        "1",
+        "deduction",
+        "per_occurrence 0.25",
+        "Mỗi báo cáo chậm hạn trừ 0,25 điểm, tối đa 1 điểm.",
+    ),
+    (
+        "D.2",
+        "Cán bộ, công chức vi phạm kỷ luật, kỷ cương hành chính bị xử lý",
+        "2",
+        "deduction",
+        "yes_no",
+        "Có cán bộ, công chức bị xử lý kỷ luật trong năm: trừ 2 điểm; không xếp loại Tốt.",
+    ),
+]
+# Not above Khá when a disciplinary violation was deducted ("Khá:D.2>0").
+CAPS_2026 = {"SO": [("Khá", "item_above_zero", "D.2")], "XA": [("Khá", "item_above_zero", "D.2")]}
+# Units with recognised initiatives, late reports and a violation in 2026 (the rest: none).
+EXTRAS_2026 = {
+    "SO-GDDT": {"T.1": "1", "D.1": "2", "D.2": "1"},
+    "SO-NV": {"T.1": "0.5", "T.2": "1"},
+    "SO-YT": {"D.1": "1"},
+    "SO-XD": {"D.1": "3"},
+}
+# The appraisers' corrected value of a rule item (Sở Tư pháp), with the reason.
+APPRAISED_VALUES_2026 = {
+    "1.6.1": (
+        "92",
+        "Theo báo cáo theo dõi nhiệm vụ UBND tỉnh giao: 23/25 nhiệm vụ hoàn thành đúng hạn (92%).",
+    ),
+}

@@ -16,10 +16,11 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from demo.build import all_units, at, record_transition, score_rows, units_of
+from demo.build import all_units, at, record_transition, rule_value, score_rows, units_of
 from demo.data import (
     APPRAISALS_2026,
     APPRAISED_UNIT_2026,
+    APPRAISED_VALUES_2026,
     DIFFICULTIES,
     DRAFTS_2026,
     EXPLANATION_2026,
@@ -159,6 +160,7 @@ def _self_assess_and_submit(
     """The ward's own self-assessment through the workflow: claims, evidence, submission."""
     staff, leader = users.get("canbo.tamky"), users.get("lanhdao.tamky")
     generated = generate_scores("XA", sheet.unit.code, sheet.year.year, items)
+    rng = random.Random(f"cchc-demo-workflow:{sheet.unit.code}")  # noqa: S311 - sample data
     changes = []
     for item in items:
         if not item.is_scored or item.method != Method.APPRAISAL:
@@ -166,6 +168,10 @@ def _self_assess_and_submit(
         claim = generated.self_points.get(item.code)
         if item.code in generated.points and generated.points[item.code] is None:
             changes.append(ScoreChange(item.code, not_applicable=True))
+        elif item.rule:
+            # A rule item: the ward enters the measured value; the rule gives the points.
+            value = rule_value(item, points(claim) or Decimal(0), rng)
+            changes.append(ScoreChange(item.code, self_value=value))
         else:
             changes.append(ScoreChange(item.code, self_points=points(claim)))
     sheet = save_self_assessment(
@@ -177,7 +183,7 @@ def _self_assess_and_submit(
         now=now - datetime.timedelta(days=2),
     )
     for item in items:
-        if item.evidence_required:
+        if item.evidence_required and item.method == Method.APPRAISAL:
             upload = SimpleUploadedFile(
                 f"Tai lieu kiem chung {item.code}.pdf", EVIDENCE_PDF, "application/pdf"
             )
@@ -216,6 +222,9 @@ def _appraise(sheet: Sheet, users: dict[str, Account]) -> None:
         if not reason and claim is not None and granted != claim:
             reason = REASON_HIGHER if granted > claim else REASONS_LOWER[number]
         changes.append(ScoreChange(code, points=granted, reason=reason))
+    for code, (value, reason) in APPRAISED_VALUES_2026.items():
+        # A rule item: the appraisers correct the measured value, with the reason.
+        changes.append(ScoreChange(code, value=Decimal(value), reason=reason))
     domains = permissions.appraised_domains(appraiser, sheet)
     sheet = appraise(sheet, changes, user=appraiser, domains=domains)
     item_code, question = EXPLANATION_2026

@@ -385,11 +385,12 @@ def _to_decimal(value: Any) -> Decimal:
     return -number if sign in ("-", "\u2212") else number
 
 
-def parse_points(value: Any) -> Decimal | None:
+def parse_points(value: Any, places: int = 2) -> Decimal | None:
     """Points: "65.81", "65,81", 65.81 (xlsx) -> Decimal("65.81"); empty -> None.
 
-    At most two decimal places, not negative; "1.234,5" (thousand separators) is refused. The
-    Decimal is returned as written (not quantized).
+    At most `places` decimal places (two; three for the score files of years that publish
+    three, checked against the year by the service), not negative; "1.234,5" (thousand
+    separators) is refused. The Decimal is returned as written (not quantized).
     """
     if _is_blank(value):
         return None
@@ -399,8 +400,8 @@ def parse_points(value: Any) -> Decimal | None:
     if number.is_zero():
         number = abs(number)  # "-0" -> 0
     exponent = number.as_tuple().exponent
-    if not isinstance(exponent, int) or exponent < -2:
-        raise CellError(_got(_("tối đa 2 chữ số thập phân"), value))
+    if not isinstance(exponent, int) or exponent < -places:
+        raise CellError(_got(_("tối đa %(places)s chữ số thập phân") % {"places": places}, value))
     if number.adjusted() >= MAX_DIGITS:
         raise CellError(_got(_("quá lớn"), value))
     if exponent > 0:

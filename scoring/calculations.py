@@ -22,6 +22,19 @@ HALF_UP = "half_up"
 TRUNCATE = "truncate"
 APPRAISAL = "appraisal"
 SURVEY = "survey"
+BONUS = "bonus"
+DEDUCTION = "deduction"
+#: Sections outside the domains: their sums are added to (bonus) or taken from (deduction) the
+#: total, and they are no part of the applicable maximum.
+EXTRA_METHODS = frozenset({BONUS, DEDUCTION})
+DECIMALS = (2, 3)
+
+
+def quantum(decimals: int = 2) -> Decimal:
+    """The smallest step of a figure with `decimals` places (2 → 0.01, 3 → 0.001)."""
+    if decimals not in DECIMALS:
+        raise ValueError(f"a year has 2 or 3 decimals, not {decimals!r}")
+    return Decimal(1).scaleb(-decimals)
 
 
 @dataclass(frozen=True)
@@ -34,6 +47,8 @@ class ItemSpec:
     is_scored: bool = True
     method: str = APPRAISAL
     name: str = ""
+    # The top node of a bonus or deduction section: the cap on the section's sum (None: no cap).
+    cap: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +76,7 @@ class NodeFigures:
     assessed: int = 0  # scored items (this one, or below a parent) with points or not applicable
     unscored: int = 0  # scored items not scored yet ("chưa chấm"): no points, not N/A
     unscored_max: Decimal = ZERO  # their maxima (a part of the applicable maximum)
+    method: str = APPRAISAL  # bonus and deduction nodes count their points lost differently
 
     @property
     def lost(self) -> Decimal:
@@ -73,7 +89,13 @@ class NodeFigures:
         lost 35 − 10 − 19.5 = 5.5 (0.5 on 1.1, 5 on 1.4; none on 1.2 or 1.3). So the maximum
         minus the points lost minus the maximum of the items not scored yet is the points earned,
         and a parent's points lost are the sum of its items'.
+
+        A deduction item's points are points lost (it deducted them); a bonus never loses any.
         """
+        if self.method == DEDUCTION:
+            return self.earned
+        if self.method == BONUS:
+            return ZERO
         return self.max_points - self.unscored_max - self.earned
 
 
@@ -90,15 +112,23 @@ class UnitFigures:
     index: Decimal
     nodes: Mapping[str, NodeFigures] = field(default_factory=dict)
     domain_codes: tuple[str, ...] = ()
+    # The top nodes of the bonus and deduction sections (their figures are in `nodes`).
+    extra_codes: tuple[str, ...] = ()
 
     @property
     def domains(self) -> list[NodeFigures]:
         return [self.nodes[code] for code in self.domain_codes]
 
     @property
+    def sections(self) -> list[NodeFigures]:
+        """The bonus and deduction sections (not domains: no domain index)."""
+        return [self.nodes[code] for code in self.extra_codes]
+
+    @property
     def lost(self) -> Decimal:
-        """The points lost over every domain (`NodeFigures.lost`), before bonus and deduction."""
-        return sum((domain.lost for domain in self.domains), ZERO)
+        """The points lost over every domain (`NodeFigures.lost`), and the deduction (after its
+        section caps) as points lost; a bonus takes nothing off."""
+        return sum((domain.lost for domain in self.domains), ZERO) + self.deduction
 
     @property
     def unscored(self) -> int:
@@ -109,12 +139,12 @@ class UnitFigures:
         return sum((domain.unscored_max for domain in self.domains), ZERO)
 
 
-def check_points(value: Decimal) -> Decimal:
-    """Points are never negative and have at most two decimal places."""
+def check_points(value: Decimal, decimals: int = 2) -> Decimal:
+    """Points are never negative and have at most the year's decimal places (2 or 3)."""
     if not value.is_finite() or value < ZERO:
         raise ValueError("points must be a finite, non-negative decimal")
-    if value != value.quantize(CENT):
-        raise ValueError("points have at most two decimal places")
+    if value != value.quantize(quantum(decimals)):
+        raise ValueError(f"points have at most {('two', 'three')[decimals - 2]} decimal places")
     return value
 
 
@@ -124,32 +154,36 @@ def _check_rounding(rounding: str) -> None:
         raise ValueError(f"unknown rounding mode {rounding!r}")
 
 
-def ratio_index(earned: Decimal, maximum: Decimal, rounding: str = HALF_UP) -> Decimal:
-    """earned ÷ maximum × 100, rounded once to two decimals (half-up, or truncated).
+def ratio_index(
+    earned: Decimal, maximum: Decimal, rounding: str = HALF_UP, decimals: int = 2
+) -> Decimal:
+    """earned ÷ maximum × 100, rounded once to the year's decimals (half-up, or truncated).
 
     Computed on the exact fraction with integer division, so no intermediate rounding can creep
     in, whatever the number of decimals. A node whose applicable maximum is zero has index 0. The
     result is kept within 0–100.
     """
     _check_rounding(rounding)
+    step = quantum(decimals)
     if maximum <= ZERO:
-        return ZERO.quantize(CENT)
+        return ZERO.quantize(step)
     earned_num, earned_den = earned.as_integer_ratio()
     max_num, max_den = maximum.as_integer_ratio()
-    # index in hundredths of a percent = earned / max * 100 * 100
+    # index in steps (hundredths or thousandths) of a percent = earned / max * 100 * 10**decimals
     divisor = earned_den * max_num
-    quotient, remainder = divmod(earned_num * max_den * 10000, divisor)
+    quotient, remainder = divmod(earned_num * max_den * 100 * 10**decimals, divisor)
     if rounding == HALF_UP and remainder * 2 >= divisor:
         quotient += 1
-    value = (Decimal(quotient) / 100).quantize(CENT)
-    return min(max(value, ZERO), HUNDRED.quantize(CENT))
+    value = Decimal(quotient).scaleb(-decimals).quantize(step)
+    return min(max(value, ZERO), HUNDRED.quantize(step))
 
 
-def round_figure(value: Decimal, rounding: str = HALF_UP) -> Decimal:
-    """Round a figure (an average, a projection) to two decimals by the year's rule."""
+def round_figure(value: Decimal, rounding: str = HALF_UP, decimals: int = 2) -> Decimal:
+    """Round a figure (an average, a projection, a rule's points) to the year's decimals by the
+    year's rule."""
     _check_rounding(rounding)
     mode = ROUND_HALF_UP if rounding == HALF_UP else ROUND_DOWN
-    return value.quantize(CENT, rounding=mode)
+    return value.quantize(quantum(decimals), rounding=mode)
 
 
 def compute_unit(
@@ -158,11 +192,22 @@ def compute_unit(
     rounding: str = HALF_UP,
     bonus: Decimal = ZERO,
     deduction: Decimal = ZERO,
+    decimals: int = 2,
 ) -> UnitFigures:
     """A unit's figures for one year from its framework and the points that count.
 
     `items` is the whole tree (every node); `scores` maps a scored item's code to its value.
     Every parent's earned points and applicable maximum are the exact sums of its children's.
+
+    Top nodes whose items are bonus or deduction items are sections, not domains: a section's
+    sum is capped by its `cap` (the top node's maximum when it is below its items' sum), and
+    total = appraisal + survey + bonus − deduction, never below 0 (it may exceed the maximum).
+    The applicable maximum is the domains' (appraisal and survey items only); the index is the
+    total over it, kept within 0–100 and rounded once to `decimals` places. `bonus` and
+    `deduction` add amounts from outside the framework (none by default).
+
+    A framework of 70 + 30 with a deduction section (cap 2) holding D.1 (3 points) and D.2
+    (1 point): deduction min(4, 2) = 2; 65.81 + 26.22 − 2 = 90.03; index 90.03.
     """
     children: dict[str | None, list[ItemSpec]] = {}
     for item in items:
@@ -171,7 +216,7 @@ def compute_unit(
     nodes: dict[str, NodeFigures] = {}
     sums = {APPRAISAL: [ZERO, ZERO], SURVEY: [ZERO, ZERO]}
 
-    def visit(item: ItemSpec) -> NodeFigures:
+    def visit(item: ItemSpec, section: str | None) -> NodeFigures:
         if item.is_scored:
             score = scores.get(item.code, ScoreValue())
             if score.not_applicable:
@@ -183,50 +228,77 @@ def compute_unit(
                 assessed, unscored, unscored_max = 0, 1, maximum
             else:
                 assessed, unscored, unscored_max = 1, 0, ZERO
-            bucket = sums[SURVEY if item.method == SURVEY else APPRAISAL]
-            bucket[0] += earned
-            bucket[1] += maximum
+            if section is None:
+                bucket = sums[SURVEY if item.method == SURVEY else APPRAISAL]
+                bucket[0] += earned
+                bucket[1] += maximum
         else:
             earned, maximum, unscored_max = ZERO, ZERO, ZERO
             assessed, unscored = 0, 0
             for child in children.get(item.code, []):
-                below = visit(child)
+                below = visit(child, section)
                 earned += below.earned
                 maximum += below.max_points
                 assessed += below.assessed
                 unscored += below.unscored
                 unscored_max += below.unscored_max
+            if section is not None and item.cap is not None:
+                # The section's cap: its sum never goes above it, nor does its maximum.
+                earned, maximum = min(earned, item.cap), min(maximum, item.cap)
+                unscored_max = min(unscored_max, maximum)
         node = nodes[item.code] = NodeFigures(
             item.code,
             earned,
             maximum,
-            ratio_index(earned, maximum, rounding),
+            ratio_index(earned, maximum, rounding, decimals),
             assessed,
             unscored,
             unscored_max,
+            section or (item.method if item.method in (APPRAISAL, SURVEY) else APPRAISAL),
         )
         return node
 
-    domains = children.get(None, [])
-    total_earned, total_max = ZERO, ZERO
-    for domain in domains:
-        node = visit(domain)
-        total_earned += node.earned
-        total_max += node.max_points
+    def section_of(top: ItemSpec) -> str | None:
+        """BONUS or DEDUCTION when every scored item below `top` has that method, else None."""
+        methods: set[str] = set()
+        stack = [top]
+        while stack:
+            node = stack.pop()
+            if node.is_scored:
+                methods.add(node.method)
+            stack.extend(children.get(node.code, []))
+        if len(methods) == 1 and (method := next(iter(methods))) in EXTRA_METHODS:
+            return method
+        return None
 
-    total = max(total_earned + bonus - deduction, ZERO)
+    domains, extras = [], []
+    total_earned, total_max = ZERO, ZERO
+    extra_sums = {BONUS: bonus, DEDUCTION: deduction}
+    for top in children.get(None, []):
+        section = section_of(top)
+        node = visit(top, section)
+        if section is None:
+            domains.append(top.code)
+            total_earned += node.earned
+            total_max += node.max_points
+        else:
+            extras.append(top.code)
+            extra_sums[section] += node.earned
+
+    total = max(total_earned + extra_sums[BONUS] - extra_sums[DEDUCTION], ZERO)
     return UnitFigures(
         appraisal=sums[APPRAISAL][0],
         appraisal_max=sums[APPRAISAL][1],
         survey=sums[SURVEY][0],
         survey_max=sums[SURVEY][1],
-        bonus=bonus,
-        deduction=deduction,
+        bonus=extra_sums[BONUS],
+        deduction=extra_sums[DEDUCTION],
         total=total,
         max_points=total_max,
-        index=ratio_index(min(total, total_max), total_max, rounding),
+        index=ratio_index(min(total, total_max), total_max, rounding, decimals),
         nodes=nodes,
-        domain_codes=tuple(domain.code for domain in domains),
+        domain_codes=tuple(domains),
+        extra_codes=tuple(extras),
     )
 
 
@@ -318,3 +390,203 @@ def mean(values: Sequence[Decimal], rounding: str = HALF_UP) -> Decimal | None:
     if not values:
         return None
     return round_figure(sum(values, ZERO) / len(values), rounding)
+
+
+# --------------------------------------------------------------------------- real frameworks
+# Items scored by rule from a measured value, and caps on classification (issue 13).
+
+THRESHOLD = "threshold"
+PROPORTIONAL = "proportional"
+PER_OCCURRENCE = "per_occurrence"
+YES_NO = "yes_no"
+RULES = (THRESHOLD, PROPORTIONAL, PER_OCCURRENCE, YES_NO)
+
+ITEM_ABOVE_ZERO = "item_above_zero"
+ITEM_ZERO = "item_zero"
+DOMAIN_BELOW = "domain_below"
+CAP_KINDS = (ITEM_ABOVE_ZERO, ITEM_ZERO, DOMAIN_BELOW)
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """How an item's points follow from its measured value.
+
+    threshold: `bounds` are (lower bound, points) pairs, one of them with bound 0; proportional:
+    `target` > 0; per_occurrence: `k` points off the maximum per occurrence; yes_no: nothing.
+    """
+
+    kind: str
+    bounds: tuple[tuple[Decimal, Decimal], ...] = ()
+    target: Decimal | None = None
+    k: Decimal | None = None
+
+
+def rule_problems(rule: RuleSpec, maximum: Decimal) -> list[str]:
+    """What is wrong with a rule on an item of `maximum` points, as keys the callers word:
+    "unknown", "negative", "no_zero_bound", "duplicate_bound", "above_max", "target_zero",
+    "k_missing". Empty: the rule is sound."""
+    problems: list[str] = []
+    if rule.kind not in RULES:
+        return ["unknown"]
+    if rule.kind == THRESHOLD:
+        figures = [figure for pair in rule.bounds for figure in pair]
+        if any(figure < ZERO for figure in figures):
+            problems.append("negative")
+        if not any(bound == ZERO for bound, _points in rule.bounds):
+            problems.append("no_zero_bound")
+        if len({bound for bound, _points in rule.bounds}) != len(rule.bounds):
+            problems.append("duplicate_bound")
+        if any(points > maximum for _bound, points in rule.bounds):
+            problems.append("above_max")
+    elif rule.kind == PROPORTIONAL:
+        if rule.target is None or rule.target < ZERO:
+            problems.append("negative")
+        elif rule.target == ZERO:
+            problems.append("target_zero")
+    elif rule.kind == PER_OCCURRENCE:
+        if rule.k is None:
+            problems.append("k_missing")
+        elif rule.k < ZERO:
+            problems.append("negative")
+    return problems
+
+
+def value_problem(rule: RuleSpec, value: Decimal) -> str | None:
+    """Why a measured value does not fit its rule, as a key ("negative", "not_whole",
+    "not_yes_no"), or None. Values are never negative; per_occurrence counts are whole numbers;
+    yes_no is 1 (đạt) or 0 (không đạt)."""
+    if not value.is_finite() or value < ZERO:
+        return "negative"
+    if rule.kind == PER_OCCURRENCE and value != value.to_integral_value():
+        return "not_whole"
+    if rule.kind == YES_NO and value not in (ZERO, Decimal(1)):
+        return "not_yes_no"
+    return None
+
+
+def rule_points(
+    rule: RuleSpec,
+    maximum: Decimal,
+    value: Decimal,
+    rounding: str = HALF_UP,
+    decimals: int = 2,
+    deduction: bool = False,
+) -> Decimal:
+    """The points a measured value earns by its rule, rounded at the item to the year's decimals
+    by the year's rounding mode (the index is still rounded once, from the sums).
+
+    On a deduction item (`deduction`), per_occurrence counts up: k × count points deducted, up
+    to the item's maximum ("mỗi báo cáo chậm trừ 0,25 điểm"); the other rules read the same.
+
+    threshold 80:1 50:0.5 0:0 → 85 → 1; 80 → 1; 79.99 → 0.5; 50 → 0.5; 49.9 → 0.
+    proportional 100 of a 2-point item → 85 → 1.70; 120 → 2 (the value counts up to the target).
+    per_occurrence 0.25 of a 1-point item → 3 late reports → 0.25; 5 → 0 (never below 0).
+    yes_no → 1 (đạt) → the maximum; 0 → 0.
+    Never above the maximum. A value the rule refuses (`value_problem`) raises ValueError.
+    """
+    problem = value_problem(rule, value)
+    if problem is not None:
+        raise ValueError(f"value {value} does not fit the rule: {problem}")
+    if rule.kind == THRESHOLD:
+        reached = [(bound, points) for bound, points in rule.bounds if value >= bound]
+        if not reached:
+            raise ValueError("a threshold table needs a bound of 0")
+        exact = max(reached)[1]  # the points of the highest bound reached
+    elif rule.kind == PROPORTIONAL:
+        if rule.target is None or rule.target <= ZERO:
+            raise ValueError("the target of a proportional rule is above 0")
+        exact = maximum * min(value, rule.target) / rule.target
+    elif rule.kind == PER_OCCURRENCE and deduction:
+        exact = (rule.k or ZERO) * value
+    elif rule.kind == PER_OCCURRENCE:
+        exact = max(ZERO, maximum - (rule.k or ZERO) * value)
+    elif rule.kind == YES_NO:
+        exact = maximum if value == Decimal(1) else ZERO
+    else:
+        raise ValueError(f"unknown rule {rule.kind!r}")
+    return round_figure(min(exact, maximum), rounding, decimals)
+
+
+@dataclass(frozen=True)
+class CapSpec:
+    """A cap on classification: not above band `band_label` if the condition holds."""
+
+    band_label: str
+    kind: str
+    code: str
+    figure: Decimal | None = None
+
+
+def cap_fires(cap: CapSpec, figures: UnitFigures, scores: Mapping[str, ScoreValue]) -> bool:
+    """Whether a cap's condition holds for a unit.
+
+    item_above_zero: the item's points that count are above 0; item_zero: they are exactly 0
+    (an item not applicable or not scored yet never fires it); domain_below: the domain's
+    (rounded) index is below the figure. An unknown kind fails loudly.
+    """
+    if cap.kind in (ITEM_ABOVE_ZERO, ITEM_ZERO):
+        score = scores.get(cap.code)
+        if score is None or score.not_applicable or score.points is None:
+            return False
+        return score.points > ZERO if cap.kind == ITEM_ABOVE_ZERO else score.points == ZERO
+    if cap.kind == DOMAIN_BELOW:
+        node = figures.nodes.get(cap.code)
+        if node is None or cap.code not in figures.domain_codes or cap.figure is None:
+            return False
+        return node.index < cap.figure
+    raise ValueError(f"unknown cap kind {cap.kind!r}")
+
+
+@dataclass(frozen=True)
+class Capped:
+    """A classification after its caps: the band shown, the band the index alone reaches, and
+    the caps that lowered it (every one, in the order given)."""
+
+    band: BandSpec | None
+    uncapped: BandSpec | None
+    fired: tuple[CapSpec, ...] = ()
+
+    @property
+    def is_capped(self) -> bool:
+        return bool(self.fired)
+
+
+def classify_capped(
+    index: Decimal,
+    bands: Iterable[BandSpec],
+    caps: Iterable[CapSpec],
+    figures: UnitFigures,
+    scores: Mapping[str, ScoreValue],
+) -> Capped:
+    """The band of an index (`classify`), lowered by every cap that fires and whose band is
+    below it: the lowest of their bands wins, and each of them is a reason.
+
+    Bands Tốt ≥ 92.5, Khá ≥ 80, Trung bình ≥ 65; caps "Khá: D.1 > 0" and "Trung bình: 2 < 50".
+    Index 95 with 0.5 deducted at D.1 and domain 2 at 48 → Trung bình, both reasons; index 85
+    with the same → Trung bình, only the second cap lowers it (Khá is not below Khá). A cap
+    whose band is not among the bands is ignored (set_bands refuses it). Ranks stay by index.
+    """
+    bands = list(bands)
+    uncapped = classify(index, bands)
+    by_label = {band.label: band for band in bands}
+    band = uncapped
+    fired: list[CapSpec] = []
+    for cap in caps:
+        limit = by_label.get(cap.band_label)
+        if limit is None or uncapped is None or limit.min_index >= uncapped.min_index:
+            continue
+        if cap_fires(cap, figures, scores):
+            fired.append(cap)
+            if band is None or limit.min_index < band.min_index:
+                band = limit
+    return Capped(band, uncapped, tuple(fired))
+
+
+def band_above(label: str, bands: Iterable[BandSpec]) -> BandSpec | None:
+    """The band just above the band named `label` (None at the top or for an unknown label):
+    the band a cap "not above `label`" denies, named in its reason."""
+    bands = list(bands)
+    current = next((band for band in bands if band.label == label), None)
+    if current is None:
+        return None
+    return next_band(current.min_index, bands)

@@ -24,10 +24,42 @@ from units.models import Unit, UnitGroup
 ZERO = Decimal("0")
 
 
+CENT = Decimal("0.01")
+
+
+class FigureField(models.DecimalField):
+    """A decimal with three places in the database, read back with two when the third is 0.
+
+    Points and indices moved to three places for the years that publish three (a year's
+    `decimals`); a year of two decimals reads 92.03, not 92.030, so that its figures, files and
+    chart data stay what they were.
+    """
+
+    # What django-stubs reads a DecimalField subclass as (a Decimal, as for DecimalField).
+    _pyi_private_set_type: Decimal | int | float | str
+    _pyi_private_get_type: Decimal
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        if isinstance(value, Decimal) and value.is_finite() and value == value.quantize(CENT):
+            return value.quantize(CENT)
+        return value
+
+
 def points_field(verbose_name, **kwargs) -> models.DecimalField:
-    """Points are exact decimals with two places, never negative."""
+    """Points are exact decimals with up to three places (a year shows 2 or 3), never negative."""
     kwargs.setdefault("validators", [MinValueValidator(ZERO)])
-    return models.DecimalField(verbose_name, max_digits=6, decimal_places=2, **kwargs)
+    return FigureField(verbose_name, max_digits=7, decimal_places=3, **kwargs)
+
+
+def index_field(verbose_name, **kwargs) -> models.DecimalField:
+    """An index (%), 0–100, with up to three places."""
+    return FigureField(verbose_name, max_digits=6, decimal_places=3, **kwargs)
+
+
+def value_field(verbose_name, **kwargs) -> models.DecimalField:
+    """A measured value of a rule item (a percentage, a count, đạt = 1 / không đạt = 0)."""
+    kwargs.setdefault("validators", [MinValueValidator(ZERO)])
+    return FigureField(verbose_name, max_digits=12, decimal_places=3, **kwargs)
 
 
 class YearState(models.TextChoices):
@@ -38,13 +70,34 @@ class YearState(models.TextChoices):
 
 
 class Rounding(models.TextChoices):
-    HALF_UP = "half_up", _("Làm tròn (0,005 lên 0,01)")
-    TRUNCATE = "truncate", _("Cắt bỏ sau 2 chữ số thập phân")
+    HALF_UP = "half_up", _("Làm tròn (nửa đơn vị cuối trở lên thì lên)")
+    TRUNCATE = "truncate", _("Cắt bỏ các chữ số sau số chữ số thập phân của năm")
 
 
 class Method(models.TextChoices):
     APPRAISAL = "appraisal", _("Thẩm định")
     SURVEY = "survey", _("ĐTXHH")
+    BONUS = "bonus", _("Điểm thưởng")
+    DEDUCTION = "deduction", _("Điểm trừ")
+
+
+#: Methods of the bonus and deduction sections: not domains, not part of the applicable maximum.
+EXTRA_METHODS = frozenset({Method.BONUS, Method.DEDUCTION})
+
+
+class Rule(models.TextChoices):
+    """How a scored item's points follow from a measured value (`calculations.rule_points`)."""
+
+    NONE = "", _("Nhập điểm")
+    THRESHOLD = "threshold", _("Theo ngưỡng")
+    PROPORTIONAL = "proportional", _("Tỷ lệ theo chỉ tiêu")
+    PER_OCCURRENCE = "per_occurrence", _("Trừ theo số lần")
+    YES_NO = "yes_no", _("Đạt/không đạt")
+
+
+class Decimals(models.IntegerChoices):
+    TWO = 2, _("2 chữ số thập phân")
+    THREE = 3, _("3 chữ số thập phân")
 
 
 class AssessmentYearQuerySet(models.QuerySet["AssessmentYear"]):
@@ -70,6 +123,10 @@ class AssessmentYear(models.Model):
     rounding = models.CharField(
         _("cách làm tròn chỉ số"), max_length=10, choices=Rounding.choices, default=Rounding.HALF_UP
     )
+    # How many decimals points are entered with and every figure of the year is rounded to.
+    decimals = models.PositiveSmallIntegerField(
+        _("số chữ số thập phân"), choices=Decimals.choices, default=Decimals.TWO
+    )
     published_at = models.DateTimeField(_("ngày công bố"), null=True, blank=True)
     # Bumped by every recompute: cached pages and fragments are keyed by it.
     results_version = models.PositiveIntegerField(_("phiên bản kết quả"), default=0)
@@ -80,6 +137,11 @@ class AssessmentYear(models.Model):
         ordering = ["-year"]
         verbose_name = _("kỳ đánh giá")
         verbose_name_plural = _("kỳ đánh giá")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decimals__in=[2, 3]), name="year_decimals_two_or_three"
+            )
+        ]
 
     def __str__(self) -> str:
         return str(self.year)
@@ -246,7 +308,14 @@ class Item(models.Model):
     """A node of a framework: domain (lĩnh vực) → criterion → sub-criterion.
 
     Leaves are the scored items. A parent's maximum is the sum of its children's (the importer and
-    the services keep it so); a parent's method is set when all its scored items share it.
+    the services keep it so); a parent's method is set when all its scored items share it. The
+    one exception: the top node of a bonus or deduction section may have a maximum below the sum
+    of its items, which then caps the section's sum.
+
+    A scored item with a `rule` is scored from a measured value; `rule_params` holds the rule's
+    figures as strings of decimals: threshold {"bounds": [["80", "1"], ["50", "0.5"], ["0", "0"]]}
+    (lower bound, points), proportional {"target": "100"}, per_occurrence {"k": "0.25"}, yes_no {}.
+    `scoring.specs.rule_spec` turns them into the calculations' `RuleSpec`.
     """
 
     framework = models.ForeignKey(
@@ -270,6 +339,10 @@ class Item(models.Model):
     guidance = models.TextField(_("hướng dẫn chấm"), blank=True)
     na_allowed = models.BooleanField(_("được chọn không áp dụng"), default=False)
     evidence_required = models.BooleanField(_("cần tài liệu kiểm chứng"), default=False)
+    rule = models.CharField(
+        _("quy tắc chấm"), max_length=20, choices=Rule.choices, blank=True, default=Rule.NONE
+    )
+    rule_params = models.JSONField(_("tham số quy tắc"), default=dict, blank=True)
 
     class Meta:
         ordering = ["framework", "sort_key"]
@@ -280,6 +353,9 @@ class Item(models.Model):
             models.CheckConstraint(condition=Q(max_points__gte=0), name="item_max_not_negative"),
             models.CheckConstraint(
                 condition=Q(is_scored=False) | ~Q(method=""), name="item_scored_has_method"
+            ),
+            models.CheckConstraint(
+                condition=Q(rule="") | Q(is_scored=True), name="item_rule_only_when_scored"
             ),
         ]
 
@@ -295,6 +371,10 @@ class Item(models.Model):
     @property
     def domain_code(self) -> str:
         return self.code.split(".", 1)[0]
+
+    @property
+    def has_rule(self) -> bool:
+        return bool(self.rule)
 
 
 class ItemCrosswalk(models.Model):
@@ -353,6 +433,48 @@ class Band(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} (≥ {self.min_index})"
+
+
+class CapKind(models.TextChoices):
+    ITEM_ABOVE_ZERO = "item_above_zero", _("Tiêu chí có điểm (lớn hơn 0)")
+    ITEM_ZERO = "item_zero", _("Tiêu chí đạt 0 điểm")
+    DOMAIN_BELOW = "domain_below", _("Chỉ số lĩnh vực dưới mức")
+
+
+class BandCap(models.Model):
+    """A cap on classification (year × group): "not above band `band_label` if …".
+
+    item_above_zero: the item `code` has points above 0 (a deduction happened); item_zero: the
+    item `code` has 0 points (N/A or not scored yet never fire it); domain_below: the index of
+    domain `code` is below `figure`. The band is named by its label (bands are replaced as a set
+    by `set_bands`; a cap whose label is gone is refused there).
+    """
+
+    year = models.ForeignKey(
+        AssessmentYear, on_delete=models.CASCADE, related_name="band_caps", verbose_name=_("năm")
+    )
+    group = models.ForeignKey(
+        UnitGroup, on_delete=models.PROTECT, related_name="band_caps", verbose_name=_("khối")
+    )
+    band_label = models.CharField(_("xếp loại tối đa"), max_length=50)
+    kind = models.CharField(_("điều kiện"), max_length=20, choices=CapKind.choices)
+    code = models.CharField(_("mã tiêu chí hoặc lĩnh vực"), max_length=30)
+    figure = index_field(_("mức chỉ số"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["year", "group", "id"]
+        verbose_name = _("giới hạn xếp loại")
+        verbose_name_plural = _("giới hạn xếp loại")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="domain_below") & Q(figure__isnull=False))
+                | (~Q(kind="domain_below") & Q(figure__isnull=True)),
+                name="bandcap_figure_only_for_domain",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.band_label}: {self.kind} {self.code}"
 
 
 class SheetState(models.TextChoices):
@@ -471,6 +593,9 @@ class Score(models.Model):
     )
     self_points = points_field(_("điểm tự đánh giá"), null=True, blank=True)
     points = points_field(_("điểm đạt"), null=True, blank=True)
+    # Rule items: the measured values; the points above follow from them (services.scores).
+    self_value = value_field(_("giá trị tự đánh giá"), null=True, blank=True)
+    value = value_field(_("giá trị thẩm định"), null=True, blank=True)
     not_applicable = models.BooleanField(_("không áp dụng"), default=False)
     note = models.TextField(_("ghi chú của đơn vị"), blank=True)
     reason = models.TextField(_("lý do thẩm định"), blank=True)
@@ -501,6 +626,14 @@ class Score(models.Model):
             models.CheckConstraint(
                 condition=Q(points__isnull=True) | Q(points__gte=0),
                 name="score_points_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(self_value__isnull=True) | Q(self_value__gte=0),
+                name="score_self_value_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(value__isnull=True) | Q(value__gte=0),
+                name="score_value_not_negative",
             ),
         ]
 
@@ -638,7 +771,7 @@ class Result(models.Model):
     deduction = points_field(_("điểm trừ"), default=ZERO)
     total = points_field(_("tổng điểm"), default=ZERO)
     max_points = points_field(_("điểm tối đa áp dụng"), default=ZERO)
-    index = models.DecimalField(_("chỉ số (%)"), max_digits=5, decimal_places=2, default=ZERO)
+    index = FigureField(_("chỉ số (%)"), max_digits=6, decimal_places=3, default=ZERO)
     band = models.ForeignKey(
         Band,
         on_delete=models.SET_NULL,
@@ -648,6 +781,9 @@ class Result(models.Model):
         verbose_name=_("xếp loại"),
     )
     band_label = models.CharField(_("xếp loại"), max_length=50, blank=True)
+    # A cap on classification lowered the band: the band the index alone reaches, and why not.
+    uncapped_label = models.CharField(_("xếp loại theo chỉ số"), max_length=50, blank=True)
+    cap_reason = models.TextField(_("lý do giới hạn xếp loại"), blank=True)
     rank = models.PositiveIntegerField(_("xếp hạng"), null=True, blank=True)
     rank_of = models.PositiveIntegerField(_("trên tổng số"), null=True, blank=True)
     source = models.CharField(
@@ -691,7 +827,7 @@ class DomainResult(models.Model):
     name = models.TextField(_("tên"))
     earned = points_field(_("điểm đạt"), default=ZERO)
     max_points = points_field(_("điểm tối đa áp dụng"), default=ZERO)
-    index = models.DecimalField(_("chỉ số (%)"), max_digits=5, decimal_places=2, default=ZERO)
+    index = FigureField(_("chỉ số (%)"), max_digits=6, decimal_places=3, default=ZERO)
     sort_key = models.CharField(max_length=120)
 
     class Meta:

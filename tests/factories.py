@@ -182,7 +182,7 @@ def xlsx_file(tmp_path, rows, *, name: str = "data.xlsx"):
 
 def db_snapshot() -> dict:
     """Every row of the tables an import may touch, as comparable values (before == after)."""
-    from scoring.models import Band, DomainResult, Framework, Item, Result, Score
+    from scoring.models import Band, BandCap, DomainResult, Framework, Item, Result, Score
 
     def rows(model, *fields):
         return sorted(model.objects.values_list(*fields))
@@ -190,7 +190,7 @@ def db_snapshot() -> dict:
     return {
         "groups": rows(UnitGroup, "code", "name", "order"),
         "units": rows(Unit, "code", "name", "group__code"),
-        "years": rows(AssessmentYear, "year", "state", "results_version"),
+        "years": rows(AssessmentYear, "year", "state", "results_version", "decimals", "rounding"),
         "frameworks": rows(Framework, "year__year", "group__code"),
         "items": rows(
             Item,
@@ -203,8 +203,13 @@ def db_snapshot() -> dict:
             "is_scored",
             "na_allowed",
             "evidence_required",
+            "rule",
+        ),
+        "rule_params": sorted(
+            (code, str(params)) for code, params in Item.objects.values_list("code", "rule_params")
         ),
         "bands": rows(Band, "year__year", "group__code", "label", "min_index"),
+        "caps": rows(BandCap, "year__year", "group__code", "band_label", "kind", "code", "figure"),
         "sheets": rows(Sheet, "unit__code", "year__year", "version"),
         "scores": rows(
             Score,
@@ -214,10 +219,22 @@ def db_snapshot() -> dict:
             "points",
             "not_applicable",
             "note",
+            "self_value",
+            "value",
         ),
         "score_history": Score.history.count(),
         "results": rows(
-            Result, "unit__code", "year__year", "total", "max_points", "index", "band_label", "rank"
+            Result,
+            "unit__code",
+            "year__year",
+            "total",
+            "max_points",
+            "index",
+            "band_label",
+            "rank",
+            "bonus",
+            "deduction",
+            "cap_reason",
         ),
         "domain_results": DomainResult.objects.count(),
     }

@@ -42,6 +42,7 @@ from scoring.exchange import exports, importers
 from scoring.models import Framework, Method
 from scoring.permissions import may
 from scoring.services.frameworks import ItemRow
+from scoring.specs import rule_text
 from units.models import UnitGroup
 
 COLUMNS = (*importers.FRAMEWORK_REQUIRED, *importers.FRAMEWORK_OPTIONAL)
@@ -56,8 +57,17 @@ COLUMN_HELP = {
     "guidance": gettext_lazy("Hướng dẫn chấm (không bắt buộc)."),
     "na_allowed": gettext_lazy("Được chọn “không áp dụng”: có/không."),
     "evidence_required": gettext_lazy("Cần tài liệu kiểm chứng: có/không."),
+    "rule": gettext_lazy(
+        "Quy tắc chấm (để trống: nhập điểm): threshold 80:1 50:0.5 0:0, proportional 100, "
+        "per_occurrence 0.25 hoặc yes_no; số viết bằng dấu chấm."
+    ),
 }
-METHOD_WORDS: dict[str, str] = {Method.APPRAISAL: "thẩm định", Method.SURVEY: "ĐTXHH"}
+METHOD_WORDS: dict[str, str] = {
+    Method.APPRAISAL: "thẩm định",
+    Method.SURVEY: "ĐTXHH",
+    Method.BONUS: "bonus",
+    Method.DEDUCTION: "deduction",
+}
 SESSION_KEY = "framework-import"
 
 
@@ -83,6 +93,7 @@ def framework_workbook(framework: Framework, *, now=None) -> bytes:
             item.guidance,
             "có" if item.na_allowed else "không",
             "có" if item.evidence_required else "không",
+            rule_text(item),
         ]
         for index, value in enumerate(values, start=1):
             cell = ws.cell(row=number, column=index)
@@ -94,10 +105,10 @@ def framework_workbook(framework: Framework, *, now=None) -> bytes:
         ws.cell(row=number, column=2).alignment = Alignment(indent=(item.depth - 1) * 2)
         if item.depth == 1:
             ws.cell(row=number, column=2).font = Font(bold=True)
-    for letter, width in zip("ABCDEFG", (10, 70, 12, 14, 40, 12, 18), strict=True):
+    for letter, width in zip("ABCDEFGH", (10, 70, 12, 14, 40, 12, 18, 28), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:G{max(ws.max_row, 1)}"
+    ws.auto_filter.ref = f"A1:H{max(ws.max_row, 1)}"
     _about_sheet(workbook, framework, now or timezone.now())
     out = io.BytesIO()
     workbook.save(out)

@@ -16,6 +16,7 @@ the year, the framework): both carry `.messages`; catch `IMPORT_ERRORS`.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from lib import tabular
 from lib.names import parse_name
+from scoring import calculations as calc
 from scoring.models import (
     AssessmentYear,
     Framework,
@@ -39,7 +41,7 @@ from scoring.models import (
 )
 from scoring.permissions import Account
 from scoring.services.errors import ServiceError, ensure_not_published
-from scoring.services.frameworks import ItemRow, replace_framework
+from scoring.services.frameworks import CapRow, ItemRow, replace_framework
 from scoring.services.results import recompute_group
 from scoring.services.scores import (
     UNSET,
@@ -54,13 +56,13 @@ from units.models import Unit, UnitGroup
 IMPORT_ERRORS = (tabular.TableError, ServiceError)
 
 FRAMEWORK_REQUIRED = ("code", "name", "max_points", "method")
-FRAMEWORK_OPTIONAL = ("guidance", "na_allowed", "evidence_required")
+FRAMEWORK_OPTIONAL = ("guidance", "na_allowed", "evidence_required", "rule")
 SCORE_REQUIRED = ("unit_code", "item_code")
 #: A framework has at most a few hundred items; a score file one row per unit and item
 #: (300 units × 150 items = 45,000 rows).
 FRAMEWORK_LIMITS = tabular.Limits(rows=5_000, columns=20, cells=50_000)
 SCORE_LIMITS = tabular.Limits(rows=100_000, columns=20, cells=600_000)
-SCORE_OPTIONAL = ("self_points", "points", "not_applicable", "note")
+SCORE_OPTIONAL = ("self_points", "points", "not_applicable", "note", "self_value", "value")
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
@@ -72,6 +74,10 @@ METHOD_WORDS = {
     "điều tra xã hội học": Method.SURVEY,
     "điều tra xhh": Method.SURVEY,  # glossary: accepted on input
     "đtxhh": Method.SURVEY,
+    "bonus": Method.BONUS,
+    "điểm thưởng": Method.BONUS,
+    "deduction": Method.DEDUCTION,
+    "điểm trừ": Method.DEDUCTION,
 }
 
 
@@ -137,6 +143,7 @@ def read_framework_rows(data) -> list[ItemRow]:
         guidance = problems.parse(row, "guidance", tabular.parse_text, default="")
         na_allowed = problems.parse(row, "na_allowed", tabular.parse_bool, default=False)
         evidence = problems.parse(row, "evidence_required", tabular.parse_bool, default=False)
+        rule = problems.parse(row, "rule", tabular.parse_text, default="")
         if code == "":
             problems.add(row, "code", _("không được để trống"))
         if name == "":
@@ -151,6 +158,7 @@ def read_framework_rows(data) -> list[ItemRow]:
                 na_allowed=na_allowed,
                 evidence_required=evidence,
                 row=row.number,
+                rule=rule or "",
             )
         )
     problems.raise_if_any()
@@ -247,15 +255,61 @@ def parse_bands(texts: Iterable[str]) -> list[tuple[str, Decimal]]:
     return bands
 
 
+CAP_CONDITION = re.compile(
+    r"^(?P<code>[^<>=\s]+)\s*(?:(?P<sign>[>=])\s*0|<\s*(?P<figure>[0-9.,]+))$"
+)
+
+
+def parse_caps(texts: Iterable[str]) -> list[CapRow]:
+    """ "Khá:D.1>0", "Trung bình:1.5=0", "Khá:2<50" → CapRows; ServiceError with every other
+    form. BAND:ITEM>0 (the item has points: a deduction happened), BAND:ITEM=0 (the item has
+    0 points), BAND:DOMAIN<N (the domain's index is below N). Whether the band, item and
+    domain exist is checked by `services.set_bands`."""
+    caps, problems = [], []
+    for text in texts:
+        label, sep, condition = text.rpartition(":")
+        match = CAP_CONDITION.match(condition.strip()) if sep and label.strip() else None
+        figure = None
+        if match and match["figure"] is not None:
+            try:
+                figure = tabular.parse_points(match["figure"])
+            except tabular.CellError:
+                match = None
+        if match is None:
+            problems.append(
+                _(
+                    "Giới hạn “%(text)s” không hợp lệ: cần dạng MỨC:TIÊU_CHÍ>0, MỨC:TIÊU_CHÍ=0 hoặc MỨC:LĨNH_VỰC<chỉ số, ví dụ “Khá:D.1>0”."
+                )
+                % {"text": text}
+            )
+            continue
+        if match["figure"] is not None:
+            kind = calc.DOMAIN_BELOW
+        elif match["sign"] == ">":
+            kind = calc.ITEM_ABOVE_ZERO
+        else:
+            kind = calc.ITEM_ZERO
+        caps.append(
+            CapRow(tabular.parse_text(label), kind, match["code"], figure, text=text.strip())
+        )
+    if problems:
+        raise ServiceError(problems)
+    return caps
+
+
 # --------------------------------------------------------------------------- scores
 
 
 @dataclass(frozen=True)
 class ScoreRow:
-    """One row of a scores file: a unit's change to one item (change.row = the file's row)."""
+    """One row of a scores file: a unit's change to one item (change.row = the file's row).
+
+    `worded` names the value columns given as words (có/không, đạt/không đạt): only a yes_no
+    item takes them."""
 
     unit_code: str
     change: ScoreChange
+    worded: frozenset[str] = frozenset()
 
     @property
     def row(self) -> int:
@@ -280,19 +334,67 @@ def read_score_rows(data) -> list[ScoreRow]:
                 problems.add(row, column, _("không được để trống"))
         fields: dict[str, Any] = {}  # ScoreChange's fields, each from its column's own parser
         for column, parser in (
-            ("self_points", tabular.parse_points),
-            ("points", tabular.parse_points),
+            # Up to three decimals here; the year's own number is the service's check.
+            ("self_points", _points_up_to_three),
+            ("points", _points_up_to_three),
             ("not_applicable", tabular.parse_bool),
             ("note", tabular.parse_text),
         ):
             if column in row.present:
                 fields[column] = problems.parse(row, column, parser)
+        worded = set()
+        for column in ("self_value", "value"):
+            if column in row.present:
+                fields[column], is_word = problems.parse(row, column, parse_value) or (None, False)
+                if is_word:
+                    worded.add(column)
         if unit_code and item_code:
-            score_rows.append(ScoreRow(unit_code, ScoreChange(item_code, row=row.number, **fields)))
+            score_rows.append(
+                ScoreRow(
+                    unit_code,
+                    ScoreChange(item_code, row=row.number, **fields),
+                    frozenset(worded),
+                )
+            )
     problems.raise_if_any()
     if not score_rows:
         raise tabular.TableError(_("Tệp không có dữ liệu"))
     return score_rows
+
+
+def _points_up_to_three(cell: Any) -> Decimal | None:
+    return tabular.parse_points(cell, places=3)
+
+
+YES_NO_WORDS = {"có": True, "đạt": True, "không": False, "không đạt": False}
+
+
+def parse_value(cell: Any) -> tuple[Decimal | None, bool]:
+    """A measured value → (the value, whether it was a word): "85.5", "85,5", 85.5 → 85.5;
+    "1"/"0", "có"/"không", "đạt"/"không đạt" → 1/0 (words: yes_no items only); empty → None.
+    Up to three decimals; the rule's own checks (whole counts, 0/1) are the service's."""
+    if isinstance(cell, str) and cell.strip().lower() in YES_NO_WORDS:
+        return Decimal(1 if YES_NO_WORDS[cell.strip().lower()] else 0), True
+    text = tabular.parse_text(cell) if not isinstance(cell, int | float | Decimal) else cell
+    if text == "" or text is None:
+        return None, False
+    if isinstance(text, str):
+        text = text.replace(",", ".")
+    try:
+        number = Decimal(str(text)) if not isinstance(text, Decimal) else text
+    except ArithmeticError:
+        raise tabular.CellError(
+            _("“%(value)s” không phải là số hay đạt/không đạt") % {"value": cell}
+        ) from None
+    if not number.is_finite():
+        raise tabular.CellError(_("“%(value)s” không phải là số") % {"value": cell})
+    if number < 0:
+        raise tabular.CellError(_("không được âm (%(value)s)") % {"value": cell})
+    if number != number.quantize(Decimal("0.001")) or number.adjusted() >= 9:
+        raise tabular.CellError(
+            _("tối đa 3 chữ số thập phân và 9 chữ số phần nguyên (%(value)s)") % {"value": cell}
+        )
+    return number, False
 
 
 @dataclass(frozen=True)
@@ -413,10 +515,22 @@ def import_scores(
         sheet = sheets.get(unit.id)
         stored = current[sheet.id] if sheet else {}
         changes = [r.change for r in unit_rows]
-        for change in changes:
+        for score_row in unit_rows:
+            change = score_row.change
             # One change at a time, so that each message is filed under its own row.
-            for message in validate_score_changes(items, stored, [change], _no_prefix):
+            for message in validate_score_changes(
+                items, stored, [change], _no_prefix, year.decimals
+            ):
                 problems.add(change.row, None, message)
+            target = items.get(change.item_code)
+            for column in sorted(score_row.worded):
+                if target is not None and target.rule != calc.YES_NO:
+                    problems.add(
+                        change.row,
+                        column,
+                        _("tiêu chí %(code)s không phải đạt/không đạt: cần một số.")
+                        % {"code": change.item_code},
+                    )
         changes_by_unit[unit] = changes
     problems.raise_if_any()
 

@@ -35,8 +35,12 @@ RESULT_COLUMNS = (
     "rank",
     "max",
     "publication_note",
+    # Added with real frameworks (issue 13), at the end so that older readers keep working.
+    "bonus",
+    "deduction",
+    "cap_reason",
 )
-DECIMAL_COLUMNS = frozenset({"appraisal", "survey", "total", "index", "max"})
+DECIMAL_COLUMNS = frozenset({"appraisal", "survey", "total", "index", "max", "bonus", "deduction"})
 CENT = Decimal("0.01")
 
 
@@ -46,9 +50,10 @@ def result_records(year: AssessmentYear | int, group: UnitGroup | str | None = N
     published with work still open carries the decision's reason, author and date).
 
     Decimals stay Decimal, the rank is an int (None if a result has none yet). Ordered by
-    group order, rank, unit code: ties are listed by code.
+    group order, rank, unit code: ties are listed by code. Decimals have the year's number of
+    places (2 or 3), which the files are written with.
     """
-    chosen = Result.objects.select_related("unit", "group")
+    chosen = Result.objects.select_related("unit", "group", "year")
     if isinstance(year, AssessmentYear):
         chosen = chosen.filter(year=year)
     else:
@@ -67,7 +72,7 @@ def result_records(year: AssessmentYear | int, group: UnitGroup | str | None = N
     notes = PublicationDecision.objects.notes(
         results[0].year_id, [result.unit_id for result in results]
     )
-    return [
+    records = [
         {
             "code": result.unit.code,
             "name": lineage.name_in(result.unit, number),
@@ -80,17 +85,29 @@ def result_records(year: AssessmentYear | int, group: UnitGroup | str | None = N
             "rank": result.rank,
             "max": result.max_points,
             "publication_note": notes.get(result.unit_id, ""),
+            "bonus": result.bonus,
+            "deduction": result.deduction,
+            "cap_reason": result.cap_reason,
         }
         for result in results
     ]
+    step = Decimal(1).scaleb(-results[0].year.decimals)
+    for record in records:
+        for column in DECIMAL_COLUMNS:
+            record[column] = Decimal(record[column]).quantize(step)
+    return records
 
 
 def _text(column: str, value) -> str | int | None:
-    """A value as written to a file: decimals with a dot and exactly two places."""
+    """A value as written to a file: decimals with a dot and the year's places (at least two)."""
     if value is None:
         return None
     if column in DECIMAL_COLUMNS:
-        return format(Decimal(value).quantize(CENT), "f")
+        number = Decimal(value)
+        exponent = number.as_tuple().exponent
+        if isinstance(exponent, int) and exponent > -2:
+            number = number.quantize(CENT)
+        return format(number, "f")
     return value
 
 

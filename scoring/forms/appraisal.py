@@ -48,6 +48,9 @@ class AppraisalForm(forms.Form):
                 max_points=row.item.max_points,
                 label=_("Điểm thẩm định"),
                 initial=score.points if score else None,
+                # A rule item's points follow from its value (no value input here yet): shown,
+                # never posted.
+                disabled=bool(row.item.rule),
                 widget=forms.TextInput(
                     attrs={"class": "form-control appraisal-points", "form": APPRAISAL_FORM_ID}
                 ),
@@ -91,7 +94,9 @@ class AppraisalForm(forms.Form):
             code, score = row.item.code, row.score
             old = (score.points, score.reason) if score else (None, "")
             new = (self.cleaned_data[f"points-{code}"], self.cleaned_data[f"reason-{code}"].strip())
-            if new != old:
+            if new != old and row.item.rule:
+                changes.append(ScoreChange(code, reason=new[1]))
+            elif new != old:
                 changes.append(ScoreChange(code, points=new[0], reason=new[1]))
         return changes
 

@@ -68,6 +68,9 @@ class SelfAssessmentForm(forms.Form):
                 label=_("Điểm tự đánh giá"),
                 initial=score.self_points if score else None,
                 widget=forms.TextInput(attrs={"class": "form-control sheet-points"}),
+                # A rule item's points follow from its value (no value input here yet): shown,
+                # never posted.
+                disabled=bool(item.rule),
             )
             self.fields[f"note-{item.code}"] = forms.CharField(
                 label=_("Ghi chú của đơn vị"),
@@ -203,7 +206,7 @@ class SelfAssessmentForm(forms.Form):
             changes.append(
                 ScoreChange(
                     item.code,
-                    self_points=points,
+                    self_points=UNSET if item.rule else points,
                     note=note,
                     not_applicable=na if na_name in self.fields else UNSET,
                 )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from scoring import calculations as calc
 from scoring.models import (
+    EXTRA_METHODS,
     AssessmentYear,
     Band,
     DomainResult,
@@ -257,7 +258,8 @@ def overview(year: AssessmentYear, *, published_only_previous: bool = True) -> l
                         ),
                     )
                     for item in group_items
-                    if item.parent_id is None
+                    # domains only: the bonus and deduction sections have no domain figures
+                    if item.parent_id is None and item.method not in EXTRA_METHODS
                 ],
                 provisional=not year.is_published,
                 progress=group_progress(row.progress for row in rows),

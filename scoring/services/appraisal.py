@@ -95,7 +95,7 @@ def _appraisal_changes(domains: Domains) -> Prepare:
             code = change.item_code
             if any(
                 getattr(change, name) is not UNSET
-                for name in ("self_points", "not_applicable", "note")
+                for name in ("self_points", "self_value", "not_applicable", "note")
             ):
                 problems.append(
                     _prefix(code)
@@ -111,16 +111,27 @@ def _appraisal_changes(domains: Domains) -> Prepare:
                     + _("không có (hoặc không được chấm) trong bộ chỉ số của phiếu này.")
                 )
                 continue
-            if item.method != Method.APPRAISAL:
+            if item.method == Method.SURVEY:
                 problems.append(
                     _prefix(code)
                     + _("chấm bằng điều tra xã hội học: nhập ở trang điểm điều tra xã hội học.")
                 )
                 continue
             score = current.get(code)
-            old_points = score.points if score else None
             old_reason = score.reason if score else ""
-            points = old_points if isinstance(change.points, Unset) else change.points
+            if item.rule and isinstance(change.points, Decimal):
+                problems.append(
+                    _prefix(code)
+                    + _("chấm theo quy tắc: nhập giá trị đo, điểm tự tính theo quy tắc.")
+                )
+                continue
+            if item.rule:
+                # A rule item is appraised by its value (the points follow from the rule).
+                old_points = score.value if score else None
+                points = old_points if isinstance(change.value, Unset) else change.value
+            else:
+                old_points = score.points if score else None
+                points = old_points if isinstance(change.points, Unset) else change.points
             reason = old_reason if isinstance(change.reason, Unset) else (change.reason or "")
             reason = reason.strip()
             if points == old_points and reason == old_reason:
@@ -128,8 +139,16 @@ def _appraisal_changes(domains: Domains) -> Prepare:
             if domains is not None and item.domain_code not in domains:
                 problems.append(_prefix(code) + _("không thuộc lĩnh vực bạn được giao thẩm định."))
                 continue
-            self_points = score.self_points if score else None
-            if points is not None and points != self_points and not reason:
+            self_points = (score.self_value if item.rule else score.self_points) if score else None
+            if points is not None and points != self_points and not reason and item.rule:
+                problems.append(
+                    _prefix(code)
+                    + _(
+                        "giá trị thẩm định %(value)s khác giá trị đơn vị tự đánh giá: cần ghi lý do thẩm định."
+                    )
+                    % {"value": _shown(points)}
+                )
+            elif points is not None and points != self_points and not reason:
                 if self_points is None:
                     message = _(
                         "đơn vị không tự đánh giá tiêu chí này: cần ghi lý do cho điểm thẩm định %(points)s."
@@ -142,7 +161,10 @@ def _appraisal_changes(domains: Domains) -> Prepare:
                     _prefix(code)
                     + message % {"points": _shown(points), "self": _shown(self_points)}
                 )
-            effective.append(ScoreChange(code, points=points, reason=reason, row=change.row))
+            if item.rule:
+                effective.append(ScoreChange(code, value=points, reason=reason, row=change.row))
+            else:
+                effective.append(ScoreChange(code, points=points, reason=reason, row=change.row))
         return effective, problems
 
     return prepare

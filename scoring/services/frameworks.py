@@ -13,9 +13,12 @@ from django.utils.translation import gettext as _
 
 from lib.names import name_problem
 from scoring import calculations as calc
+from scoring import specs
 from scoring.models import (
+    EXTRA_METHODS,
     AssessmentYear,
     Band,
+    BandCap,
     Framework,
     Item,
     Method,
@@ -43,14 +46,105 @@ class ItemRow:
     na_allowed: bool = False
     evidence_required: bool = False
     row: int = 0
+    # A scored item's rule as the file writes it ("threshold 80:1 50:0.5 0:0", "proportional
+    # 100", "per_occurrence 0.25", "yes_no"); "" when points are entered.
+    rule: str = ""
 
 
-def validate_framework_rows(rows: Sequence[ItemRow]) -> list[str]:
+RULE_WORDS = {
+    "threshold": calc.THRESHOLD,
+    "proportional": calc.PROPORTIONAL,
+    "per_occurrence": calc.PER_OCCURRENCE,
+    "yes_no": calc.YES_NO,
+}
+
+
+def _rule_number(text: str) -> Decimal | None:
+    """A number of a rule, written with a dot: "0.5", "80"; None when it is not one."""
+    try:
+        number = Decimal(text)
+    except ArithmeticError:
+        return None
+    return number if number.is_finite() else None
+
+
+def parse_rule(text: str) -> tuple[calc.RuleSpec | None, list[str]]:
+    """A rule cell → (its RuleSpec, or None for an empty cell; the problems, without the row).
+
+    `threshold 80:2 50:1 0:0` (bound:points pairs), `proportional 100` (the target),
+    `per_occurrence 0.5` (k, points off per occurrence), `yes_no`; numbers with a dot. The
+    rule's own soundness (a 0 bound, a target above 0, nothing negative, no points above the
+    maximum) is checked by `validate_framework_rows` with `calculations.rule_problems`.
+    """
+    words = text.split()
+    if not words:
+        return None, []
+    kind = RULE_WORDS.get(words[0].lower())
+    arguments = words[1:]
+    if kind is None:
+        return None, [
+            _("quy tắc “%(word)s” không hợp lệ (threshold, proportional, per_occurrence, yes_no).")
+            % {"word": words[0]}
+        ]
+    if kind == calc.THRESHOLD:
+        bounds = []
+        for pair in arguments:
+            bound_text, sep, points_text = pair.partition(":")
+            bound, points = _rule_number(bound_text), _rule_number(points_text)
+            if not sep or bound is None or points is None:
+                return None, [
+                    _(
+                        "ngưỡng “%(pair)s” không hợp lệ: cần dạng mức:điểm, số viết bằng dấu chấm, ví dụ 80:1."
+                    )
+                    % {"pair": pair}
+                ]
+            bounds.append((bound, points))
+        if not bounds:
+            return None, [
+                _("quy tắc threshold cần bảng ngưỡng, ví dụ “threshold 80:1 50:0.5 0:0”.")
+            ]
+        return calc.RuleSpec(kind, bounds=tuple(bounds)), []
+    if kind in (calc.PROPORTIONAL, calc.PER_OCCURRENCE):
+        number = _rule_number(arguments[0]) if len(arguments) == 1 else None
+        if number is None:
+            example = "proportional 100" if kind == calc.PROPORTIONAL else "per_occurrence 0.25"
+            return None, [
+                _("quy tắc %(rule)s cần đúng một số (dấu chấm), ví dụ “%(example)s”.")
+                % {"rule": kind, "example": example}
+            ]
+        if kind == calc.PROPORTIONAL:
+            return calc.RuleSpec(kind, target=number), []
+        return calc.RuleSpec(kind, k=number), []
+    if arguments:
+        return None, [_("quy tắc yes_no không có tham số.")]
+    return calc.RuleSpec(kind), []
+
+
+def _rule_problem_messages(rule: calc.RuleSpec, maximum: Decimal) -> list[str]:
+    """`calculations.rule_problems` in words (without the row)."""
+    messages = {
+        "negative": _("quy tắc có số âm."),
+        "no_zero_bound": _("bảng ngưỡng phải có mức 0 (ví dụ 0:0)."),
+        "duplicate_bound": _("bảng ngưỡng có mức trùng nhau."),
+        "above_max": _("bảng ngưỡng cho điểm vượt điểm tối đa %(max)s của tiêu chí.")
+        % {"max": number_format(maximum)},
+        "target_zero": _("chỉ tiêu của quy tắc proportional phải lớn hơn 0."),
+        "k_missing": _("quy tắc per_occurrence cần số điểm trừ mỗi lần."),
+        "unknown": _("quy tắc không hợp lệ."),
+    }
+    return [messages[key] for key in calc.rule_problems(rule, maximum)]
+
+
+def validate_framework_rows(rows: Sequence[ItemRow], decimals: int = 2) -> list[str]:
     """Check a framework tree; return every problem found (empty list: the tree is valid).
 
     Every node has a row; the parent of 1.2.3 is 1.2; leaves are the scored items and need a
     method; a parent's method, if given, must match all its items; a parent's maximum may be
-    empty and, if given, must equal the sum of its children.
+    empty and, if given, must equal the sum of its children — except on the top node of a bonus
+    or deduction section, where a maximum below the sum caps the section's sum. Bonus and
+    deduction items form top-level sections of their own. A rule is on a scored item that is
+    not a survey item, and is sound (`calculations.rule_problems`). Maxima have at most
+    `decimals` places (the year's).
     """
     problems: list[str] = []
     by_code: dict[str, ItemRow] = {}
@@ -80,11 +174,45 @@ def validate_framework_rows(rows: Sequence[ItemRow]) -> list[str]:
             children[parent].append(code)
         if row.method and row.method not in Method.values:
             problems.append(
-                _("Dòng %(row)s, cột method: “%(method)s” không hợp lệ (appraisal hoặc survey).")
+                _(
+                    "Dòng %(row)s, cột method: “%(method)s” không hợp lệ (appraisal, survey, bonus hoặc deduction)."
+                )
                 % {"row": row.row, "method": row.method}
             )
+    rules: dict[str, calc.RuleSpec] = {}
+    for code, row in by_code.items():
+        rule, rule_messages = parse_rule(row.rule)
+        problems.extend(
+            _("Dòng %(row)s, cột rule: %(problem)s") % {"row": row.row, "problem": message}
+            for message in rule_messages
+        )
+        if rule is not None:
+            rules[code] = rule
     if problems:
         return problems
+
+    for code, rule in rules.items():
+        row = by_code[code]
+        where = {"row": row.row, "code": code}
+        if children.get(code):
+            problems.append(
+                _(
+                    "Dòng %(row)s, cột rule: %(code)s có tiêu chí con, chỉ tiêu chí được chấm mới có quy tắc."
+                )
+                % where
+            )
+        elif row.method == Method.SURVEY:
+            problems.append(
+                _(
+                    "Dòng %(row)s, cột rule: %(code)s chấm bằng điều tra xã hội học (điểm lấy từ kết quả điều tra), không chấm theo quy tắc."
+                )
+                % where
+            )
+        elif row.max_points is not None:
+            problems.extend(
+                _("Dòng %(row)s, cột rule: %(problem)s") % {"row": row.row, "problem": message}
+                for message in _rule_problem_messages(rule, row.max_points)
+            )
 
     def check(code: str) -> tuple[Decimal, set[str]]:
         row = by_code[code]
@@ -103,12 +231,14 @@ def validate_framework_rows(rows: Sequence[ItemRow]) -> list[str]:
                     % {"row": row.row, "code": code}
                 )
                 return ZERO, {row.method}
-            if row.max_points < 0 or row.max_points != row.max_points.quantize(calc.CENT):
+            if row.max_points < 0 or row.max_points != row.max_points.quantize(
+                calc.quantum(decimals)
+            ):
                 problems.append(
                     _(
-                        "Dòng %(row)s, cột max_points: điểm tối đa của %(code)s không được âm và có tối đa 2 chữ số thập phân."
+                        "Dòng %(row)s, cột max_points: điểm tối đa của %(code)s không được âm và có tối đa %(decimals)s chữ số thập phân."
                     )
-                    % {"row": row.row, "code": code}
+                    % {"row": row.row, "code": code, "decimals": decimals}
                 )
             return row.max_points, {row.method}
         total, methods = ZERO, set()
@@ -116,7 +246,25 @@ def validate_framework_rows(rows: Sequence[ItemRow]) -> list[str]:
             kid_total, kid_methods = check(kid)
             total += kid_total
             methods |= kid_methods
-        if row.max_points is not None and row.max_points != total:
+        section = "." not in code and len(methods) == 1 and methods <= calc.EXTRA_METHODS
+        if row.max_points is not None and row.max_points < total and not section:
+            problems.append(
+                _(
+                    "Dòng %(row)s, cột max_points: điểm tối đa %(given)s của %(code)s thấp hơn tổng các tiêu chí con %(sum)s; chỉ mục điểm thưởng hoặc điểm trừ (cấp cao nhất) mới có mức trần như vậy."
+                )
+                % {
+                    "row": row.row,
+                    "code": code,
+                    "given": number_format(row.max_points, 2),
+                    "sum": number_format(total, 2),
+                }
+            )
+        elif row.max_points is not None and row.max_points < 0:
+            problems.append(
+                _("Dòng %(row)s, cột max_points: mức trần của %(code)s không được âm.")
+                % {"row": row.row, "code": code}
+            )
+        elif row.max_points is not None and row.max_points > total:
             problems.append(
                 _(
                     "Dòng %(row)s, cột max_points: điểm tối đa của %(code)s là %(given)s nhưng tổng các tiêu chí con là %(sum)s."
@@ -139,7 +287,14 @@ def validate_framework_rows(rows: Sequence[ItemRow]) -> list[str]:
 
     for code in by_code:
         if "." not in code:
-            check(code)
+            _total, methods = check(code)
+            if len(methods) > 1 and methods & calc.EXTRA_METHODS:
+                problems.append(
+                    _(
+                        "Dòng %(row)s: %(code)s trộn điểm thưởng hoặc điểm trừ với tiêu chí khác; điểm thưởng, điểm trừ là mục riêng ở cấp cao nhất."
+                    )
+                    % {"row": by_code[code].row, "code": code}
+                )
     if not by_code:
         problems.append(_("Bộ chỉ số không có tiêu chí nào."))
     return problems
@@ -153,7 +308,7 @@ def replace_framework(year: AssessmentYear, group: UnitGroup, rows: Sequence[Ite
     scores may already have results: their maxima and domains follow the new tree.
     """
     ensure_not_published(year)
-    problems = validate_framework_rows(rows)
+    problems = validate_framework_rows(rows, year.decimals)
     if problems:
         raise ServiceError(problems)
     framework, _created = Framework.objects.select_for_update().get_or_create(
@@ -187,6 +342,7 @@ def build_items(framework: Framework, rows: Sequence[ItemRow]) -> list[Item]:
             leaf_sum[ancestor] += row.max_points or ZERO
             methods[ancestor].add(row.method)
     created: dict[str, Item] = {}
+    rules = {row.code.strip(): parse_rule(row.rule)[0] for row in rows}
     # Create level by level so that parents have ids before their children.
     by_depth: dict[int, list[ItemRow]] = defaultdict(list)
     for row in rows:
@@ -196,6 +352,16 @@ def build_items(framework: Framework, rows: Sequence[ItemRow]) -> list[Item]:
         for row in by_depth[depth]:
             code = row.code.strip()
             node_methods = methods[code]
+            method = next(iter(node_methods)) if len(node_methods) == 1 else ""
+            maximum = leaf_sum[code]
+            if (
+                depth == 0
+                and method in calc.EXTRA_METHODS
+                and row.max_points is not None
+                and row.max_points < maximum
+            ):
+                maximum = row.max_points  # the section's cap (validate_framework_rows)
+            rule = rules.get(code)
             batch.append(
                 Item(
                     framework=framework,
@@ -204,12 +370,14 @@ def build_items(framework: Framework, rows: Sequence[ItemRow]) -> list[Item]:
                     sort_key=code_sort_key(code),
                     depth=depth + 1,
                     name=row.name.strip(),
-                    max_points=leaf_sum[code],
-                    method=next(iter(node_methods)) if len(node_methods) == 1 else "",
+                    max_points=maximum,
+                    method=method,
                     is_scored=code not in parent_codes,
                     guidance=row.guidance,
                     na_allowed=row.na_allowed,
                     evidence_required=row.evidence_required,
+                    rule=rule.kind if rule else "",
+                    rule_params=specs.rule_params(rule) if rule else {},
                 )
             )
         for item in Item.objects.bulk_create(batch):
@@ -247,17 +415,103 @@ def band_problems(bands: Sequence[tuple[str, Decimal]]) -> list[str]:
     return problems
 
 
+@dataclass(frozen=True)
+class CapRow:
+    """A cap on classification as given: not above `band_label` if the condition holds
+    (`text` is how it was written, for messages)."""
+
+    band_label: str
+    kind: str
+    code: str
+    figure: Decimal | None = None
+    text: str = ""
+
+
+def cap_problems(
+    year: AssessmentYear, group: UnitGroup, labels: Sequence[str], caps: Sequence[CapRow]
+) -> list[str]:
+    """Every problem of a year and group's caps against its bands (`labels`) and framework: the
+    band exists; item_above_zero and item_zero name a scored item; domain_below names a domain
+    (a top node that is not a bonus or deduction section) and a figure from 0 to 100."""
+    framework = Framework.objects.filter(year=year, group=group).first()
+    items = list(framework.items.all()) if framework else []
+    scored = {item.code for item in items if item.is_scored}
+    domains = {
+        item.code for item in items if item.parent_id is None and item.method not in EXTRA_METHODS
+    }
+    problems = []
+    for cap in caps:
+        shown = cap.text or f"{cap.band_label}:{cap.code}"
+        if cap.band_label not in labels:
+            problems.append(
+                _("Giới hạn “%(cap)s”: không có mức xếp loại “%(band)s” (các mức: %(known)s).")
+                % {"cap": shown, "band": cap.band_label, "known": ", ".join(labels)}
+            )
+        if cap.kind in (calc.ITEM_ABOVE_ZERO, calc.ITEM_ZERO) and cap.code not in scored:
+            problems.append(
+                _(
+                    "Giới hạn “%(cap)s”: không có tiêu chí được chấm %(code)s trong bộ chỉ số khối %(group)s năm %(year)s."
+                )
+                % {"cap": shown, "code": cap.code, "group": group.code, "year": year.year}
+            )
+        if cap.kind == calc.DOMAIN_BELOW:
+            if cap.code not in domains:
+                problems.append(
+                    _(
+                        "Giới hạn “%(cap)s”: không có lĩnh vực %(code)s trong bộ chỉ số khối %(group)s năm %(year)s."
+                    )
+                    % {"cap": shown, "code": cap.code, "group": group.code, "year": year.year}
+                )
+            if cap.figure is None or not ZERO <= cap.figure <= 100:
+                problems.append(
+                    _("Giới hạn “%(cap)s”: mức chỉ số phải từ 0 đến 100.") % {"cap": shown}
+                )
+        if cap.kind not in calc.CAP_KINDS:
+            problems.append(_("Giới hạn “%(cap)s” không hợp lệ.") % {"cap": shown})
+    return problems
+
+
 @transaction.atomic
 def set_bands(
-    year: AssessmentYear, group: UnitGroup, bands: Sequence[tuple[str, Decimal]]
+    year: AssessmentYear,
+    group: UnitGroup,
+    bands: Sequence[tuple[str, Decimal]],
+    caps: Sequence[CapRow] | None = None,
 ) -> list[Band]:
-    """Replace a year and group's classification bands and reclassify its results."""
+    """Replace a year and group's classification bands and reclassify its results.
+
+    `caps` replace the year and group's caps on classification; None keeps them (they must
+    still name a band of the new set); an empty list removes them.
+    """
     ensure_not_published(year)
     problems = band_problems(bands)
     labels = [label.strip() for label, _minimum in bands]
     minima = [minimum for _label, minimum in bands]
+    if not problems:
+        kept = caps
+        if kept is None:
+            kept = [
+                CapRow(cap.band_label, cap.kind, cap.code, cap.figure)
+                for cap in BandCap.objects.filter(year=year, group=group)
+            ]
+        problems += cap_problems(year, group, labels, kept)
     if problems:
         raise ServiceError(problems)
+    if caps is not None:
+        BandCap.objects.filter(year=year, group=group).delete()
+        BandCap.objects.bulk_create(
+            [
+                BandCap(
+                    year=year,
+                    group=group,
+                    band_label=cap.band_label,
+                    kind=cap.kind,
+                    code=cap.code,
+                    figure=cap.figure,
+                )
+                for cap in caps
+            ]
+        )
     Result.objects.filter(year=year, group=group).update(band=None)
     Band.objects.filter(year=year, group=group).delete()
     created = Band.objects.bulk_create(
@@ -286,6 +540,7 @@ def copy_year(
         defaults={
             "owner_name": source.owner_name if owner_name is None else owner_name,
             "rounding": source.rounding,
+            "decimals": source.decimals,
         },
     )
     ensure_not_published(target)
@@ -297,15 +552,17 @@ def copy_year(
     for framework in source.frameworks.select_related("group"):
         new = Framework.objects.create(year=target, group=framework.group, name=framework.name)
         items = list(framework.items.all())
+        capped = {spec.code for spec in specs.item_specs(items) if spec.cap is not None}
         rows = [
             ItemRow(
                 code=item.code,
                 name=item.name,
-                max_points=item.max_points if item.is_scored else None,
+                max_points=item.max_points if item.is_scored or item.code in capped else None,
                 method=item.method if item.is_scored else "",
                 guidance=item.guidance,
                 na_allowed=item.na_allowed,
                 evidence_required=item.evidence_required,
+                rule=specs.rule_text(item),
             )
             for item in items
         ]
@@ -314,6 +571,19 @@ def copy_year(
         [
             Band(year=target, group_id=b.group_id, label=b.label, min_index=b.min_index)
             for b in source.bands.all()
+        ]
+    )
+    BandCap.objects.bulk_create(
+        [
+            BandCap(
+                year=target,
+                group_id=c.group_id,
+                band_label=c.band_label,
+                kind=c.kind,
+                code=c.code,
+                figure=c.figure,
+            )
+            for c in source.band_caps.all()
         ]
     )
     return target

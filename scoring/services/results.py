@@ -15,22 +15,33 @@ from scoring import calculations as calc
 from scoring.models import (
     AssessmentYear,
     Band,
+    BandCap,
     DomainResult,
     Framework,
+    Item,
+    Method,
     Result,
     ResultSource,
     Score,
     Sheet,
     code_sort_key,
 )
-from scoring.specs import band_specs, item_specs
+from scoring.specs import band_specs, cap_reasons, cap_specs, item_specs, rule_spec
 from units.models import UnitGroup
 
 ZERO = Decimal("0")
 
 
-def _result_fields(figures: calc.UnitFigures, bands: list[Band]) -> dict[str, Any]:
-    band = calc.classify(figures.index, band_specs(bands))
+def _result_fields(
+    figures: calc.UnitFigures,
+    bands: list[Band],
+    caps: list[calc.CapSpec] | None = None,
+    scores: dict[str, calc.ScoreValue] | None = None,
+    deduction_codes: frozenset[str] = frozenset(),
+) -> dict[str, Any]:
+    specs = band_specs(bands)
+    capped = calc.classify_capped(figures.index, specs, caps or [], figures, scores or {})
+    band = capped.band
     band_obj = next((b for b in bands if band and b.label == band.label), None)
     return {
         "appraisal": figures.appraisal,
@@ -44,6 +55,8 @@ def _result_fields(figures: calc.UnitFigures, bands: list[Band]) -> dict[str, An
         "index": figures.index,
         "band": band_obj,
         "band_label": band_obj.label if band_obj else "",
+        "uncapped_label": capped.uncapped.label if capped.is_capped and capped.uncapped else "",
+        "cap_reason": cap_reasons(capped.fired, specs, deduction_codes),
     }
 
 
@@ -66,6 +79,8 @@ def recompute_group(
     items = list(framework.items.all())
     specs = item_specs(items)
     bands = list(Band.objects.filter(year=year, group=group))
+    caps = cap_specs(BandCap.objects.filter(year=year, group=group))
+    deduction_codes = frozenset(item.code for item in items if item.method == Method.DEDUCTION)
     sheets = Sheet.objects.filter(
         Q(unit__group=group)
         | Q(pk__in=Score.objects.filter(item__framework=framework).values("sheet_id"))
@@ -105,9 +120,13 @@ def recompute_group(
         result = existing.get(sheet.unit_id)
         if not belongs(sheet) or (result is not None and result.source == ResultSource.IMPORTED):
             continue
-        figures = calc.compute_unit(specs, values_by_sheet.get(sheet.id, {}), year.rounding)
+        values = values_by_sheet.get(sheet.id, {})
+        figures = calc.compute_unit(specs, values, year.rounding, decimals=year.decimals)
         figures_by_unit[sheet.unit_id] = figures
-        fields = {**_result_fields(figures, bands), "group": group}
+        fields = {
+            **_result_fields(figures, bands, caps, values, deduction_codes),
+            "group": group,
+        }
         if result is None:
             to_create.append(Result(unit_id=sheet.unit_id, year=year, **fields))
             continue
@@ -173,6 +192,8 @@ def _result_fields_names() -> list[str]:
         "index",
         "band",
         "band_label",
+        "uncapped_label",
+        "cap_reason",
     ]
 
 
@@ -188,6 +209,47 @@ def rerank_group(year: AssessmentYear, group: UnitGroup) -> None:
             r.rank, r.rank_of = ranks[r.id], len(results)
             changed.append(r)
     Result.objects.bulk_update(changed, ["rank", "rank_of"])
+
+
+def derive_rule_points(score: Score, item: Item, year: AssessmentYear) -> None:
+    """A rule item's points from its values (`calculations.rule_points`), rounded at the item
+    to the year's decimals by its rounding mode; no value, no points."""
+    spec = rule_spec(item)
+    if spec is None:
+        return
+    for value_name, points_name in (("self_value", "self_points"), ("value", "points")):
+        value = getattr(score, value_name)
+        setattr(
+            score,
+            points_name,
+            None
+            if value is None
+            else calc.rule_points(
+                spec,
+                item.max_points,
+                value,
+                year.rounding,
+                year.decimals,
+                deduction=item.method == Method.DEDUCTION,
+            ),
+        )
+
+
+def rederive_rule_points(year: AssessmentYear) -> int:
+    """Recompute the points of every rule item's score of a year from its values, by the year's
+    current decimals and rounding (after a change of either); returns how many scores changed.
+    The caller recomputes the results."""
+    changed = []
+    scores = Score.objects.filter(sheet__year=year, item__framework__year=year).exclude(
+        item__rule=""
+    )
+    for score in scores.select_related("item"):
+        before = (score.self_points, score.points)
+        derive_rule_points(score, score.item, year)
+        if (score.self_points, score.points) != before:
+            changed.append(score)
+    Score.objects.bulk_update(changed, ["self_points", "points"])
+    return len(changed)
 
 
 def recompute_year(year: AssessmentYear) -> None:

@@ -27,8 +27,9 @@ from scoring import calculations as calc
 from scoring.models import AssessmentYear, Framework, Item, Method, Result, Score, Sheet
 from scoring.permissions import Account
 from scoring.services.errors import ServiceError, StaleSheetError, ensure_not_published
-from scoring.services.results import recompute_group
+from scoring.services.results import derive_rule_points, recompute_group
 from scoring.signals import scores_changed
+from scoring.specs import rule_spec, rule_text
 from units.models import Unit
 
 
@@ -53,6 +54,10 @@ class ScoreChange:
     note: str | None | Unset = UNSET
     reason: str | None | Unset = UNSET
     row: int = 0
+    # Rule items: the unit's measured value and the appraisers' (corrected) one; the points
+    # follow from the rule (`calculations.rule_points`) and are never given directly.
+    self_value: Decimal | None | Unset = UNSET
+    value: Decimal | None | Unset = UNSET
 
 
 class StoredValues(Protocol):
@@ -68,7 +73,7 @@ class StoredValues(Protocol):
 
 # What a cleared field becomes: points empty, texts "", not applicable False.
 CLEARED: dict[str, object] = {"not_applicable": False, "note": "", "reason": ""}
-SCORE_FIELDS = ("self_points", "points", "not_applicable", "note", "reason")
+SCORE_FIELDS = ("self_points", "points", "not_applicable", "note", "reason", "self_value", "value")
 #: The fields of a score that count towards results: a change of one recomputes them.
 COUNTED_FIELDS = frozenset({"points", "not_applicable"})
 
@@ -132,8 +137,13 @@ def validate_score_changes(
     current: Mapping[str, StoredValues],
     changes: Sequence[ScoreChange],
     where: Callable[[ScoreChange], str] | None = None,
+    decimals: int = 2,
 ) -> list[str]:
     """Check changes against the framework; return every problem (empty list: all valid).
+
+    Points have at most the year's `decimals` places. A rule item takes measured values
+    (`self_value`, `value`), never points; a plain item takes points, never values; values are
+    never negative and fit their rule (whole counts, đạt/không đạt as 1/0).
 
     Without `where` each message is a sentence of its own. With it, a message follows the place
     `where(change)` gives (e.g. "Dòng 7: "), as written, even when the place is empty: importers
@@ -164,17 +174,34 @@ def validate_score_changes(
             else (score.self_points if score else None)
         )
         points = change.points if change.points is not UNSET else (score.points if score else None)
+        problems.extend(placed(prefix, message) for message in _rule_problems(item, change))
+        if na and any(
+            isinstance(getattr(change, name), Decimal) for name in ("self_value", "value")
+        ):
+            problems.append(
+                placed(
+                    prefix,
+                    _("tiêu chí %(code)s không áp dụng thì không có giá trị.")
+                    % {"code": item.code},
+                )
+            )
         for label, value in (
             (_("điểm tự đánh giá"), change.self_points),
             (_("điểm"), change.points),
         ):
             if not isinstance(value, Decimal):
                 continue
+            if item.rule:
+                continue  # refused above: points of a rule item follow from its value
             if value < 0:
                 problems.append(placed(prefix, _("%(field)s không được âm.") % {"field": label}))
-            elif value != value.quantize(calc.CENT):
+            elif value != value.quantize(calc.quantum(decimals)):
                 problems.append(
-                    placed(prefix, _("%(field)s có tối đa 2 chữ số thập phân.") % {"field": label})
+                    placed(
+                        prefix,
+                        _("%(field)s có tối đa %(decimals)s chữ số thập phân.")
+                        % {"field": label, "decimals": decimals},
+                    )
                 )
             elif value > item.max_points:
                 problems.append(
@@ -211,6 +238,50 @@ def validate_score_changes(
                     prefix,
                     _("tiêu chí %(code)s không áp dụng thì không có điểm.") % {"code": item.code},
                 )
+            )
+    return problems
+
+
+def _rule_problems(item: Item, change: ScoreChange) -> list[str]:
+    """Points given on a rule item, values on a plain item, values that do not fit the rule."""
+    problems = []
+    given_points = any(
+        isinstance(getattr(change, name), Decimal) for name in ("self_points", "points")
+    )
+    given_values = [
+        (label, getattr(change, name))
+        for name, label in (("self_value", _("giá trị tự đánh giá")), ("value", _("giá trị")))
+        if isinstance(getattr(change, name), Decimal)
+    ]
+    if not item.rule:
+        if given_values:
+            problems.append(
+                _("tiêu chí %(code)s nhập điểm, không nhập giá trị đo.") % {"code": item.code}
+            )
+        return problems
+    if given_points:
+        problems.append(
+            _(
+                "tiêu chí %(code)s chấm theo quy tắc (%(rule)s): nhập giá trị đo, điểm tự tính theo quy tắc."
+            )
+            % {"code": item.code, "rule": rule_text(item)}
+        )
+    spec = rule_spec(item)
+    if spec is None:
+        return problems
+    messages = {
+        "negative": _("%(field)s của tiêu chí %(code)s không được âm."),
+        "not_whole": _("%(field)s của tiêu chí %(code)s là số lần, phải là số nguyên (%(value)s)."),
+        "not_yes_no": _(
+            "%(field)s của tiêu chí %(code)s là đạt (1) hoặc không đạt (0), không phải %(value)s."
+        ),
+    }
+    for label, value in given_values:
+        problem = calc.value_problem(spec, value)
+        if problem is not None:
+            problems.append(
+                messages[problem]
+                % {"field": label, "code": item.code, "value": number_format(value)}
             )
     return problems
 
@@ -262,7 +333,7 @@ def apply_score_changes(
     problems: list[str] = []
     if prepare is not None:
         changes, problems = prepare(items_by_code, current, changes)
-    problems += validate_score_changes(items_by_code, current, changes, where)
+    problems += validate_score_changes(items_by_code, current, changes, where, sheet.year.decimals)
     if problems:
         raise ServiceError(problems)
     created: dict[str, Score] = {}
@@ -277,7 +348,8 @@ def apply_score_changes(
             if value is not UNSET:
                 setattr(score, name, CLEARED.get(name) if value is None else value)
         if score.not_applicable:
-            score.self_points = score.points = None
+            score.self_points = score.points = score.self_value = score.value = None
+        derive_rule_points(score, item, sheet.year)
         after = tuple(getattr(score, name) for name in SCORE_FIELDS)
         if score.pk and before == after:
             continue
@@ -334,4 +406,6 @@ def score_change_problems(sheet: Sheet, change: ScoreChange) -> list[str]:
         return error.messages
     items_by_code = {item.code: item for item in framework.items.all()}
     current = {s.item.code: s for s in sheet.scores.select_related("item")}
-    return validate_score_changes(items_by_code, current, [change], lambda _change: "")
+    return validate_score_changes(
+        items_by_code, current, [change], lambda _change: "", sheet.year.decimals
+    )

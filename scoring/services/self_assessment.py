@@ -111,7 +111,7 @@ def _claims_only(
     kept, problems = [], []
     for change in changes:
         item = items.get(change.item_code)
-        if change.points is not UNSET or change.reason is not UNSET:
+        if change.points is not UNSET or change.value is not UNSET or change.reason is not UNSET:
             problems.append(
                 _("Tiêu chí %(code)s: đơn vị không được sửa điểm thẩm định hoặc lý do thẩm định.")
                 % {"code": change.item_code}

@@ -27,6 +27,7 @@ from scoring.duties import unit_duties
 from scoring.models import (
     AssessmentYear,
     Framework,
+    Rounding,
     Sheet,
     SheetState,
     YearState,
@@ -36,7 +37,7 @@ from scoring.permissions import Account
 from scoring.services import notifications
 from scoring.services.errors import ServiceError, ensure_not_published
 from scoring.services.readiness import publication_readiness
-from scoring.services.results import recompute_year
+from scoring.services.results import recompute_year, rederive_rule_points
 from units.models import Unit
 
 
@@ -219,9 +220,49 @@ def save_year(
             reason=_("Thay đổi trong trang quản trị."),
             by=user,
         )
-    if previous_state and "rounding" in changed:
+    if previous_state and changed & {"rounding", "decimals"}:
+        rederive_rule_points(year)
         recompute_year(year)
     return year
+
+
+@transaction.atomic
+def set_year_settings(
+    number: int, *, decimals: int | None = None, rounding: str | None = None
+) -> tuple[AssessmentYear, bool]:
+    """Create a year (state preparing) or change its number of decimals and rounding mode;
+    refused once the year is published. A change re-derives the points of rule items (rounded
+    at the item) and recomputes the year's results. Returns (the year, whether it was created).
+    """
+    problems = []
+    if decimals is not None and decimals not in (2, 3):
+        problems.append(
+            _("Số chữ số thập phân là 2 hoặc 3, không phải %(value)s.") % {"value": decimals}
+        )
+    if rounding is not None and rounding not in Rounding.values:
+        problems.append(
+            _("Cách làm tròn “%(value)s” không hợp lệ (half_up hoặc truncate).")
+            % {"value": rounding}
+        )
+    if problems:
+        raise ServiceError(problems)
+    year, created = AssessmentYear.objects.select_for_update().get_or_create(
+        year=number, defaults={"state": YearState.PREPARING}
+    )
+    ensure_not_published(year)
+    changed = set()
+    if decimals is not None and year.decimals != decimals:
+        year.decimals = decimals
+        changed.add("decimals")
+    if rounding is not None and year.rounding != rounding:
+        year.rounding = rounding
+        changed.add("rounding")
+    if changed:
+        year.save(update_fields=sorted(changed))
+        if not created:
+            rederive_rule_points(year)
+            recompute_year(year)
+    return year, created
 
 
 # --------------------------------------------------------------------------- reminders

@@ -49,10 +49,11 @@ def _direction(value: Decimal) -> int:
 
 
 @register.filter
-def points(value) -> str:
-    """Points or an index with exactly two decimals in the active locale; "–" when missing.
+def points(value, places=2) -> str:
+    """Points or an index with exactly two decimals (or the year's: `|points:year.decimals`,
+    2 or 3) in the active locale; "–" when missing.
 
-    Digits beyond the second are cut, not rounded (Django's number_format): rounding belongs
+    Digits beyond those shown are cut, not rounded (Django's number_format): rounding belongs
     to calculations.py, which knows the year's rounding rule.
     """
     number = _decimal(value)
@@ -60,7 +61,7 @@ def points(value) -> str:
         return MISSING if value is None or value == "" else value
     if _direction(number) == 0:
         number = Decimal(0)  # never "-0,00"
-    return number_format(number, 2, use_l10n=True)
+    return number_format(number, 3 if places == 3 else 2, use_l10n=True)
 
 
 @register.filter

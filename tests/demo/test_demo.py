@@ -19,12 +19,15 @@ from django.utils import timezone
 from demo import api as demo
 from scoring import calculations as calc
 from scoring.models import (
+    EXTRA_METHODS,
     AssessmentYear,
     Band,
+    BandCap,
     Evidence,
     ExplanationRequest,
     ExplanationState,
     Framework,
+    Item,
     ItemCrosswalk,
     Method,
     Result,
@@ -33,6 +36,7 @@ from scoring.models import (
     YearState,
 )
 from scoring.selectors.tracker import tracker_rows
+from scoring.services.results import recompute_year
 from units.lineage import Lineage
 from units.models import Membership, Role, Unit, UnitGroup
 
@@ -233,7 +237,8 @@ class TestFrameworks:
     def test_department_and_district_frameworks_have_8_domains_and_over_80_scored_items(self):
         for framework in Framework.objects.filter(group__code__in=["SO", "HUYEN"]):
             items = list(framework.items.all())
-            assert sum(i.depth == 1 for i in items) == 8
+            # the domains; from 2026 a bonus and a deduction section follow them
+            assert sum(i.depth == 1 and i.method not in EXTRA_METHODS for i in items) == 8
             assert sum(i.depth == 2 for i in items) >= 30
             assert sum(i.is_scored for i in items) >= 80
             assert any(i.na_allowed for i in items)
@@ -617,3 +622,58 @@ class TestWhatALeaderSees:
         assert result(2023, "SO-LDTBXH").index == D("92.03")
         earlier = leader.get("/don-vi/SO-LDTBXH/?year=2023").content.decode()
         assert "92,03" in earlier
+
+
+class TestRealFrameworks:
+    """From 2026 the departments' and communes' frameworks have rule items, a bonus and a
+    deduction section and a cap; the published years keep their plain frameworks and figures."""
+
+    def test_2026_has_rule_items_sections_and_a_cap_for_departments_and_communes(self):
+        for group in ("SO", "XA"):
+            items = {
+                i.code: i
+                for i in Item.objects.filter(
+                    framework__year__year=2026, framework__group__code=group
+                )
+            }
+            assert sum(bool(i.rule) for i in items.values()) >= 4
+            assert items["T"].method == "bonus" and items["D"].method == "deduction"
+            assert items["D"].max_points == D(2)  # the section's cap, below its items' 3
+            assert items["D.1"].rule == "per_occurrence"
+            assert BandCap.objects.filter(year__year=2026, group__code=group).count() == 1
+
+    def test_the_published_years_keep_plain_frameworks(self):
+        assert not Item.objects.filter(framework__year__year__lt=2026).exclude(rule="").exists()
+        assert not Item.objects.filter(
+            framework__year__year__lt=2026, method__in=EXTRA_METHODS
+        ).exists()
+        assert not BandCap.objects.filter(year__year__lt=2026).exists()
+
+    def test_recomputing_the_published_years_changes_no_figure(self):
+        published = Result.objects.filter(year__year__lt=2026).order_by("year__year", "unit__code")
+        fields = ("unit__code", "appraisal", "survey", "bonus", "deduction", "total", "max_points",
+                  "index", "band_label", "rank", "cap_reason")  # fmt: skip
+        before = list(published.values_list(*fields))
+        with transaction.atomic():
+            for year in AssessmentYear.objects.filter(year__lt=2026):
+                recompute_year(year)
+            assert list(published.values_list(*fields)) == before
+            transaction.set_rollback(True)
+
+    def test_the_worked_example_a_capped_department_with_bonus_and_deduction(self):
+        r = result(2026, "SO-GDDT")
+        assert (r.bonus, r.deduction) == (D("1.00"), D("2.00"))  # D.1 0.50 + D.2 2.00, cap 2
+        assert r.total == r.appraisal + r.survey + r.bonus - r.deduction
+        assert (r.uncapped_label, r.band_label) == ("Tốt", "Khá")
+        assert r.cap_reason == "Không xếp loại Tốt do có điểm trừ tại D.2"
+        better = Result.objects.filter(year__year=2026, group__code="SO", index__gt=r.index)
+        assert r.rank == better.count() + 1  # ranks stay by index
+
+    def test_the_appraisers_corrected_a_measured_value_with_its_reason(self):
+        score = Score.objects.get(
+            sheet__unit__code="SO-TP", sheet__year__year=2026, item__code="1.6.1"
+        )
+        assert (score.self_value, score.self_points) == (D("100.00"), D("1.00"))
+        assert (score.value, score.points) == (D("92.00"), D("0.92"))
+        assert "23/25" in score.reason
+        assert score.history.filter(value=D("92")).exists()

@@ -57,6 +57,17 @@ class TestPointsInVietnamese:
         # shows what it is given and must not round a second time.
         assert points(D("92.035")) == "92,03"
 
+    def test_a_year_of_three_decimals_shows_three(self):
+        assert points(D("91.651"), 3) == "91,651"
+        assert points(D("91.65"), 3) == "91,650"
+        assert points(D("91.651"), 2) == "91,65"
+        assert (
+            Template("{% load portal_format %}{{ v|points:3 }}").render(
+                Context({"v": D("65.8105")})
+            )
+            == "65,810"
+        )
+
     def test_it_accepts_numbers_as_strings_and_floats(self):
         assert points("92.03") == "92,03"
         assert points(88.5) == "88,50"

@@ -187,7 +187,10 @@ class TestImportFramework:
 
         message = refused("import_framework", csv_file(tmp_path, rows), year=2024, group="SO")
 
-        assert message == "Dòng 9, cột method: “khảo sát” không hợp lệ (appraisal hoặc survey)."
+        assert (
+            message
+            == "Dòng 9, cột method: “khảo sát” không hợp lệ (appraisal, survey, bonus hoặc deduction)."
+        )
 
     def test_it_lists_every_tree_problem_at_once(self, tmp_path):
         rows = with_rows(FRAMEWORK, {"2.1": ["2.1", "Công bố TTHC", None, "", "", "", ""]})
@@ -517,12 +520,19 @@ class TestImportScores:
 
         assert message == "Dòng 2, cột self_points: không được âm, nhận được “-1”"
 
-    def test_it_refuses_points_with_three_decimals(self, tmp_path, scoring_year):
+    def test_it_refuses_points_with_three_decimals_in_a_year_of_two(self, tmp_path, scoring_year):
         rows = [["unit_code", "item_code", "points"], ["SNV", "1.1.1", "9.555"]]
 
         message = refused("import_scores", csv_file(tmp_path, rows), year=2023)
 
-        assert message == "Dòng 2, cột points: tối đa 2 chữ số thập phân, nhận được “9.555”"
+        assert message == "Dòng 2: điểm có tối đa 2 chữ số thập phân."
+
+    def test_it_refuses_points_with_four_decimals_in_the_file(self, tmp_path, scoring_year):
+        rows = [["unit_code", "item_code", "points"], ["SNV", "1.1.1", "9.5555"]]
+
+        message = refused("import_scores", csv_file(tmp_path, rows), year=2023)
+
+        assert message == "Dòng 2, cột points: tối đa 3 chữ số thập phân, nhận được “9.5555”"
 
     def test_it_refuses_the_same_unit_and_item_twice(self, tmp_path, scoring_year):
         rows = [["unit_code", "item_code", "points"], ["SNV", "1.2", "5"], ["SNV", "1.2", "6"]]
@@ -615,6 +625,7 @@ class TestResults:
 
         assert output.splitlines()[1:] == [
             'TAMKY,"UBND thành phố Tam Kỳ, tỉnh Quảng Nam",HUYEN,70.00,25.00,95.00,95.00,Tốt,1,100.00,'
+            ",0.00,0.00,"
         ]
 
     def test_json_gives_decimals_as_strings(self):
@@ -634,6 +645,9 @@ class TestResults:
             "rank": 2,
             "max": "100.00",
             "publication_note": "",
+            "bonus": "0.00",
+            "deduction": "0.00",
+            "cap_reason": "",
         }
 
     def test_the_table_shows_vietnamese_numbers_and_ranks_in_aligned_columns(self):

@@ -60,11 +60,21 @@ class TestExport:
             "guidance",
             "na_allowed",
             "evidence_required",
+            "rule",
         ]
         assert ws["A1"].comment.text == "Mã tiêu chí: 1, 1.2, 1.2.3 (định dạng Văn bản)."
         assert [list(r) for r in ws.iter_rows(min_row=2, max_row=4, values_only=True)] == [
-            ["1", "Công tác chỉ đạo, điều hành CCHC", 30, "thẩm định", None, "không", "không"],
-            ["1.1", "Kế hoạch CCHC năm", 20, "thẩm định", None, "không", "không"],
+            [
+                "1",
+                "Công tác chỉ đạo, điều hành CCHC",
+                30,
+                "thẩm định",
+                None,
+                "không",
+                "không",
+                None,
+            ],
+            ["1.1", "Kế hoạch CCHC năm", 20, "thẩm định", None, "không", "không", None],
             [
                 "1.1.1",
                 "Ban hành kế hoạch đúng hạn",
@@ -73,6 +83,7 @@ class TestExport:
                 "=Xem Kế hoạch 12/KH",
                 "không",
                 "có",
+                None,
             ],
         ]
         assert ws["E4"].data_type == "s"  # user text, never a formula

@@ -9,13 +9,13 @@ from scoring.exchange import opendata
 from tests.factories import make_small_province, make_year
 
 CSV_2023 = (
-    "code,name,group,appraisal,survey,total,index,classification,rank,max,publication_note\n"
-    "SNV,Sở Nội vụ,SO,69.50,27.36,96.86,96.86,Tốt,1,100.00,\n"
-    "SLDTBXH,Sở Lao động - Thương binh và Xã hội,SO,65.81,26.22,92.03,92.03,Tốt,2,100.00,\n"
-    "SCT,Sở Công Thương,SO,55.00,30.00,85.00,85.00,Khá,3,100.00,\n"
-    "STP,Sở Tư pháp,SO,60.00,25.00,85.00,85.00,Khá,3,100.00,\n"
-    "STNMT,Sở Tài nguyên và Môi trường,SO,40.00,26.00,66.00,82.50,Khá,5,80.00,\n"
-    'TAMKY,"UBND thành phố Tam Kỳ, tỉnh Quảng Nam",HUYEN,70.00,25.00,95.00,95.00,Tốt,1,100.00,\n'
+    "code,name,group,appraisal,survey,total,index,classification,rank,max,publication_note,bonus,deduction,cap_reason\n"
+    "SNV,Sở Nội vụ,SO,69.50,27.36,96.86,96.86,Tốt,1,100.00,,0.00,0.00,\n"
+    "SLDTBXH,Sở Lao động - Thương binh và Xã hội,SO,65.81,26.22,92.03,92.03,Tốt,2,100.00,,0.00,0.00,\n"
+    "SCT,Sở Công Thương,SO,55.00,30.00,85.00,85.00,Khá,3,100.00,,0.00,0.00,\n"
+    "STP,Sở Tư pháp,SO,60.00,25.00,85.00,85.00,Khá,3,100.00,,0.00,0.00,\n"
+    "STNMT,Sở Tài nguyên và Môi trường,SO,40.00,26.00,66.00,82.50,Khá,5,80.00,,0.00,0.00,\n"
+    'TAMKY,"UBND thành phố Tam Kỳ, tỉnh Quảng Nam",HUYEN,70.00,25.00,95.00,95.00,Tốt,1,100.00,,0.00,0.00,\n'
 )
 
 
@@ -39,6 +39,9 @@ class TestResultRecords:
             "rank": 2,
             "max": D("100.00"),
             "publication_note": "",
+            "bonus": D("0.00"),
+            "deduction": D("0.00"),
+            "cap_reason": "",
         }
         assert list(records[0]) == list(opendata.RESULT_COLUMNS)
 
@@ -77,7 +80,7 @@ class TestFiles:
 
     def test_csv_of_no_records_is_the_header_alone(self):
         assert opendata.records_to_csv([]) == (
-            "code,name,group,appraisal,survey,total,index,classification,rank,max,publication_note\n"
+            "code,name,group,appraisal,survey,total,index,classification,rank,max,publication_note,bonus,deduction,cap_reason\n"
         )
 
     def test_json_gives_decimals_as_strings_and_ranks_as_integers(self):
@@ -97,6 +100,9 @@ class TestFiles:
             "rank": 5,
             "max": "80.00",
             "publication_note": "",
+            "bonus": "0.00",
+            "deduction": "0.00",
+            "cap_reason": "",
         }
         assert [(r["code"], r["rank"]) for r in data[2:4]] == [("SCT", 3), ("STP", 3)]
 

@@ -231,7 +231,9 @@ class TestValidateFrameworkRows:
             ),
             (
                 [("1", "x", "1", "thẩm định")],
-                ["Dòng 2, cột method: “thẩm định” không hợp lệ (appraisal hoặc survey)."],
+                [
+                    "Dòng 2, cột method: “thẩm định” không hợp lệ (appraisal, survey, bonus hoặc deduction)."
+                ],
             ),
             (
                 [("1", "x", None, ""), ("1.1", "y", "1", "")],
@@ -710,6 +712,8 @@ class TestRecomputeGroup(TestCase):
                 "index": figures.index,
                 "band": next(b for b in bands if b.label == band.label),
                 "band_label": band.label,
+                "uncapped_label": "",  # no caps in this year
+                "cap_reason": "",
             }
 
     def test_the_published_example_and_a_unit_with_an_item_not_applicable(self):
