@@ -107,7 +107,7 @@ class TestImportFramework:
             ),
             (
                 replaced("2.1", "rule", "yes_no"),
-                "Dòng 9, cột rule: 2.1 chấm bằng điều tra XHH (điểm lấy từ kết quả điều tra), "
+                "Dòng 9, cột rule: 2.1 chấm bằng điều tra xã hội học (điểm lấy từ kết quả điều tra), "
                 "không chấm theo quy tắc.",
             ),
             (
