@@ -374,7 +374,7 @@ class TestLoading:
         call_command("load_demo", "--reset", stdout=out)
         assert (
             "Đã tạo dữ liệu mẫu “Tỉnh Quảng Nam (dữ liệu mẫu)” (từ năm 2025: “Thành phố Đà Nẵng "
-            "(dữ liệu mẫu)”): 124 đơn vị, 6 năm, 18 bộ chỉ số"
+            "(dữ liệu mẫu)”): 125 đơn vị, 6 năm, 18 bộ chỉ số"
         ) in out.getvalue()
         assert everything() == before
         assert indices() == figures
