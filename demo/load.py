@@ -45,7 +45,6 @@ def load_demo(reset: bool = False, today: datetime.date | None = None) -> DemoSu
     if is_loaded() and not reset:
         return DemoSummary(created=False, counts=counts())
     check_conflicts()
-    demo_indices.delete()  # index figures hold on to the demo units (PROTECT)
     delete_demo()
     today = today or timezone.localdate()
     groups = build_groups()

@@ -37,7 +37,10 @@ def kind_ranking(request, code: str):
     known = selectors.periods_of(kind, years)
     groups = list(kind.groups.order_by("order", "code"))
     if not known or not groups:
-        return render(request, "indices/ranking.html", {"kind": kind, "ranking": None})
+        kinds = IndexKind.objects.order_by("order", "code")
+        return render(
+            request, "indices/ranking.html", {"kind": kind, "ranking": None, "kinds": kinds}
+        )
     period = _period(kind, request.GET.get("period"), known) or known[0]
     compare_to = _period(kind, request.GET.get("compare"), known)
     if compare_to is None and not request.GET.get("compare"):
@@ -65,7 +68,9 @@ def province_standing(request):
     provinces = selectors.province_units()
     province = provinces[0] if provinces else None
     pages = selectors.standing(province, visible_years(request.user)) if province else []
-    return render(request, "indices/standing.html", {"province": province, "pages": pages})
+    kinds = IndexKind.objects.order_by("order", "code")
+    context = {"province": province, "pages": pages, "kinds": kinds}
+    return render(request, "indices/standing.html", context)
 
 
 def open_data_csv(request, code: str, period: str):

@@ -315,12 +315,14 @@ class TestScores:
 
 class TestMarkingAndLogins:
     def test_everything_is_marked_as_sample_data(self):
-        assert Unit.objects.filter(is_sample=True).count() == 43 + 1 + 80
+        # 43 units, 1 new department, 80 communes and the province (its national indices)
+        assert Unit.objects.filter(is_sample=True).count() == 43 + 1 + 80 + 1
         assert set(Unit.objects.filter(is_sample=True).values_list("group__code", flat=True)) == {
             "SO",
             "HUYEN",
             "XA",
             "NGANHDOC",
+            "TINH",
         }
         assert not Unit.objects.filter(code__startswith="SO-", is_sample=False).exists()
 
