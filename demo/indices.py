@@ -133,13 +133,14 @@ def build(today: datetime.date | None = None) -> None:
                 [ComponentRow(c, name, Decimal(m), 0) for c, name, m in rows],
             )
     for code, bands in (("766", BANDS_766), ("DTI", BANDS_766), ("PAR", BANDS_PAR)):
+        first = kinds[code].versions.order_by("starts_on").values_list("from_period", flat=True)
         for group in ("SO", "XA", "TINH"):
             for label, minimum in bands:
                 scale = kinds[code].scale / 100
                 IndexBand.objects.get_or_create(
                     kind=kinds[code],
                     group=groups[group],
-                    from_period=kinds[code].versions.order_by("starts_on").first().from_period,
+                    from_period=first[0],
                     label=label,
                     defaults={"min_index": Decimal(minimum) * scale},
                 )

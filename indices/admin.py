@@ -4,6 +4,7 @@ through `import_index_values` (all or nothing) and are shown read-only."""
 
 from django.contrib import admin
 
+from indices import services
 from indices.models import (
     IndexBand,
     IndexComponent,
@@ -27,6 +28,10 @@ class IndexKindAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
     filter_horizontal = ["groups"]
     inlines = [IndexBandInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.rerank(form.instance)  # bands may have changed: every period's bands again
 
 
 class IndexComponentInline(admin.TabularInline):

@@ -351,3 +351,15 @@ def rank_period(kind: IndexKind, period: calc.Period, group_ids: set[int]) -> No
             result.rank = ranks[result.pk]
             result.rank_of = len(members)
     IndexResult.objects.bulk_update(results, ["band_label", "rank", "rank_of"])
+
+
+@transaction.atomic
+def rerank(kind: IndexKind) -> None:
+    """Bands and ranks of every period of a kind again, after its bands changed (the admin)."""
+    if kind.is_computed:
+        return
+    periods = IndexResult.objects.filter(kind=kind).values_list("period", flat=True).distinct()
+    groups = set(IndexResult.objects.filter(kind=kind).values_list("group_id", flat=True))
+    for text in periods:
+        rank_period(kind, kind.parse(text), groups)
+    bump()

@@ -199,3 +199,51 @@ def _panel_queries():
 def test_index_pages_read_as_many_queries_for_few_units_as_for_many(client):
     assert IndexResult.objects.count() == 0
     assert _counts(client, 3) == _counts(client, 30)
+
+
+def test_the_par_index_is_one_kind_among_them_read_from_the_scoring_results(client):
+    synthetic.generate(prefix="Q", units=3, years=2, items=12, group_size=3, last_year=2026)
+    group = Unit.objects.get(code="Q-0001").group
+    IndexKind.objects.get(code="CCHC").groups.add(group)
+    response = client.get(f"/chi-so/CCHC/?period=2025&group={group.code}")
+    rows = response.context["ranking"].rows
+    from scoring.models import Result
+
+    expected = Result.objects.filter(year__year=2025, group=group).order_by("rank", "unit__code")
+    assert [(r.figure.unit.code, r.figure.index, r.figure.rank) for r in rows] == [
+        (r.unit.code, r.index, r.rank) for r in expected
+    ]
+    assert IndexResult.objects.count() == 0  # read, never copied
+    # the year in appraisal (2026) is not shown to a visitor
+    assert client.get("/chi-so/CCHC/?period=2026").status_code == 404
+
+
+def test_changed_bands_reclassify_every_period_through_the_admin(admin_client):
+    make_unit("A")
+    record("2026-10", {"A": "0.95"})
+    kind = IndexKind.objects.get(code="766")
+    assert IndexResult.objects.get().band_label == ""
+    group = UnitGroup.objects.get(code="SO")
+    data = {
+        "code": kind.code,
+        "name": kind.name,
+        "publisher": kind.publisher,
+        "scale": "100",
+        "period": kind.period,
+        "source": kind.source,
+        "groups": [group.pk],
+        "is_national": "on",
+        "order": "2",
+        "description": "",
+        "bands-TOTAL_FORMS": "1",
+        "bands-INITIAL_FORMS": "0",
+        "bands-MIN_NUM_FORMS": "0",
+        "bands-MAX_NUM_FORMS": "1000",
+        "bands-0-group": group.pk,
+        "bands-0-from_period": "2024-01",
+        "bands-0-label": "Xuất sắc",
+        "bands-0-min_index": "90",
+    }
+    response = admin_client.post(f"/admin/indices/indexkind/{kind.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert IndexResult.objects.get().band_label == "Xuất sắc"
