@@ -9,12 +9,13 @@ from django.template.loader import render_to_string
 from indices import selectors
 from indices.models import IndexKind, IndexResult
 from scoring.models import AssessmentYear
-from scoring.selectors.years import visible_years
 from units.models import Unit
 
 
-def unit_profile(request: HttpRequest, *, unit: Unit, year: AssessmentYear) -> str:
-    indices = selectors.unit_indices(unit, visible_years(request.user))
+def unit_profile(
+    request: HttpRequest, *, unit: Unit, year: AssessmentYear, years: list[AssessmentYear]
+) -> str:
+    indices = selectors.unit_indices(unit, years)
     if not indices.panels:
         return ""
     return render_to_string(

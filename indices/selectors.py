@@ -244,7 +244,8 @@ def unit_indices(unit: Unit, years: Sequence[AssessmentYear]) -> UnitIndices:
         for year_result in computed.order_by("year__year"):
             for kind in pars:
                 own[kind.pk].append(_year_figure(kind, year_result))
-    merged = _merged_before(unit)
+    # The lineage (three queries) matters only to a unit with figures of the related indices.
+    merged = _merged_before(unit) if stored else None
     before = _predecessors_means([k for k in kinds if not k.is_computed], merged)
 
     latest_ids = [figs[-1].result_id for figs in own.values() if figs and figs[-1].result_id]

@@ -91,7 +91,7 @@ def unit_profile(request, code: str):
             "year": year,
             "years": years,
             "profile": profile,
-            "panels": panels("unit_profile", request, unit=profile.unit, year=year),
+            "panels": panels("unit_profile", request, unit=profile.unit, year=year, years=years),
         },
     )
 
