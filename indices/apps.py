@@ -7,6 +7,7 @@ class IndicesConfig(AppConfig):
     verbose_name = _("Chỉ số liên quan")
 
     def ready(self) -> None:
-        from indices import signals
+        from indices import permissions, signals
 
         signals.connect()
+        assert permissions  # noqa: S101 - imported for its rules

@@ -8,13 +8,19 @@ from __future__ import annotations
 import csv
 import io
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from indices import selectors
-from indices.models import IndexKind
+from indices import exchange, selectors, services
+from indices.forms import ValuesForm
+from indices.models import IndexKind, ValueSource
+from lib import tabular
+from lib.requests import accepts_upload, import_request_bytes
 from scoring import calculations as calc
+from scoring.permissions import may, require
 from scoring.selectors.years import visible_years
 
 
@@ -36,11 +42,11 @@ def kind_ranking(request, code: str):
     years = visible_years(request.user)
     known = selectors.periods_of(kind, years)
     groups = list(kind.groups.order_by("order", "code"))
+    can_enter = not kind.is_computed and may(request.user, "indices.enter_values")
     if not known or not groups:
         kinds = IndexKind.objects.order_by("order", "code")
-        return render(
-            request, "indices/ranking.html", {"kind": kind, "ranking": None, "kinds": kinds}
-        )
+        context = {"kind": kind, "ranking": None, "kinds": kinds, "can_enter": can_enter}
+        return render(request, "indices/ranking.html", context)
     period = _period(kind, request.GET.get("period"), known) or known[0]
     compare_to = _period(kind, request.GET.get("compare"), known)
     if compare_to is None and not request.GET.get("compare"):
@@ -60,6 +66,7 @@ def kind_ranking(request, code: str):
         "periods": known,
         "groups": groups,
         "kinds": IndexKind.objects.order_by("order", "code"),
+        "can_enter": can_enter,
     }
     return render(request, "indices/ranking.html", context)
 
@@ -88,3 +95,36 @@ def open_data_csv(request, code: str, period: str):
     response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="chi-so-{kind.code}-{chosen}.csv"'
     return response
+
+
+@accepts_upload(import_request_bytes)
+@login_required
+def enter_values(request, code: str):
+    """A period's values from a file or typed rows, all or nothing, every problem listed."""
+    require(request.user, "indices.enter_values")
+    kind = get_object_or_404(IndexKind, code=code)
+    if kind.is_computed:
+        raise Http404(_("Chỉ số CCHC được tính từ kết quả chấm điểm, không nhập."))
+    form = ValuesForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        typed = (data["rows"] or "").strip()
+        try:
+            rows = exchange.read_value_rows(data["file"] or typed.encode("utf-8"))
+            summary = services.record_values(
+                kind,
+                data["period"].strip(),
+                rows,
+                as_of=data["as_of"],
+                source=data["source"],
+                entered=ValueSource.ENTERED if typed else ValueSource.IMPORTED,
+            )
+        except tabular.TableError as error:
+            problems = error.messages
+        else:
+            messages.success(request, str(summary))
+            return redirect(f"{request.path}?done={summary.period}")
+    status = 400 if request.method == "POST" else 200
+    context = {"kind": kind, "form": form, "problems": problems}
+    return render(request, "indices/enter_values.html", context, status=status)

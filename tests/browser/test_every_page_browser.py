@@ -69,6 +69,7 @@ EXTRA_PAGES = [
     # the related indices (issue 19): a monthly and a yearly ranking
     "/chi-so/766/?group=XA",
     "/chi-so/DTI/?period=2025&compare=2024",
+    "/chi-so/766/nhap/",
 ]
 SERIOUS = {"serious", "critical"}
 NO_CONTRAST = {"rules": {"color-contrast": {"enabled": False}}}

@@ -247,3 +247,28 @@ def test_changed_bands_reclassify_every_period_through_the_admin(admin_client):
     response = admin_client.post(f"/admin/indices/indexkind/{kind.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert IndexResult.objects.get().band_label == "Xuất sắc"
+
+
+def test_an_admin_enters_a_period_by_typed_rows_or_a_file_all_or_nothing(client, tmp_path):
+    from tests.factories import make_user
+
+    make_unit("A")
+    url = "/chi-so/766/nhap/"
+    assert client.get(url).status_code == 302  # login first
+    client.force_login(make_user("canbo", "staff", Unit.objects.get(code="A")))
+    assert client.get(url).status_code == 403
+    client.force_login(make_user("quantri", "admin", Unit.objects.get(code="A")))
+    typed = "unit_code,component_code,points\n" + "\n".join(
+        f"A,{code},{maximum}" for code, maximum in LEAVES_2024
+    )
+    bad = typed.replace("A,6,18", "A,6,19")
+    response = client.post(url, {"period": "2026-10", "rows": bad})
+    assert response.status_code == 400
+    assert "Dòng 7, cột points: 19 vượt điểm tối đa 18" in response.content.decode()
+    assert IndexResult.objects.count() == 0
+    response = client.post(url, {"period": "2026-10", "rows": typed, "source": "Sở Nội vụ"})
+    assert response.status_code == 302
+    result = IndexResult.objects.get()
+    assert (result.index, result.entered, result.source) == (D("100.00"), "entered", "Sở Nội vụ")
+    assert client.post(url, {"period": "2026-10"}).status_code == 400  # neither file nor rows
+    assert client.get("/chi-so/CCHC/nhap/").status_code == 404
