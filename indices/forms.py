@@ -37,7 +37,8 @@ class ValuesForm(forms.Form):
     )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if bool(cleaned.get("file")) == bool((cleaned.get("rows") or "").strip()):
             raise forms.ValidationError(
                 gettext_lazy("Chọn một tệp hoặc nhập các dòng, không cả hai.")

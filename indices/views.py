@@ -45,8 +45,8 @@ def kind_ranking(request, code: str):
     can_enter = not kind.is_computed and may(request.user, "indices.enter_values")
     if not known or not groups:
         kinds = IndexKind.objects.order_by("order", "code")
-        context = {"kind": kind, "ranking": None, "kinds": kinds, "can_enter": can_enter}
-        return render(request, "indices/ranking.html", context)
+        empty = {"kind": kind, "ranking": None, "kinds": kinds, "can_enter": can_enter}
+        return render(request, "indices/ranking.html", empty)
     period = _period(kind, request.GET.get("period"), known) or known[0]
     compare_to = _period(kind, request.GET.get("compare"), known)
     if compare_to is None and not request.GET.get("compare"):
