@@ -291,29 +291,36 @@ def record_values(
     maxima = {code: c.max_points for code, c in leaves.items()}
     maximum = sum(maxima.values(), Decimal("0"))
     chosen = [units[code] for code in given]
+    groups = {unit.group_id for unit in chosen}
     old = IndexResult.objects.filter(kind=kind, period=str(period), unit__in=chosen)
     replaced = old.count()
     IndexValue.objects.filter(result__in=old).delete()
     old.delete()
-    results = IndexResult.objects.bulk_create(
-        [
-            IndexResult(
-                kind=kind,
-                unit=units[code],
-                group_id=units[code].group_id,
-                version=version,
-                period=str(period),
-                starts_on=period.start,
-                total=(total := calc.component_total(points, maxima)),
-                max_points=maximum,
-                index=calc.index_on_scale(total, maximum, kind.scale),
-                as_of=as_of,
-                source=source,
-                entered=entered,
-            )
-            for code, points in given.items()
-        ]
-    )
+    new = [
+        IndexResult(
+            kind=kind,
+            unit=units[code],
+            group_id=units[code].group_id,
+            version=version,
+            period=str(period),
+            starts_on=period.start,
+            total=(total := calc.component_total(points, maxima)),
+            max_points=maximum,
+            index=calc.index_on_scale(total, maximum, kind.scale),
+            as_of=as_of,
+            source=source,
+            entered=entered,
+        )
+        for code, points in given.items()
+    ]
+    # The rest of the groups' results of the period are ranked with the new ones; only those
+    # whose band or rank moved are written again (none, for a month imported whole).
+    others = list(IndexResult.objects.filter(kind=kind, period=str(period), group_id__in=groups))
+    before = {result.pk: (result.band_label, result.rank, result.rank_of) for result in others}
+    _classify_and_rank(kind, period, new + others)
+    moved = [r for r in others if (r.band_label, r.rank, r.rank_of) != before[r.pk]]
+    IndexResult.objects.bulk_update(moved, ["band_label", "rank", "rank_of"])
+    results = IndexResult.objects.bulk_create(new)
     IndexValue.objects.bulk_create(
         [
             IndexValue(result=result, component=leaves[component], points=points)
@@ -321,13 +328,14 @@ def record_values(
             for component, points in given[result.unit.code].items()
         ]
     )
-    rank_period(kind, period, {unit.group_id for unit in chosen})
     bump()
     return ValuesSummary(kind.code, str(period), len(results), len(seen), replaced)
 
 
-def rank_period(kind: IndexKind, period: calc.Period, group_ids: set[int]) -> None:
-    """Bands and ranks of a kind's results in one period, per group (`calc.classify`, `calc.rank`)."""
+def _classify_and_rank(kind: IndexKind, period: calc.Period, results: list[IndexResult]) -> None:
+    """Each result's band and rank within its group in the period (`calc.classify`,
+    `calc.rank`), set on the objects; saving them is the caller's."""
+    group_ids = {result.group_id for result in results}
     bands: dict[int, dict[calc.Period, list[calc.BandSpec]]] = defaultdict(
         lambda: defaultdict(list)
     )
@@ -335,21 +343,26 @@ def rank_period(kind: IndexKind, period: calc.Period, group_ids: set[int]) -> No
         bands[band.group_id][kind.parse(band.from_period)].append(
             calc.BandSpec(band.label, band.min_index)
         )
-    results = list(
-        IndexResult.objects.filter(kind=kind, period=str(period), group_id__in=group_ids)
-    )
     by_group: dict[int, list[IndexResult]] = defaultdict(list)
     for result in results:
         by_group[result.group_id].append(result)
     for group_id, members in by_group.items():
         in_force = calc.version_for(period, bands[group_id])
         specs = bands[group_id][in_force] if in_force is not None else []
-        ranks = calc.rank({result.pk: result.index for result in members})
-        for result in members:
+        ranks = calc.rank(dict(enumerate(result.index for result in members)))
+        for position, result in enumerate(members):
             classified = calc.classify(result.index, specs)
             result.band_label = classified.label if classified else ""
-            result.rank = ranks[result.pk]
+            result.rank = ranks[position]
             result.rank_of = len(members)
+
+
+def rank_period(kind: IndexKind, period: calc.Period, group_ids: set[int]) -> None:
+    """Bands and ranks of a kind's results in one period, per group, written again."""
+    results = list(
+        IndexResult.objects.filter(kind=kind, period=str(period), group_id__in=group_ids)
+    )
+    _classify_and_rank(kind, period, results)
     IndexResult.objects.bulk_update(results, ["band_label", "rank", "rank_of"])
 
 
