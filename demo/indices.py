@@ -11,8 +11,11 @@ of DOMAIN.md) are illustrations, not published rules.
 from __future__ import annotations
 
 import datetime
+import importlib
 import random
 from decimal import Decimal
+
+from django.apps import apps
 
 from demo.data import CITY_NAME
 from indices import services
@@ -91,6 +94,17 @@ DRIVERS = [
 ]
 
 
+def ensure_known_kinds() -> None:
+    """The province group and the known kinds as their migrations create them (a test database
+    flushed after a transactional test has lost the migrations' rows)."""
+    importlib.import_module("units.migrations.0002_default_groups").create_groups(apps, None)
+    importlib.import_module("units.migrations.0004_commune_group").add_commune_group(apps, None)
+    units = importlib.import_module("units.migrations.0006_province_group")
+    units.add_province_group(apps, None)
+    known = importlib.import_module("indices.migrations.0002_known_kinds")
+    known.create_kinds(apps, None)
+
+
 def delete() -> None:
     """The demo's index figures and drivers (the demo units' only: real ones are kept)."""
     IndexResult.objects.filter(unit__is_sample=True).delete()
@@ -119,6 +133,7 @@ def _leaves(kind: IndexKind, period: str) -> list[tuple[str, Decimal]]:
 def build(today: datetime.date | None = None) -> None:
     """Everything above, through `indices.services` (about 30 record_values calls)."""
     rng = random.Random(766)  # noqa: S311 - demo figures, not secrets
+    ensure_known_kinds()
     kinds = {kind.code: kind for kind in IndexKind.objects.all()}
     groups = {group.code: group for group in UnitGroup.objects.all()}
     province, _created = Unit.objects.get_or_create(
