@@ -84,7 +84,7 @@ def parse_period(kind: IndexKind, text: str) -> calc.Period:
                 "period": text,
                 "kind": kind.code,
                 "unit": kind.get_period_display().lower(),
-                "form": calc._PERIOD_FORMS[kind.period],
+                "form": calc.PERIOD_FORMS[kind.period],
             }
         ) from None
 

@@ -86,7 +86,8 @@ def open_data_csv(request, code: str, period: str):
         raise Http404(_("Chỉ số CCHC có tệp dữ liệu mở riêng."))
     known = selectors.periods_of(kind, [])
     chosen = _period(kind, period, known)
-    assert chosen is not None  # noqa: S101 - a non-empty period from the URL
+    if chosen is None:  # an empty period cannot come from the route; refused all the same
+        raise Http404(_("Không có kỳ này."))
     header, rows = selectors.open_data_rows(kind, chosen)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")

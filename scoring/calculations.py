@@ -379,7 +379,7 @@ _PERIOD_PATTERNS = {
     MONTH: re.compile(r"(\d{4})-(\d{1,2})"),
     WEEK: re.compile(r"(\d{4})-[Ww](\d{1,2})"),
 }
-_PERIOD_FORMS = {YEAR: "2026", QUARTER: "2026-Q3", MONTH: "2026-10", WEEK: "2026-W42"}
+PERIOD_FORMS = {YEAR: "2026", QUARTER: "2026-Q3", MONTH: "2026-10", WEEK: "2026-W42"}
 
 
 def parse_period(text: str, kind: str) -> Period:
@@ -395,7 +395,7 @@ def parse_period(text: str, kind: str) -> Period:
         raise ValueError(f"unknown period kind {kind!r}")
     match = _PERIOD_PATTERNS[kind].fullmatch(text.strip())
     if match is None:
-        raise ValueError(f"expected a period like {_PERIOD_FORMS[kind]}")
+        raise ValueError(f"expected a period like {PERIOD_FORMS[kind]}")
     year = int(match.group(1))
     number = int(match.group(2)) if kind != YEAR else 0
     if not 1900 <= year <= 2999:
