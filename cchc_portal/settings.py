@@ -45,8 +45,16 @@ INSTALLED_APPS = [
     "accounts",
     "units",
     "scoring",
+    "indices",
     "demo",
 ]
+
+# Panels that apps add to scoring's pages (scoring/extensions.py): the related indices (issue 19).
+PAGE_PANELS = {
+    "unit_profile": ["indices.panels.unit_profile"],
+    "home": ["indices.panels.index_switch"],
+    "open_data": ["indices.panels.open_data"],
+}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(settings.ADMIN_URL, admin.site.urls),
     # Login, logout, password change and reset, two-factor login (accounts/).
     path("tai-khoan/", include("accounts.urls")),
+    path("", include("indices.urls")),
     path("", include("scoring.urls")),
 ]
 

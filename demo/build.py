@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from demo import indices as demo_indices
 from demo.data import (
     BANDS,
     CAPS_2026,
@@ -162,6 +163,7 @@ def delete_demo() -> None:
     and names) and demo users."""
     years = AssessmentYear.objects.filter(owner_name__contains=DEMO_MARK)
     units = Unit.objects.filter(is_sample=True)
+    demo_indices.delete()  # the related indices' figures hold on to the units (PROTECT)
     LineageEvent.objects.filter(
         Q(predecessors__in=units) | Q(successors__in=units)
     ).distinct().delete()

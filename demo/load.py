@@ -11,6 +11,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from demo import indices as demo_indices
 from demo.build import (
     DemoSummary,
     build_bands,
@@ -60,4 +61,5 @@ def load_demo(reset: bool = False, today: datetime.date | None = None) -> DemoSu
         for group_code in groups_of(year):
             recompute_group(assessment_year, groups[group_code])
     build_year_in_progress(years[CURRENT_YEAR], frameworks, units, users, groups, today)
+    demo_indices.build()
     return DemoSummary(created=True, counts=counts(), skipped_users=skipped)

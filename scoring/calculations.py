@@ -9,6 +9,8 @@ commands all go through these functions.
 
 from __future__ import annotations
 
+import datetime
+import re
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
@@ -590,3 +592,172 @@ def band_above(label: str, bands: Iterable[BandSpec]) -> BandSpec | None:
     if current is None:
         return None
     return next_band(current.min_index, bands)
+
+
+# --------------------------------------------------------------------------- related indices
+# Issue 19: the related indices (766, DTI, SIPAS, DDCI, PAPI, PCI) beside the PAR index. Their
+# periods (a year, a quarter, a month, an ISO week), totals, index on the kind's scale, bands and
+# ranks. Bands and ranks are the PAR index's own functions (`classify`, `rank`), rounding is
+# `round_figure`, means after a merge are `mean`.
+
+YEAR = "year"
+QUARTER = "quarter"
+MONTH = "month"
+WEEK = "week"
+PERIOD_KINDS = (YEAR, QUARTER, MONTH, WEEK)
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A period of a related index: `2026`, `2026-Q3`, `2026-10` or the ISO week `2026-W42`.
+
+    Ordered by its start date, so periods of one kind sort in time and periods of different kinds
+    can share one time axis (`start`, `end`). `number` is the quarter, month or week (0 for a year).
+    """
+
+    start: datetime.date
+    kind: str
+    year: int
+    number: int = 0
+
+    @property
+    def end(self) -> datetime.date:
+        if self.kind == YEAR:
+            return datetime.date(self.year, 12, 31)
+        if self.kind == QUARTER:
+            return _month_end(self.year, self.number * 3)
+        if self.kind == MONTH:
+            return _month_end(self.year, self.number)
+        return self.start + datetime.timedelta(days=6)
+
+    def __str__(self) -> str:
+        if self.kind == YEAR:
+            return f"{self.year}"
+        if self.kind == QUARTER:
+            return f"{self.year}-Q{self.number}"
+        if self.kind == MONTH:
+            return f"{self.year}-{self.number:02d}"
+        return f"{self.year}-W{self.number:02d}"
+
+
+def _month_end(year: int, month: int) -> datetime.date:
+    first_of_next = datetime.date(year + month // 12, month % 12 + 1, 1)
+    return first_of_next - datetime.timedelta(days=1)
+
+
+_PERIOD_PATTERNS = {
+    YEAR: re.compile(r"(\d{4})"),
+    QUARTER: re.compile(r"(\d{4})-[Qq]([1-4])"),
+    MONTH: re.compile(r"(\d{4})-(\d{1,2})"),
+    WEEK: re.compile(r"(\d{4})-[Ww](\d{1,2})"),
+}
+PERIOD_FORMS = {YEAR: "2026", QUARTER: "2026-Q3", MONTH: "2026-10", WEEK: "2026-W42"}
+
+
+def parse_period(text: str, kind: str) -> Period:
+    """The period written as `text` in a kind of period, or ValueError with the expected form.
+
+    parse_period("2026-10", MONTH) → October 2026 (1/10–31/10); parse_period("2026-W42", WEEK) →
+    the ISO week 42 of 2026, Monday 12/10 to Sunday 18/10; parse_period("2026-W53", WEEK) is a
+    week (2026 has 53 ISO weeks), "2027-W53" is not; parse_period("2026-Q3", QUARTER) → 1/7–30/9.
+    A month written for a yearly index ("2026-10" as a YEAR) is refused, so a file of one kind
+    cannot be filed under another.
+    """
+    if kind not in PERIOD_KINDS:
+        raise ValueError(f"unknown period kind {kind!r}")
+    match = _PERIOD_PATTERNS[kind].fullmatch(text.strip())
+    if match is None:
+        raise ValueError(f"expected a period like {PERIOD_FORMS[kind]}")
+    year = int(match.group(1))
+    number = int(match.group(2)) if kind != YEAR else 0
+    if not 1900 <= year <= 2999:
+        raise ValueError("year out of range")
+    if kind == YEAR:
+        return Period(datetime.date(year, 1, 1), kind, year)
+    if kind == QUARTER:
+        return Period(datetime.date(year, number * 3 - 2, 1), kind, year, number)
+    if kind == MONTH:
+        if not 1 <= number <= 12:
+            raise ValueError("month out of range")
+        return Period(datetime.date(year, number, 1), kind, year, number)
+    try:
+        start = datetime.date.fromisocalendar(year, number, 1)
+    except ValueError:
+        raise ValueError("ISO week out of range") from None
+    return Period(start, kind, year, number)
+
+
+def previous_period(period: Period) -> Period:
+    """The period before: 2026 → 2025, 2026-Q1 → 2025-Q4, 2026-01 → 2025-12, 2026-W01 → the
+    last ISO week of 2025 (2026-W01 starts on Monday 29/12/2025, so the week before is 2025-W52)."""
+    if period.kind == YEAR:
+        return parse_period(str(period.year - 1), YEAR)
+    if period.kind == QUARTER:
+        year, number = (
+            (period.year, period.number - 1) if period.number > 1 else (period.year - 1, 4)
+        )
+        return Period(datetime.date(year, number * 3 - 2, 1), QUARTER, year, number)
+    if period.kind == MONTH:
+        year, number = (
+            (period.year, period.number - 1) if period.number > 1 else (period.year - 1, 12)
+        )
+        return Period(datetime.date(year, number, 1), MONTH, year, number)
+    start = period.start - datetime.timedelta(days=7)
+    iso = start.isocalendar()
+    return Period(start, WEEK, iso.year, iso.week)
+
+
+def version_for(period: Period, starts: Iterable[Period]) -> Period | None:
+    """Which version of a component tree (or which set of bands) applies to a period: the one
+    whose first period is the latest not after it. Versions from 2025-01 and 2026-01: 2025-12 →
+    2025-01, 2026-03 → 2026-01, 2024-12 → None (nothing applies yet)."""
+    applicable = [start for start in starts if start.start <= period.start]
+    return max(applicable) if applicable else None
+
+
+def index_on_scale(
+    total: Decimal, maximum: Decimal, scale: Decimal, rounding: str = HALF_UP
+) -> Decimal:
+    """A related index's figure on its kind's scale (100, 1,000, or 100 for a percentage): the
+    total over the maximum of its component tree × the scale, rounded once (`round_figure`).
+
+    With a tree whose maxima add up to the scale (766: 100; DTI: 1,000) it is the total itself:
+    index_on_scale(912.5, 1000, 1000) → 912.50. A tree of 90 on a scale of 100 rebases it:
+    index_on_scale(81, 90, 100) → 90.00. A maximum of 0 gives 0; the figure stays within the scale.
+    """
+    if maximum <= ZERO:
+        return round_figure(ZERO, rounding)
+    value = total if maximum == scale else total * scale / maximum
+    return round_figure(min(max(value, ZERO), scale), rounding)
+
+
+def component_total(points: Mapping[str, Decimal], maxima: Mapping[str, Decimal]) -> Decimal:
+    """A unit's total in a period: the sum of its components' points, each kept within its
+    maximum (a component not in the tree is the caller's error and raises KeyError)."""
+    return sum((min(value, maxima[code]) for code, value in points.items()), ZERO)
+
+
+def points_lost(maximum: Decimal, earned: Decimal) -> Decimal:
+    """Points lost on one component of a related index: its maximum minus its points, never
+    below 0 ("where points were lost" for the related indices, like `NodeFigures.lost`)."""
+    return max(maximum - earned, ZERO)
+
+
+def month_axis(first: datetime.date, last: datetime.date) -> list[tuple[int, int]]:
+    """The months of a shared time axis from `first` to `last`, both included: (year, month).
+
+    A chart that puts the PAR index (yearly), DTI (yearly) and 766 (monthly) on one axis places
+    each figure on the month its period ends (`axis_month`): 2024 on 12/2024, 2026-Q3 on 09/2026,
+    the ISO week 2026-W42 on 10/2026.
+    """
+    months: list[tuple[int, int]] = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        months.append((year, month))
+        year, month = (year, month + 1) if month < 12 else (year + 1, 1)
+    return months
+
+
+def axis_month(period: Period) -> tuple[int, int]:
+    """The month on a shared time axis where a period's figure is drawn: the month it ends."""
+    return (period.end.year, period.end.month)

@@ -31,6 +31,7 @@ class ChartOptions(TypedDict, total=False):
     min: int  # where the value axis starts (0 unless given: `index_options`)
     percent: bool
     provisionalLabel: str  # what the tooltip adds to a provisional figure ("tạm tính")
+    spanGaps: bool  # lines run across the empty months of a shared time axis (indices)
 
 
 class Chart(TypedDict):

@@ -17,6 +17,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from scoring import calculations as calc
+from scoring.extensions import panels
 from scoring.forms.fields import parse_points
 from scoring.models import AssessmentYear, Result, Sheet
 from scoring.permissions import User, sees_provisional, sees_reasons
@@ -85,7 +86,13 @@ def unit_profile(request, code: str):
         request,
         "scoring/dashboards/unit_profile.html",
         # The profile's unit carries the name it had that year.
-        {"unit": profile.unit, "year": year, "years": years, "profile": profile},
+        {
+            "unit": profile.unit,
+            "year": year,
+            "years": years,
+            "profile": profile,
+            "panels": panels("unit_profile", request, unit=profile.unit, year=year, years=years),
+        },
     )
 
 

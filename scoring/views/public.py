@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from scoring.exchange.opendata import records_to_csv, records_to_json, result_records
+from scoring.extensions import panels
 from scoring.forms.filters import RankingFilter
 from scoring.models import AssessmentYear, Result
 from scoring.permissions import sees_provisional
@@ -54,7 +55,13 @@ def home(request):
     return render(
         request,
         "scoring/home.html",
-        {"years": years, "year": year, "groups": groups, "active": active},
+        {
+            "years": years,
+            "year": year,
+            "groups": groups,
+            "active": active,
+            "panels": panels("home", request, year=year),
+        },
     )
 
 
@@ -64,7 +71,11 @@ def _published_years(request=None) -> list[AssessmentYear]:
 
 @cached_page("open_data", years=_published_years)
 def open_data(request):
-    return render(request, "scoring/dashboards/open_data.html", {"years": _published_years()})
+    return render(
+        request,
+        "scoring/dashboards/open_data.html",
+        {"years": _published_years(), "panels": panels("open_data", request)},
+    )
 
 
 def _published_year(year: int) -> AssessmentYear:

@@ -13,7 +13,7 @@
  *    "datasets": [{"label": "2024", "data": [92.03, "88.50", null], "type": "line"?,
  *                  "provisional": [false, true, false]?}],
  *    "options": {"suggestedMax": 100, "min": 80?, "horizontal": false, "percent": false,
- *                "highlight": [3]?, "provisionalLabel": "tạm tính"?}}
+ *                "highlight": [3]?, "provisionalLabel": "tạm tính"?, "spanGaps": true?}}
  *
  * Values may be numbers or strings ("92.03", a Decimal through DjangoJSONEncoder); null leaves
  * a gap. "min" starts the value axis there instead of at 0 (charts of indices: the selectors'
@@ -82,7 +82,7 @@
     return hatches[color];
   }
 
-  function dataset(source, index, chartType, highlight) {
+  function dataset(source, index, chartType, highlight, spanGaps) {
     var type = source.type || chartType;
     var color = PALETTE[index % PALETTE.length];
     var data = (source.data || []).map(toNumber);
@@ -120,6 +120,8 @@
       });
       result.borderWidth = 2;
       result.tension = 0;
+      // A shared time axis of months: a yearly index has a figure every twelve months.
+      result.spanGaps = Boolean(spanGaps);
       // A segment that reaches a provisional point is dashed.
       result.segment = {
         borderDash: function (context) {
@@ -156,7 +158,7 @@
     var suffix = options.percent ? "%" : "";
     var highlight = [].concat(options.highlight === undefined ? [] : options.highlight);
     var datasets = (spec.datasets || []).map(function (source, index) {
-      return dataset(source, index, chartType, highlight);
+      return dataset(source, index, chartType, highlight, options.spanGaps);
     });
 
     var start = toNumber(options.min);

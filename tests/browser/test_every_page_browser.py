@@ -64,7 +64,15 @@ VISITOR_ONLY = {
 # Routes that are actions rather than pages, whatever GET answers.
 SKIPPED = {"logout", "set_language"}
 # Pages reached with a query string rather than a route argument.
-EXTRA_PAGES = ["/?year=2026", "/so-sanh/?from=2025&to=2026", "/mat-diem/?year=2025"]
+EXTRA_PAGES = [
+    "/?year=2026",
+    "/so-sanh/?from=2025&to=2026",
+    "/mat-diem/?year=2025",
+    # the related indices (issue 19): a monthly and a yearly ranking
+    "/chi-so/766/?group=XA",
+    "/chi-so/DTI/?period=2025&compare=2024",
+    "/chi-so/766/nhap/",
+]
 SERIOUS = {"serious", "critical"}
 NO_CONTRAST = {"rules": {"color-contrast": {"enabled": False}}}
 
@@ -80,6 +88,7 @@ def sample_values(explanation: int, evidence: int) -> dict[str, list]:
         "uidb64": ["MQ"],
         "token": ["set-password"],
         "fmt": ["xlsx"],
+        "period": ["2026-11"],
     }
 
 

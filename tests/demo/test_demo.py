@@ -320,12 +320,14 @@ class TestScores:
 
 class TestMarkingAndLogins:
     def test_everything_is_marked_as_sample_data(self):
-        assert Unit.objects.filter(is_sample=True).count() == 43 + 1 + 80
+        # 43 units, 1 new department, 80 communes and the province (its national indices)
+        assert Unit.objects.filter(is_sample=True).count() == 43 + 1 + 80 + 1
         assert set(Unit.objects.filter(is_sample=True).values_list("group__code", flat=True)) == {
             "SO",
             "HUYEN",
             "XA",
             "NGANHDOC",
+            "TINH",
         }
         assert not Unit.objects.filter(code__startswith="SO-", is_sample=False).exists()
 
@@ -379,7 +381,7 @@ class TestLoading:
         call_command("load_demo", "--reset", stdout=out)
         assert (
             "Đã tạo dữ liệu mẫu “Tỉnh Quảng Nam (dữ liệu mẫu)” (từ năm 2025: “Thành phố Đà Nẵng "
-            "(dữ liệu mẫu)”): 124 đơn vị, 6 năm, 18 bộ chỉ số"
+            "(dữ liệu mẫu)”): 125 đơn vị, 6 năm, 18 bộ chỉ số"
         ) in out.getvalue()
         assert everything() == before
         assert indices() == figures

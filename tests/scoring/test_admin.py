@@ -104,6 +104,18 @@ def one_of_everything(province, admin_user):
     )
     event = LineageEvent.objects.create(year=2025, kind=LineageKind.RENAME, new_name="Sở Nội vụ")
     event.predecessors.set([sheet.unit])
+    # the related indices (indices app): a month of 766 for one unit, and a driver
+    from demo.indices import ensure_known_kinds
+    from indices import services as index_services
+    from indices.exchange import ValueRow
+    from indices.models import IndexDriver, IndexKind
+
+    ensure_known_kinds()
+    kind = IndexKind.objects.get(code="766")
+    kind.groups.add(sheet.unit.group)
+    rows = [ValueRow(sheet.unit.code, str(n), D("5"), 0) for n in range(1, 7)]
+    index_services.record_values(kind, "2026-10", rows, source="Cổng DVC")
+    IndexDriver.objects.create(kind=kind, component_code="1", unit=sheet.unit)
     return province
 
 

@@ -93,7 +93,7 @@ class TestImportUnitsCommand:
         message = refused(csv_file(tmp_path, rows))
 
         assert message == (
-            "Dòng 5, cột group: không có khối “PHUONG” (các khối: SO, HUYEN, XA, NGANHDOC)"
+            "Dòng 5, cột group: không có khối “PHUONG” (các khối: SO, HUYEN, XA, NGANHDOC, TINH)"
         )
 
     def test_it_refuses_a_code_given_twice(self, tmp_path):
@@ -172,7 +172,7 @@ class TestImportUnitsService:
             services.import_units(rows)
 
         assert exc.value.messages == [
-            "Dòng 2, cột group: không có khối “PHUONG” (các khối: SO, HUYEN, XA, NGANHDOC)",
+            "Dòng 2, cột group: không có khối “PHUONG” (các khối: SO, HUYEN, XA, NGANHDOC, TINH)",
             "Dòng 3, cột code: mã đơn vị “SNV” đã có ở dòng 2",
         ]
         assert not Unit.objects.exists()

@@ -235,7 +235,7 @@ class TestImportFramework:
             "import_framework", csv_file(tmp_path, FRAMEWORK), year=2024, group="PHUONG"
         )
 
-        assert message == "Không có khối “PHUONG” (các khối: SO, HUYEN, XA, NGANHDOC)."
+        assert message == "Không có khối “PHUONG” (các khối: SO, HUYEN, XA, NGANHDOC, TINH)."
 
     def test_it_refuses_a_file_without_a_required_column(self, tmp_path):
         rows = [row[:3] for row in FRAMEWORK]

@@ -211,7 +211,7 @@ class TestEveryBadResultsFileIsRefusedWhole:
             "import_units)",
             "Dòng 6, cột code: mã đơn vị “DN-SNV” đã có ở dòng 2",
             "Dòng 7, cột code: mã đơn vị “DN-SYT” đã có ở dòng 4",
-            "Dòng 7, cột group: không có khối “PHUONG” (các khối: SO, HUYEN, XA, NGANHDOC, SODN)",
+            "Dòng 7, cột group: không có khối “PHUONG” (các khối: SO, HUYEN, XA, NGANHDOC, SODN, TINH)",
         ]
 
     def test_a_group_that_does_not_exist_that_year(self, tmp_path, year):
