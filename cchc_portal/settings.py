@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "accounts",
     "units",
     "scoring",
+    "survey",
     "demo",
 ]
 

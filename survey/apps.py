@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SurveyConfig(AppConfig):
+    name = "survey"
+    verbose_name = _("Điều tra xã hội học")
+
+    def ready(self) -> None:
+        from survey import permissions  # noqa: F401  (permissions registers the rules)
