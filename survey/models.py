@@ -136,9 +136,7 @@ class TypeWeight(models.Model):
 
     year = models.ForeignKey(AssessmentYear, on_delete=models.CASCADE, related_name="+")
     group = models.ForeignKey(UnitGroup, on_delete=models.CASCADE, related_name="+")
-    respondent_type = models.ForeignKey(
-        RespondentType, on_delete=models.PROTECT, related_name="+"
-    )
+    respondent_type = models.ForeignKey(RespondentType, on_delete=models.PROTECT, related_name="+")
     weight = models.DecimalField(_("trọng số"), max_digits=7, decimal_places=2)
 
     class Meta:
@@ -151,6 +149,9 @@ class TypeWeight(models.Model):
             models.CheckConstraint(condition=Q(weight__gt=0), name="type_weight_positive"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.respondent_type_id}={self.weight}"
+
 
 class SampleTarget(models.Model):
     """How many ballots a unit should collect from a respondent type (the progress's target)."""
@@ -159,9 +160,7 @@ class SampleTarget(models.Model):
         Questionnaire, on_delete=models.CASCADE, related_name="targets"
     )
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
-    respondent_type = models.ForeignKey(
-        RespondentType, on_delete=models.PROTECT, related_name="+"
-    )
+    respondent_type = models.ForeignKey(RespondentType, on_delete=models.PROTECT, related_name="+")
     target = models.PositiveIntegerField(_("số phiếu cần thu"))
 
     class Meta:
@@ -171,6 +170,9 @@ class SampleTarget(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.unit_id} · {self.respondent_type_id}: {self.target}"
+
 
 class InvitationToken(models.Model):
     """One online ballot for one unit and respondent type; used once."""
@@ -179,9 +181,7 @@ class InvitationToken(models.Model):
         Questionnaire, on_delete=models.CASCADE, related_name="tokens"
     )
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
-    respondent_type = models.ForeignKey(
-        RespondentType, on_delete=models.PROTECT, related_name="+"
-    )
+    respondent_type = models.ForeignKey(RespondentType, on_delete=models.PROTECT, related_name="+")
     code = models.CharField(_("mã mời"), max_length=16, unique=True, default=new_code)
     created_at = models.DateTimeField(auto_now_add=True)
     used_at = models.DateTimeField(_("đã dùng lúc"), null=True, blank=True)
@@ -190,6 +190,9 @@ class InvitationToken(models.Model):
         ordering = ["unit", "respondent_type", "created_at"]
         verbose_name = _("mã mời khảo sát")
         verbose_name_plural = _("mã mời khảo sát")
+
+    def __str__(self) -> str:
+        return self.code
 
 
 class Channel(models.TextChoices):
@@ -207,9 +210,7 @@ class Ballot(models.Model):
     )
     reference = models.CharField(_("mã phiếu"), max_length=64)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
-    respondent_type = models.ForeignKey(
-        RespondentType, on_delete=models.PROTECT, related_name="+"
-    )
+    respondent_type = models.ForeignKey(RespondentType, on_delete=models.PROTECT, related_name="+")
     channel = models.CharField(_("kênh"), max_length=10, choices=Channel.choices)
     token = models.OneToOneField(
         InvitationToken, on_delete=models.PROTECT, null=True, blank=True, related_name="ballot"
@@ -253,3 +254,6 @@ class Answer(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["ballot", "question"], name="answer_once_per_ballot")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.ballot_id} · {self.question_id}"

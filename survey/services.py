@@ -1,0 +1,651 @@
+"""Writes of the survey, each all or nothing in one transaction.
+
+    import_questionnaire(file, year, group)      # questions, options, respondent types
+    set_type_weights(year, group, {"nguoi_dan": 60, …})
+    import_responses(file, year, user=…)         # ballots from a file, every bad row named
+    cast_ballot(questionnaire, unit, type, answers, channel=…, token=…)   # one ballot
+    issue_tokens(questionnaire, unit, type, count)
+    apply_points(year, group, user=…)            # the computed points, through the one save path
+
+Refusals are `ServiceError` (for the year, the group, the weights) or `tabular.TableError` (a
+file's rows, each named).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lib import tabular
+from scoring.calculations import UnweightedType
+from scoring.models import AssessmentYear, Framework, Item, Method
+from scoring.permissions import Account
+from scoring.services.errors import ServiceError, ensure_not_published
+from scoring.services.survey import save_survey
+from survey import selectors
+from survey.models import (
+    Answer,
+    Ballot,
+    Channel,
+    InvitationToken,
+    Option,
+    Question,
+    Questionnaire,
+    RespondentType,
+    TypeWeight,
+    new_code,
+)
+from units.models import Unit, UnitGroup
+
+#: The source recorded in the history of survey points computed from ballots.
+SOURCE = "khảo sát"
+#: Answers that are not answers: not valid, never counted (besides an empty cell).
+NO_ANSWER = frozenset({"không trả lời", "khong tra loi", "ktl", "-"})
+
+QUESTIONNAIRE_REQUIRED = ("code", "item_code", "text", "options")
+QUESTIONNAIRE_OPTIONAL = ("respondent_types",)
+QUESTIONNAIRE_LIMITS = tabular.Limits(rows=2_000, columns=10, cells=10_000)
+RESPONSES_REQUIRED = ("ballot", "unit_code", "respondent_type", "question", "answer")
+#: A province's whole survey in one file: up to 1,000,000 answers, 50 MB.
+RESPONSES_MAX_BYTES = 50 * 1024 * 1024
+RESPONSES_LIMITS = tabular.Limits(
+    rows=1_000_001, columns=10, cells=5_000_005, part_bytes=400 * 1024 * 1024
+)
+BATCH = 5_000
+
+
+def unweighted_message(error: UnweightedType) -> str:
+    return _(
+        "Đối tượng “%(type)s” có phiếu trả lời nhưng chưa có trọng số của năm và khối này: "
+        "hãy đặt trọng số (set_survey_weights) cho mọi đối tượng đã trả lời."
+    ) % {"type": error.type_code}
+
+
+def is_no_answer(text: str) -> bool:
+    return text == "" or text.casefold() in NO_ANSWER
+
+
+def parse_options(text: str) -> list[tuple[str, Decimal]]:
+    """ "A=100 B=60 C=20 D=0" → [("A", 100), …]; ValueError with a Vietnamese message."""
+    options: list[tuple[str, Decimal]] = []
+    seen: set[str] = set()
+    for part in text.split():
+        code, sep, weight_text = part.partition("=")
+        code = code.strip()
+        if not sep or not code:
+            raise ValueError(
+                _("“%(part)s”: cần dạng Mã=tỷ lệ %%, ví dụ “A=100 B=60 C=20 D=0”") % {"part": part}
+            )
+        try:
+            weight = tabular.parse_points(weight_text)
+        except tabular.CellError as exc:
+            raise ValueError(
+                _("phương án %(code)s: %(message)s") % {"code": code, "message": exc.message}
+            ) from None
+        if weight is None or weight > 100:
+            raise ValueError(_("phương án %(code)s: tỷ lệ phải từ 0 đến 100 (%%)") % {"code": code})
+        if code.casefold() in seen:
+            raise ValueError(_("phương án %(code)s bị lặp lại") % {"code": code})
+        if is_no_answer(code):
+            raise ValueError(_("“%(code)s” không dùng được làm mã phương án") % {"code": code})
+        seen.add(code.casefold())
+        options.append((code, weight))
+    if len(options) < 2:
+        raise ValueError(_("cần ít nhất hai phương án, ví dụ “A=100 B=60 C=20 D=0”"))
+    return options
+
+
+@dataclass(frozen=True)
+class QuestionnaireSummary:
+    year: int
+    group: str
+    questions: int
+    options: int
+
+    def __str__(self) -> str:
+        return _(
+            "Đã nhập phiếu khảo sát khối %(group)s năm %(year)s: %(questions)s câu hỏi, "
+            "%(options)s phương án."
+        ) % {
+            "group": self.group,
+            "year": self.year,
+            "questions": self.questions,
+            "options": self.options,
+        }
+
+
+@transaction.atomic
+def import_questionnaire(
+    data: tabular.Source, year: AssessmentYear, group: UnitGroup
+) -> QuestionnaireSummary:
+    """Replace the year and group's questionnaire from a file (code, item_code, text, options
+    [, respondent_types]). Each question feeds a survey item of the group's framework.
+
+    Refused for a published year, a group without a framework, and once ballots are stored
+    (the questions they answered must stay).
+    """
+    year = AssessmentYear.objects.select_for_update().get(pk=year.pk)
+    ensure_not_published(year)
+    framework = Framework.objects.filter(year=year, group=group).first()
+    if framework is None:
+        raise ServiceError(
+            _("Chưa có bộ chỉ số năm %(year)s cho khối %(group)s.")
+            % {"year": year.year, "group": group.code}
+        )
+    existing = Questionnaire.objects.filter(year=year, group=group).first()
+    if existing is not None and existing.ballots.exists():
+        raise ServiceError(
+            _(
+                "Phiếu khảo sát khối %(group)s năm %(year)s đã có phiếu trả lời: không thể thay "
+                "câu hỏi."
+            )
+            % {"group": group.code, "year": year.year}
+        )
+    rows = tabular.read_table(
+        data,
+        required=QUESTIONNAIRE_REQUIRED,
+        optional=QUESTIONNAIRE_OPTIONAL,
+        limits=QUESTIONNAIRE_LIMITS,
+    )
+    items = {i.code: i for i in Item.objects.filter(framework=framework)}
+    types = {t.code: t for t in RespondentType.objects.all()}
+    problems = tabular.Problems()
+    parsed: list[tuple[str, Item, str, list[tuple[str, Decimal]], list[RespondentType]]] = []
+    first_row: dict[str, int] = {}
+    for row in rows:
+        code = problems.parse(row, "code", tabular.parse_text) or ""
+        item_code = problems.parse(row, "item_code", tabular.parse_text) or ""
+        text = problems.parse(row, "text", tabular.parse_text) or ""
+        options_text = problems.parse(row, "options", tabular.parse_text) or ""
+        types_text = problems.parse(row, "respondent_types", tabular.parse_text) or ""
+        ok = True
+        for column, value in (("code", code), ("item_code", item_code), ("text", text)):
+            if not value:
+                problems.add(row, column, _("không được để trống"))
+                ok = False
+        if code and code.casefold() in first_row:
+            problems.add(
+                row,
+                "code",
+                _("câu hỏi %(code)s đã có ở dòng %(first)s")
+                % {"code": code, "first": first_row[code.casefold()]},
+            )
+            ok = False
+        elif code:
+            first_row[code.casefold()] = row.number
+        item = items.get(item_code)
+        if item_code and (item is None or not item.is_scored or item.method != Method.SURVEY):
+            problems.add(
+                row,
+                "item_code",
+                _("“%(code)s” không phải tiêu chí điều tra XHH của bộ chỉ số khối %(group)s")
+                % {"code": item_code, "group": group.code},
+            )
+            ok = False
+        try:
+            options = parse_options(options_text)
+        except ValueError as exc:
+            problems.add(row, "options", str(exc))
+            ok = False
+        chosen = []
+        for type_code in types_text.split():
+            if type_code not in types:
+                problems.add(
+                    row,
+                    "respondent_types",
+                    _("không có đối tượng “%(code)s” (các đối tượng: %(known)s)")
+                    % {"code": type_code, "known": ", ".join(types)},
+                )
+                ok = False
+            else:
+                chosen.append(types[type_code])
+        if ok and item is not None:
+            parsed.append((code, item, text, options, chosen))
+    if not rows:
+        problems.add(None, None, _("Tệp không có dữ liệu"))
+    problems.raise_if_any()
+    questionnaire = existing or Questionnaire.objects.create(year=year, group=group)
+    questionnaire.questions.all().delete()
+    option_count = 0
+    for order, (code, item, text, options, chosen) in enumerate(parsed, start=1):
+        question = Question.objects.create(
+            questionnaire=questionnaire, code=code, item=item, text=text, order=order
+        )
+        question.respondent_types.set(chosen)
+        Option.objects.bulk_create(
+            Option(question=question, code=c, weight=w, order=i)
+            for i, (c, w) in enumerate(options, start=1)
+        )
+        option_count += len(options)
+    return QuestionnaireSummary(year.year, group.code, len(parsed), option_count)
+
+
+def parse_weights(texts: Sequence[str]) -> dict[str, Decimal]:
+    """["nguoi_dan=60", "cong_chuc=40"] → {code: weight}; ServiceError naming each bad one."""
+    weights: dict[str, Decimal] = {}
+    problems = []
+    for text in texts:
+        code, sep, value = text.partition("=")
+        code = code.strip()
+        try:
+            weight = tabular.parse_points(value) if sep else None
+        except tabular.CellError:
+            weight = None
+        if not code or weight is None or weight <= 0:
+            problems.append(
+                _("“%(text)s”: cần dạng đối_tượng=trọng số dương, ví dụ “nguoi_dan=60”.")
+                % {"text": text}
+            )
+        elif code in weights:
+            problems.append(_("Đối tượng “%(code)s” bị lặp lại.") % {"code": code})
+        else:
+            weights[code] = weight
+    if problems:
+        raise ServiceError(problems)
+    return weights
+
+
+@transaction.atomic
+def set_type_weights(
+    year: AssessmentYear, group: UnitGroup, weights: Mapping[str, Decimal]
+) -> list[TypeWeight]:
+    """Replace the year and group's respondent type weights (an empty mapping removes them)."""
+    year = AssessmentYear.objects.select_for_update().get(pk=year.pk)
+    ensure_not_published(year)
+    types = {t.code: t for t in RespondentType.objects.filter(code__in=list(weights))}
+    unknown = [code for code in weights if code not in types]
+    if unknown:
+        raise ServiceError(
+            [
+                _("Không có đối tượng “%(code)s” (các đối tượng: %(known)s).")
+                % {
+                    "code": code,
+                    "known": ", ".join(RespondentType.objects.values_list("code", flat=True)),
+                }
+                for code in unknown
+            ]
+        )
+    TypeWeight.objects.filter(year=year, group=group).delete()
+    return TypeWeight.objects.bulk_create(
+        TypeWeight(year=year, group=group, respondent_type=types[code], weight=weight)
+        for code, weight in weights.items()
+    )
+
+
+# --------------------------------------------------------------------------- ballots
+
+
+@dataclass
+class _Form:
+    """A questionnaire loaded for checking answers: questions by code, options by code."""
+
+    questionnaire: Questionnaire
+    questions: dict[str, Question]
+    options: dict[int, dict[str, Option]]  # question id → option code (casefolded) → option
+    allowed: dict[int, set[int]]  # question id → respondent type ids (empty: everyone)
+
+    @classmethod
+    def load(cls, questionnaire: Questionnaire) -> _Form:
+        questions = {
+            q.code: q
+            for q in questionnaire.questions.prefetch_related("options", "respondent_types")
+        }
+        return cls(
+            questionnaire,
+            questions,
+            {q.pk: {o.code.casefold(): o for o in q.options.all()} for q in questions.values()},
+            {q.pk: {t.pk for t in q.respondent_types.all()} for q in questions.values()},
+        )
+
+    def answers_for(self, rtype: RespondentType) -> list[Question]:
+        return [
+            q
+            for q in self.questions.values()
+            if not self.allowed[q.pk] or rtype.pk in self.allowed[q.pk]
+        ]
+
+    def check(
+        self, rtype: RespondentType, question_code: str, answer: str
+    ) -> tuple[Question | None, Option | None, str | None]:
+        """(question, option or None for no answer, problem or None)."""
+        question = self.questions.get(question_code)
+        if question is None:
+            return (
+                None,
+                None,
+                _("không có câu hỏi “%(code)s” trong phiếu khảo sát") % {"code": question_code},
+            )
+        if self.allowed[question.pk] and rtype.pk not in self.allowed[question.pk]:
+            return (
+                None,
+                None,
+                _("câu hỏi %(code)s không dành cho đối tượng %(type)s")
+                % {
+                    "code": question_code,
+                    "type": rtype.code,
+                },
+            )
+        if is_no_answer(answer):
+            return question, None, None
+        option = self.options[question.pk].get(answer.casefold())
+        if option is None:
+            return (
+                None,
+                None,
+                _("“%(answer)s” không phải phương án của câu %(code)s (các phương án: %(known)s)")
+                % {
+                    "answer": answer,
+                    "code": question_code,
+                    "known": " ".join(o.code for o in question.options.all()),
+                },
+            )
+        return question, option, None
+
+
+@dataclass(frozen=True)
+class ResponsesSummary:
+    year: int
+    ballots: int
+    answers: int
+
+    def __str__(self) -> str:
+        return _("Đã nhập %(ballots)s phiếu (%(answers)s câu trả lời) năm %(year)s.") % {
+            "ballots": self.ballots,
+            "answers": self.answers,
+            "year": self.year,
+        }
+
+
+@dataclass
+class _PendingBallot:
+    row: int
+    unit: Unit
+    rtype: RespondentType
+    form: _Form
+    answers: dict[int, Option | None]
+
+
+DEFAULT_MAPPING = {name: name for name in RESPONSES_REQUIRED}
+
+
+@transaction.atomic
+def import_responses(
+    data: tabular.Source,
+    year: AssessmentYear,
+    *,
+    user: Account | None = None,
+    channel: str = Channel.FILE,
+    rows: Sequence[tabular.Row] | None = None,
+) -> ResponsesSummary:
+    """Store ballots from a file with one row per answer (ballot, unit_code, respondent_type,
+    question, answer), all or nothing, every bad row named.
+
+    A ballot belongs to one unit and respondent type; its answers are checked against the
+    questionnaire of the unit's group (question codes, the types a question is for, option
+    codes; empty or "không trả lời" is kept as no answer). A ballot id already stored in the
+    year is refused. Up to 1,000,000 rows and 50 MB; ballots and answers are written in batches.
+    `rows` are already read rows (a mapped KoboToolbox or Google Forms export).
+    """
+    year = AssessmentYear.objects.select_for_update().get(pk=year.pk)
+    ensure_not_published(year)
+    if rows is None:
+        rows = tabular.read_table(
+            data,
+            required=RESPONSES_REQUIRED,
+            max_bytes=RESPONSES_MAX_BYTES,
+            limits=RESPONSES_LIMITS,
+        )
+    questionnaires = {
+        q.group_id: q for q in Questionnaire.objects.filter(year=year).select_related("group")
+    }
+    forms: dict[int, _Form] = {}
+    units = {
+        u.code: u
+        for u in Unit.objects.existing_in(year.year).filter(group_id__in=list(questionnaires))
+    }
+    types = {t.code: t for t in RespondentType.objects.all()}
+    stored = set(
+        Ballot.objects.filter(questionnaire__year=year).values_list("reference", flat=True)
+    )
+    problems = tabular.Problems()
+    ballots: dict[str, _PendingBallot] = {}
+    answers = 0
+    for row in rows:
+        reference = problems.parse(row, "ballot", tabular.parse_text) or ""
+        unit_code = problems.parse(row, "unit_code", tabular.parse_text) or ""
+        type_code = problems.parse(row, "respondent_type", tabular.parse_text) or ""
+        question_code = problems.parse(row, "question", tabular.parse_text) or ""
+        answer = problems.parse(row, "answer", tabular.parse_text) or ""
+        missing = [
+            column
+            for column, value in (
+                ("ballot", reference),
+                ("unit_code", unit_code),
+                ("respondent_type", type_code),
+                ("question", question_code),
+            )
+            if not value
+        ]
+        for column in missing:
+            problems.add(row, column, _("không được để trống"))
+        if missing:
+            continue
+        if reference in stored:
+            problems.add(
+                row, "ballot", _("phiếu %(ballot)s đã được lưu trước đây") % {"ballot": reference}
+            )
+            continue
+        pending = ballots.get(reference)
+        if pending is None:
+            unit = units.get(unit_code)
+            rtype = types.get(type_code)
+            if unit is None:
+                problems.add(
+                    row,
+                    "unit_code",
+                    _("không có đơn vị “%(code)s” có phiếu khảo sát năm %(year)s")
+                    % {"code": unit_code, "year": year.year},
+                )
+                continue
+            if rtype is None:
+                problems.add(
+                    row,
+                    "respondent_type",
+                    _("không có đối tượng “%(code)s” (các đối tượng: %(known)s)")
+                    % {"code": type_code, "known": ", ".join(types)},
+                )
+                continue
+            if unit.group_id not in forms:
+                forms[unit.group_id] = _Form.load(questionnaires[unit.group_id])
+            pending = _PendingBallot(row.number, unit, rtype, forms[unit.group_id], {})
+            ballots[reference] = pending
+        elif pending.unit.code != unit_code or pending.rtype.code != type_code:
+            problems.add(
+                row,
+                None,
+                _(
+                    "phiếu %(ballot)s đã ghi đơn vị %(unit)s, đối tượng %(type)s ở dòng "
+                    "%(first)s: một phiếu thuộc một đơn vị và một đối tượng"
+                )
+                % {
+                    "ballot": reference,
+                    "unit": pending.unit.code,
+                    "type": pending.rtype.code,
+                    "first": pending.row,
+                },
+            )
+            continue
+        question, option, problem = pending.form.check(pending.rtype, question_code, answer)
+        if problem is not None or question is None:
+            problems.add(row, None, problem or "")
+            continue
+        if question.pk in pending.answers:
+            problems.add(
+                row,
+                "question",
+                _("phiếu %(ballot)s đã trả lời câu %(code)s")
+                % {"ballot": reference, "code": question_code},
+            )
+            continue
+        pending.answers[question.pk] = option
+        answers += 1
+    if not rows:
+        problems.add(None, None, _("Tệp không có dữ liệu"))
+    problems.raise_if_any()
+    _store(ballots, channel=channel, user=user)
+    return ResponsesSummary(year.year, len(ballots), answers)
+
+
+def _store(ballots: Mapping[str, _PendingBallot], *, channel: str, user: Account | None) -> None:
+    """Write checked ballots and their answers in batches (bulk_create returns the ids)."""
+    items = list(ballots.items())
+    for start in range(0, len(items), BATCH):
+        chunk = items[start : start + BATCH]
+        created = Ballot.objects.bulk_create(
+            Ballot(
+                questionnaire=p.form.questionnaire,
+                reference=reference,
+                unit=p.unit,
+                respondent_type=p.rtype,
+                channel=channel,
+                entered_by=user,
+            )
+            for reference, p in chunk
+        )
+        Answer.objects.bulk_create(
+            (
+                Answer(ballot=ballot, question_id=question_id, option=option)
+                for ballot, (_ref, p) in zip(created, chunk, strict=True)
+                for question_id, option in p.answers.items()
+            ),
+            batch_size=BATCH,
+        )
+
+
+def _refused_ballot() -> ServiceError:
+    return ServiceError(_("Mã mời không hợp lệ hoặc đã được dùng: mỗi mã chỉ gửi được một phiếu."))
+
+
+@transaction.atomic
+def cast_ballot(
+    questionnaire: Questionnaire,
+    unit: Unit,
+    rtype: RespondentType,
+    answers: Mapping[str, str],
+    *,
+    channel: str,
+    token: InvitationToken | None = None,
+    user: Account | None = None,
+    reference: str | None = None,
+) -> Ballot:
+    """Store one ballot ({question code: option code, "" for no answer}), never to change.
+
+    With a token: the token is locked, refused if used, and marked used with the ballot. Every
+    question meant for the respondent type must be present (possibly as no answer).
+    """
+    ensure_not_published(questionnaire.year)
+    if token is not None:
+        locked = InvitationToken.objects.select_for_update().filter(pk=token.pk).first()
+        if locked is None or locked.used_at is not None:
+            raise _refused_ballot()
+        token = locked
+    form = _Form.load(questionnaire)
+    problems = []
+    chosen: dict[int, Option | None] = {}
+    for question in form.answers_for(rtype):
+        if question.code not in answers:
+            problems.append(_("Câu %(code)s: chưa chọn.") % {"code": question.code})
+            continue
+        found, option, problem = form.check(rtype, question.code, answers[question.code].strip())
+        if problem is not None or found is None:
+            problems.append(
+                _("Câu %(code)s: %(problem)s.") % {"code": question.code, "problem": problem}
+            )
+            continue
+        chosen[found.pk] = option
+    extra = set(answers) - {q.code for q in form.answers_for(rtype)}
+    problems += [_("Câu %(code)s: không có trong phiếu.") % {"code": c} for c in sorted(extra)]
+    if problems:
+        raise ServiceError(problems)
+    try:
+        with transaction.atomic():
+            ballot = Ballot.objects.create(
+                questionnaire=questionnaire,
+                reference=reference or f"{channel[0].upper()}-{new_code()}{new_code()}",
+                unit=unit,
+                respondent_type=rtype,
+                channel=channel,
+                token=token,
+                entered_by=user,
+            )
+    except IntegrityError:
+        # The same token (OneToOne) or ballot id stored meanwhile by a concurrent request.
+        if token is not None:
+            raise _refused_ballot() from None
+        raise ServiceError(
+            _("Phiếu %(ballot)s đã được lưu trước đây.") % {"ballot": reference}
+        ) from None
+    Answer.objects.bulk_create(
+        Answer(ballot=ballot, question_id=qid, option=option) for qid, option in chosen.items()
+    )
+    if token is not None:
+        InvitationToken.objects.filter(pk=token.pk).update(used_at=timezone.now())
+    return ballot
+
+
+@transaction.atomic
+def issue_tokens(
+    questionnaire: Questionnaire, unit: Unit, rtype: RespondentType, count: int
+) -> list[InvitationToken]:
+    """`count` new invitation tokens (one ballot each) for a unit and respondent type."""
+    ensure_not_published(questionnaire.year)
+    if not 1 <= count <= 2_000:
+        raise ServiceError(_("Số mã mời mỗi lần từ 1 đến 2.000."))
+    if unit.group_id != questionnaire.group_id or not unit.exists_in(questionnaire.year.year):
+        raise ServiceError(
+            _("Đơn vị %(unit)s không thuộc khối của phiếu khảo sát.") % {"unit": unit.code}
+        )
+    return InvitationToken.objects.bulk_create(
+        InvitationToken(questionnaire=questionnaire, unit=unit, respondent_type=rtype)
+        for _i in range(count)
+    )
+
+
+# --------------------------------------------------------------------------- survey points
+
+
+@dataclass(frozen=True)
+class ApplySummary:
+    written: int
+    without_answers: list[tuple[str, str]]  # (unit code, item code) left alone
+
+
+@transaction.atomic
+def apply_points(
+    year: AssessmentYear, group: UnitGroup, *, user: Account | None = None
+) -> ApplySummary:
+    """Write the survey points computed from the ballots through the one save path
+    (`scoring.services.survey.save_survey`, history source "khảo sát"); items without a valid
+    answer are left alone and listed. Refused once the year is published."""
+    year = AssessmentYear.objects.select_for_update().get(pk=year.pk)
+    ensure_not_published(year)
+    try:
+        rows = selectors.computed_points(year, group)
+    except UnweightedType as exc:
+        raise ServiceError(unweighted_message(exc)) from None
+    values: dict[str, dict[str, Decimal | None]] = {}
+    missing = []
+    for row in rows:
+        if row.points is None:
+            missing.append((row.unit.code, row.item.code))
+        else:
+            values.setdefault(row.unit.code, {})[row.item.code] = row.points
+    written = (
+        save_survey(year, values, user=user, allowed_units=None, source=SOURCE) if values else 0
+    )
+    return ApplySummary(written, missing)
