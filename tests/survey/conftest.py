@@ -2,6 +2,7 @@
 questionnaire: Q1 and Q2 feed 3.1, Q3 feeds 3.2 and is for citizens only."""
 
 from decimal import Decimal as D
+from pathlib import Path
 
 import pytest
 
@@ -40,7 +41,6 @@ def units(year):
 
 @pytest.fixture
 def questionnaire(year, units, tmp_path):
-    services.import_questionnaire(
-        open(csv_file(tmp_path, QUESTIONNAIRE, name="q.csv"), "rb").read(), year, make_group("SO")
-    )
+    data = Path(csv_file(tmp_path, QUESTIONNAIRE, name="q.csv")).read_bytes()
+    services.import_questionnaire(data, year, make_group("SO"))
     return year
