@@ -15,6 +15,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(settings.ADMIN_URL, admin.site.urls),
     # Login, logout, password change and reset, two-factor login (accounts/).
     path("tai-khoan/", include("accounts.urls")),
+    # The survey: public ballots (phieu/) and its pages (khao-sat/).
+    path("", include("survey.urls")),
     path("", include("scoring.urls")),
 ]
 

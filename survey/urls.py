@@ -1,0 +1,18 @@
+from django.urls import path
+
+from survey import views
+
+app_name = "survey"
+
+urlpatterns = [
+    # Public: no login.
+    path("phieu/", views.ballot_code, name="ballot_code"),
+    path("phieu/cam-on/", views.thanks, name="thanks"),
+    path("phieu/mo/<slug:key>/", views.open_ballot, name="open_ballot"),
+    path("phieu/<slug:code>/", views.ballot, name="ballot"),
+    # Signed in.
+    path("khao-sat/<int:year>/", views.survey_home, name="home"),
+    path("khao-sat/<int:year>/<slug:group>/ma-moi/", views.tokens, name="tokens"),
+    path("khao-sat/<int:year>/<slug:group>/phieu-giay/", views.paper_entry, name="paper"),
+    path("khao-sat/<int:year>/<slug:group>/<slug:unit>/", views.unit_results, name="unit"),
+]
