@@ -61,7 +61,9 @@ class PaperForm(forms.Form):
     def __init__(self, *args: Any, questions: list[Question], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.questions = questions
-        self.fields["reference"].widget.attrs.update(autofocus=True, autocomplete="off")
+        self.fields["reference"].widget.attrs.update(
+            autofocus=True, autocomplete="off", **{"class": "form-control"}
+        )
         for question in questions:
             codes = " ".join(o.code for o in question.options.all())
             self.fields[question_field(question)] = forms.CharField(
@@ -82,12 +84,16 @@ class UnitTypeForm(forms.Form):
     """Which unit and respondent type (tokens, paper entry, the open link's first step)."""
 
     unit = forms.ModelChoiceField(
-        queryset=Unit.objects.none(), label=gettext_lazy("Đơn vị"), to_field_name="code"
+        queryset=Unit.objects.none(),
+        label=gettext_lazy("Đơn vị"),
+        to_field_name="code",
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
     respondent_type = forms.ModelChoiceField(
         queryset=RespondentType.objects.all(),
         label=gettext_lazy("Đối tượng"),
         to_field_name="code",
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
@@ -97,5 +103,9 @@ class UnitTypeForm(forms.Form):
 
 class TokensForm(UnitTypeForm):
     count = forms.IntegerField(
-        label=gettext_lazy("Số mã mời"), min_value=1, max_value=2000, initial=20
+        label=gettext_lazy("Số mã mời"),
+        min_value=1,
+        max_value=2000,
+        initial=20,
+        widget=forms.NumberInput(attrs={"class": "form-control"}),
     )
