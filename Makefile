@@ -62,6 +62,7 @@ backup: install
 # BENCH_SIZES=province,country (default both), BENCH_FRESH=1 regenerates the data.
 bench: install
 	$(PY) bench/run.py
+	$(PY) bench/survey.py
 
 bench-province: install
 	$(PY) bench/run.py --sizes province

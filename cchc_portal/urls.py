@@ -15,7 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(settings.ADMIN_URL, admin.site.urls),
     # Login, logout, password change and reset, two-factor login (accounts/).
     path("tai-khoan/", include("accounts.urls")),
-    # The survey: public ballots (phieu/) and its pages (khao-sat/).
+    # The survey: public ballots (ks/) and its pages (khao-sat/).
     path("", include("survey.urls")),
     path("", include("scoring.urls")),
 ]

@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 
 from scoring import calculations
 from scoring.calculations import SATISFIED_FROM, TypeTally
@@ -49,16 +49,30 @@ Tallies = dict[int, dict[int, dict[str, TypeTally]]]
 
 
 def item_tallies(questionnaire: Questionnaire) -> Tallies:
-    """Valid answers per unit, item and respondent type: their number and weight sum (one query)."""
-    found: Tallies = defaultdict(lambda: defaultdict(dict))
+    """Valid answers per unit, item and respondent type: their number and weight sum (one query).
+
+    The database counts answers per option; the weights are multiplied and summed here, in
+    Decimal (official figures are never summed in SQL: SQLite would sum floats).
+    """
+    counts: dict[tuple[int, int, str], list[int | Decimal]] = {}
     rows = (
         Answer.objects.filter(ballot__questionnaire=questionnaire, option__isnull=False)
-        .values_list("ballot__unit_id", "question__item_id", "ballot__respondent_type__code")
-        .annotate(n=Count("id"), total=Sum("option__weight"))
+        .values_list(
+            "ballot__unit_id",
+            "question__item_id",
+            "ballot__respondent_type__code",
+            "option__weight",
+        )
+        .annotate(n=Count("id"))
         .order_by()
     )
-    for unit_id, item_id, type_code, n, total in rows:
-        found[unit_id][item_id][type_code] = TypeTally(n, total or Decimal(0))
+    for unit_id, item_id, type_code, weight, n in rows:
+        entry = counts.setdefault((unit_id, item_id, type_code), [0, Decimal(0)])
+        entry[0] += n
+        entry[1] += weight * n
+    found: Tallies = defaultdict(lambda: defaultdict(dict))
+    for (unit_id, item_id, type_code), (n, total) in counts.items():
+        found[unit_id][item_id][type_code] = TypeTally(int(n), Decimal(total))
     return found
 
 

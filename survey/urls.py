@@ -5,11 +5,11 @@ from survey import views
 app_name = "survey"
 
 urlpatterns = [
-    # Public: no login.
-    path("phieu/", views.ballot_code, name="ballot_code"),
-    path("phieu/cam-on/", views.thanks, name="thanks"),
-    path("phieu/mo/<slug:key>/", views.open_ballot, name="open_ballot"),
-    path("phieu/<slug:code>/", views.ballot, name="ballot"),
+    # Public, no login: short addresses (printed under QR codes).
+    path("ks/", views.ballot_code, name="ballot_code"),
+    path("ks/cam-on/", views.thanks, name="thanks"),
+    path("ks/mo/<slug:key>/", views.open_ballot, name="open_ballot"),
+    path("ks/<slug:code>/", views.ballot, name="ballot"),
     # Signed in.
     path("khao-sat/<int:year>/", views.survey_home, name="home"),
     path("khao-sat/<int:year>/<slug:group>/ma-moi/", views.tokens, name="tokens"),
