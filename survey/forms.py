@@ -12,7 +12,9 @@ from django.utils.translation import gettext_lazy
 from survey.models import Question, RespondentType
 from units.models import Unit
 
-NO_ANSWER = ""
+#: The "Không trả lời" choice: not "", which Django's radio buttons would pre-select on an empty
+#: form (every question would start answered "không trả lời"); the service reads "-" as no answer.
+NO_ANSWER = "-"
 
 
 def question_field(question: Question) -> str:

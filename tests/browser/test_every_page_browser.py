@@ -22,6 +22,7 @@ from django.urls import reverse
 from demo import api as demo
 from demo.data import PASSWORD as DEMO_PASSWORD
 from scoring.models import Evidence, ExplanationRequest
+from survey.models import InvitationToken, Questionnaire
 from tests.browser.conftest import login, screenshot
 from tests.security.test_headers import portal_routes
 
@@ -78,6 +79,12 @@ def sample_values(explanation: int, evidence: int) -> dict[str, list]:
         "uidb64": ["MQ"],
         "token": ["set-password"],
         "fmt": ["xlsx"],
+        # The survey's pages (survey/urls.py): the group, the unit, the open link's key.
+        "group": ["SO"],
+        "unit": [UNIT],
+        "key": list(
+            Questionnaire.objects.filter(open_link=True).values_list("link_key", flat=True)
+        ),
     }
 
 
@@ -98,7 +105,10 @@ def candidate_urls(signed_in: bool) -> list[str]:
             url = reverse(name, kwargs=combination)
             if url not in urls:
                 urls.append(url)
-    return urls + EXTRA_PAGES
+    # A ballot by an unused invitation token of the demo (looking does not use it).
+    token = InvitationToken.objects.filter(used_at__isnull=True).first()
+    ballot = [reverse("survey:ballot", args=[token.code])] if token else []
+    return urls + EXTRA_PAGES + ballot
 
 
 def html_pages(context, base: str, urls: list[str]) -> list[str]:

@@ -26,7 +26,7 @@ def tokens_for(form, unit_code="S1", type_code="nguoi_dan", count=1):
 
 
 def answers(form, **codes):
-    return {f"q_{q.pk}": codes.get(q.code, "A") for q in form.questions.all()}
+    return {f"q_{q.pk}": codes.get(q.code, "A") or "-" for q in form.questions.all()}
 
 
 def test_a_ballot_by_token_is_stored_once_and_the_token_is_then_refused(client, form):
