@@ -157,11 +157,11 @@ def build_survey(
         services.apply_points(year, groups[group_code], user=admin)
     # A sheet of invitation tokens to print for one department and one commune.
     for unit_code, group_code in (("SO-TP", "SO"), ("XA-TAMKY", "XA")):
-        unit = units.get(unit_code)
-        if unit is not None:
+        invited = units.get(unit_code)
+        if invited is not None:
             services.issue_tokens(
                 Questionnaire.objects.get(year=year, group=groups[group_code]),
-                unit,
+                invited,
                 types["nguoi_dan"],
                 12,
             )

@@ -47,7 +47,7 @@ class BallotForm(forms.Form):
             name = question_field(question)
             if name not in self.data and not self.has_error(name):
                 self.add_error(name, _("Hãy chọn một phương án (hoặc “Không trả lời”)."))
-        return data
+        return data or {}
 
     def answers(self) -> dict[str, str]:
         return {q.code: self.cleaned_data.get(question_field(q)) or "" for q in self.questions}
