@@ -501,6 +501,149 @@ def import_responses(
     return ResponsesSummary(year.year, len(ballots), answers)
 
 
+# --------------------------------------------------------------------------- other tools' exports
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """How a KoboToolbox or Google Forms export (one row per respondent, one column per question)
+    maps to the questionnaire's codes; written once as JSON and reused for every export:
+
+        {"questions": {"Câu 1. Thông tin…": "C01", "q2": "C02"},
+         "answers": {"Rất hài lòng": "A", "Hài lòng": "B", "Chưa hài lòng": "C"},
+         "ballot": "_uuid",                 # or "prefix": "GF-2026-" (with the row's number)
+         "unit_code": "don_vi",             # or {"fixed": "SO-TP"}
+         "respondent_type": {"fixed": "nguoi_dan"}}
+
+    Answers not listed are taken as typed (an option code, empty or "không trả lời"); columns
+    not named are ignored (the tools' metadata).
+    """
+
+    questions: dict[str, str]
+    answers: dict[str, str]
+    ballot: str | None = None
+    prefix: str = ""
+    unit_column: str | None = None
+    unit: str = ""
+    type_column: str | None = None
+    rtype: str = ""
+
+    @property
+    def columns(self) -> list[str]:
+        named = [self.ballot, self.unit_column, self.type_column]
+        return [c for c in named if c] + list(self.questions)
+
+
+def parse_mapping(text: str) -> ColumnMapping:
+    """A column mapping from its JSON; ServiceError naming what is wrong."""
+    import json
+
+    try:
+        raw = json.loads(text)
+    except ValueError as exc:
+        raise ServiceError(
+            _("Tệp ánh xạ cột không phải JSON hợp lệ: %(error)s") % {"error": exc}
+        ) from None
+    problems = []
+    if not isinstance(raw, dict):
+        raise ServiceError(_("Tệp ánh xạ cột phải là một đối tượng JSON."))
+    questions = raw.get("questions")
+    answers = raw.get("answers", {})
+    if (
+        not isinstance(questions, dict)
+        or not questions
+        or not all(isinstance(k, str) and isinstance(v, str) for k, v in questions.items())
+    ):
+        problems.append(_("“questions”: cần {tên cột: mã câu hỏi}, ít nhất một câu."))
+        questions = {}
+    if not isinstance(answers, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in answers.items()
+    ):
+        problems.append(_("“answers”: cần {câu trả lời trong tệp: mã phương án}."))
+        answers = {}
+
+    def column_or_fixed(key: str) -> tuple[str | None, str]:
+        value = raw.get(key)
+        if isinstance(value, str) and value:
+            return value, ""
+        if isinstance(value, dict) and isinstance(value.get("fixed"), str) and value["fixed"]:
+            return None, value["fixed"]
+        problems.append(_('“%(key)s”: cần tên cột hoặc {"fixed": giá trị}.') % {"key": key})
+        return None, ""
+
+    unit_column, unit = column_or_fixed("unit_code")
+    type_column, rtype = column_or_fixed("respondent_type")
+    ballot = raw.get("ballot")
+    prefix = raw.get("prefix", "")
+    if not (isinstance(ballot, str) and ballot) and not (isinstance(prefix, str) and prefix):
+        problems.append(
+            _("Cần “ballot” (cột mã phiếu) hoặc “prefix” (tiền tố mã phiếu, kèm số dòng).")
+        )
+    if problems:
+        raise ServiceError(problems)
+    return ColumnMapping(
+        questions=dict(questions),
+        answers={k.strip().casefold(): v for k, v in answers.items()},
+        ballot=ballot if isinstance(ballot, str) and ballot else None,
+        prefix=prefix if isinstance(prefix, str) else "",
+        unit_column=unit_column,
+        unit=unit,
+        type_column=type_column,
+        rtype=rtype,
+    )
+
+
+#: One row per respondent in another tool's export.
+MAPPED_LIMITS = tabular.Limits(
+    rows=200_001, columns=500, cells=5_000_000, part_bytes=400 * 1024 * 1024
+)
+
+
+def import_mapped_responses(
+    data: tabular.Source, year: AssessmentYear, mapping: ColumnMapping, *, user: Account | None
+) -> ResponsesSummary:
+    """A KoboToolbox or Google Forms export through the mapping, then `import_responses`' own
+    checks (every bad row named by its row in the export, all or nothing)."""
+    rows = tabular.read_table(
+        data,
+        required=mapping.columns,
+        max_bytes=RESPONSES_MAX_BYTES,
+        limits=MAPPED_LIMITS,
+        ignore_unknown=True,
+    )
+    present = frozenset(RESPONSES_REQUIRED)
+    answers: list[tabular.Row] = []
+    for row in rows:
+
+        def cell(column: str | None, fixed: str = "", row: tabular.Row = row) -> str:
+            if column is None:
+                return fixed
+            try:
+                return tabular.parse_text(row.get(column))
+            except tabular.CellError:
+                return ""
+
+        ballot = mapping.prefix + (cell(mapping.ballot) if mapping.ballot else str(row.number))
+        for column, question in mapping.questions.items():
+            typed = cell(column)
+            values = {
+                "ballot": ballot,
+                "unit_code": cell(mapping.unit_column, mapping.unit),
+                "respondent_type": cell(mapping.type_column, mapping.rtype),
+                "question": question,
+                "answer": mapping.answers.get(typed.casefold(), typed),
+            }
+            labels = {
+                "ballot": mapping.ballot or "ballot",
+                "unit_code": mapping.unit_column or "unit_code",
+                "respondent_type": mapping.type_column or "respondent_type",
+                "question": column,
+                "answer": column,
+            }
+            answers.append(tabular.Row(row.number, values, present, labels))
+    return import_responses(b"", year, user=user, channel=Channel.FILE, rows=answers)
+
+
 def _store(ballots: Mapping[str, _PendingBallot], *, channel: str, user: Account | None) -> None:
     """Write checked ballots and their answers in batches (bulk_create returns the ids)."""
     items = list(ballots.items())

@@ -203,3 +203,79 @@ def test_a_questionnaire_with_ballots_cannot_be_replaced(questionnaire, tmp_path
             "--group",
             "SO",
         )
+
+
+MAPPING = """{
+  "questions": {"1. Thông tin có dễ tìm?": "Q1", "2. Công chức có tận tình?": "Q2",
+                "3. Có đúng hẹn?": "Q3"},
+  "answers": {"Rất hài lòng": "A", "Hài lòng": "B", "Chưa hài lòng": "C", "Không ý kiến": ""},
+  "ballot": "_uuid",
+  "unit_code": "Đơn vị",
+  "respondent_type": {"fixed": "nguoi_dan"}
+}"""
+# A KoboToolbox-like export: metadata columns, one row per respondent, answers as texts.
+KOBO = [
+    [
+        "start",
+        "_uuid",
+        "Đơn vị",
+        "1. Thông tin có dễ tìm?",
+        "2. Công chức có tận tình?",
+        "3. Có đúng hẹn?",
+        "_submission_time",
+    ],
+    ["2026-10-01", "k-1", "S1", "Rất hài lòng", "Hài lòng", "Không ý kiến", "2026-10-01"],
+    ["2026-10-02", "k-2", "S2", "Chưa hài lòng", "A", "B", "2026-10-02"],
+]
+
+
+def test_a_kobotoolbox_export_goes_through_the_mapping_and_the_same_checks(questionnaire, tmp_path):
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(MAPPING, encoding="utf-8")
+    out = run(
+        "import_responses", xlsx_file(tmp_path, KOBO), "--year", "2026", "--mapping", str(mapping)
+    )
+    assert "2 phiếu (6 câu trả lời)" in out
+    assert sorted(
+        Answer.objects.values_list("ballot__reference", "question__code", "option__code")
+    ) == [
+        ("k-1", "Q1", "A"),
+        ("k-1", "Q2", "B"),
+        ("k-1", "Q3", None),
+        ("k-2", "Q1", "C"),
+        ("k-2", "Q2", "A"),
+        ("k-2", "Q3", "B"),
+    ]
+    # The same export again: every ballot id is refused, nothing more stored.
+    bad = [KOBO[0], ["2026-10-03", "k-3", "S1", "Tuyệt vời", "A", "A", ""], *KOBO[1:2]]
+    with pytest.raises(CommandError) as caught:
+        run(
+            "import_responses",
+            xlsx_file(tmp_path, bad, name="again.xlsx"),
+            "--year",
+            "2026",
+            "--mapping",
+            str(mapping),
+        )
+    message = str(caught.value)
+    assert "Dòng 2: “Tuyệt vời” không phải phương án của câu Q1" in message
+    assert "Dòng 3, cột _uuid: phiếu k-1 đã được lưu trước đây" in message
+    assert Ballot.objects.count() == 2
+
+
+def test_a_mapping_that_is_not_complete_is_refused_naming_what_is_missing(questionnaire, tmp_path):
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text('{"questions": {}, "unit_code": 3}', encoding="utf-8")
+    with pytest.raises(CommandError) as caught:
+        run(
+            "import_responses",
+            xlsx_file(tmp_path, KOBO),
+            "--year",
+            "2026",
+            "--mapping",
+            str(mapping),
+        )
+    message = str(caught.value)
+    assert "“questions”" in message and "“unit_code”" in message and "“respondent_type”" in message
+    assert "“ballot”" in message
+    assert not Ballot.objects.exists()
