@@ -224,6 +224,15 @@ class Ballot(models.Model):
         verbose_name=_("người nhập"),
     )
     created_at = models.DateTimeField(_("nhận lúc"), auto_now_add=True)
+    # Paper ballots typed twice: the second clerk's entry matched the first.
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người nhập lần hai"),
+    )
 
     class Meta:
         ordering = ["questionnaire", "reference"]
@@ -257,3 +266,32 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ballot_id} · {self.question_id}"
+
+
+class EntryMismatch(models.Model):
+    """A paper ballot's second entry that differs from the first: listed for a third look, which
+    settles the answers (`survey.services.settle_mismatch`)."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="mismatches")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # {question code: option code typed the second time ("" for no answer)}
+    answers = models.JSONField(_("lần nhập thứ hai"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    settled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    settled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("phiếu nhập lệch")
+        verbose_name_plural = _("phiếu nhập lệch")
+
+    def __str__(self) -> str:
+        return f"{self.ballot_id} · {self.created_at:%Y-%m-%d}"

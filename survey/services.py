@@ -32,6 +32,7 @@ from survey.models import (
     Answer,
     Ballot,
     Channel,
+    EntryMismatch,
     InvitationToken,
     Option,
     Question,
@@ -739,6 +740,95 @@ def cast_ballot(
     if token is not None:
         InvitationToken.objects.filter(pk=token.pk).update(used_at=timezone.now())
     return ballot
+
+
+def stored_answers(ballot: Ballot) -> dict[str, str]:
+    """A ballot's answers as {question code: option code, "" for no answer}."""
+    return {
+        code: option or ""
+        for code, option in ballot.answers.values_list("question__code", "option__code")
+    }
+
+
+def _typed(form: _Form, rtype: RespondentType, answers: Mapping[str, str]) -> dict[str, str]:
+    """Typed answers checked like a ballot's and written the stored way (option codes as stored,
+    "" for no answer); ServiceError naming every bad one."""
+    problems = []
+    result = {}
+    for question in form.answers_for(rtype):
+        found, option, problem = form.check(
+            rtype, question.code, answers.get(question.code, "").strip()
+        )
+        if problem is not None or found is None:
+            problems.append(
+                _("Câu %(code)s: %(problem)s.") % {"code": question.code, "problem": problem}
+            )
+            continue
+        result[question.code] = option.code if option else ""
+    if problems:
+        raise ServiceError(problems)
+    return result
+
+
+@transaction.atomic
+def verify_paper_ballot(
+    questionnaire: Questionnaire,
+    unit: Unit,
+    rtype: RespondentType,
+    reference: str,
+    answers: Mapping[str, str],
+    *,
+    user: Account,
+) -> EntryMismatch | None:
+    """The second entry of a paper ballot, by another clerk: the same answers verify the ballot;
+    different ones are recorded for a third look (returned). The first entry stays as it is."""
+    ensure_not_published(questionnaire.year)
+    ballot = (
+        Ballot.objects.select_for_update()
+        .filter(questionnaire=questionnaire, reference=reference, channel=Channel.PAPER)
+        .first()
+    )
+    if ballot is None or ballot.unit_id != unit.pk or ballot.respondent_type_id != rtype.pk:
+        raise ServiceError(
+            _("Chưa có phiếu giấy %(ballot)s của đơn vị và đối tượng này để đối chiếu.")
+            % {"ballot": reference}
+        )
+    if ballot.entered_by_id == user.pk:
+        raise ServiceError(_("Lần nhập thứ hai phải do người khác nhập."))
+    if ballot.verified_by_id is not None:
+        raise ServiceError(_("Phiếu %(ballot)s đã được đối chiếu.") % {"ballot": reference})
+    typed = _typed(_Form.load(questionnaire), rtype, answers)
+    if typed == stored_answers(ballot):
+        Ballot.objects.filter(pk=ballot.pk).update(verified_by=user)
+        return None
+    return EntryMismatch.objects.create(ballot=ballot, entered_by=user, answers=typed)
+
+
+@transaction.atomic
+def settle_mismatch(mismatch: EntryMismatch, answers: Mapping[str, str], *, user: Account) -> None:
+    """The third look: the answers read on the paper replace the stored ones; settled."""
+    mismatch = (
+        EntryMismatch.objects.select_for_update()
+        .select_related("ballot__questionnaire__year", "ballot__respondent_type")
+        .get(pk=mismatch.pk)
+    )
+    ballot = mismatch.ballot
+    ensure_not_published(ballot.questionnaire.year)
+    if mismatch.settled_at is not None:
+        raise ServiceError(_("Phiếu %(ballot)s đã được xử lý.") % {"ballot": ballot.reference})
+    form = _Form.load(ballot.questionnaire)
+    typed = _typed(form, ballot.respondent_type, answers)
+    ballot.answers.all().delete()
+    Answer.objects.bulk_create(
+        Answer(
+            ballot=ballot,
+            question=form.questions[code],
+            option=form.options[form.questions[code].pk].get(option.casefold()) if option else None,
+        )
+        for code, option in typed.items()
+    )
+    Ballot.objects.filter(pk=ballot.pk).update(verified_by=user)
+    EntryMismatch.objects.filter(pk=mismatch.pk).update(settled_by=user, settled_at=timezone.now())
 
 
 @transaction.atomic

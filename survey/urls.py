@@ -14,5 +14,7 @@ urlpatterns = [
     path("khao-sat/<int:year>/", views.survey_home, name="home"),
     path("khao-sat/<int:year>/<slug:group>/ma-moi/", views.tokens, name="tokens"),
     path("khao-sat/<int:year>/<slug:group>/phieu-giay/", views.paper_entry, name="paper"),
+    path("khao-sat/<int:year>/<slug:group>/nhap-lech/", views.mismatches, name="mismatches"),
+    path("khao-sat/<int:year>/<slug:group>/nhap-lech/<int:pk>/", views.settle, name="settle"),
     path("khao-sat/<int:year>/<slug:group>/<slug:unit>/", views.unit_results, name="unit"),
 ]

@@ -26,7 +26,14 @@ from scoring.permissions import may, require
 from scoring.services.errors import ServiceError
 from survey import limits, selectors, services
 from survey.forms import BallotForm, PaperForm, TokensForm, UnitTypeForm
-from survey.models import Channel, InvitationToken, Question, Questionnaire, RespondentType
+from survey.models import (
+    Channel,
+    EntryMismatch,
+    InvitationToken,
+    Question,
+    Questionnaire,
+    RespondentType,
+)
 from survey.permissions import enters_paper_for
 from units.models import Unit
 
@@ -177,6 +184,7 @@ def survey_home(request: HttpRequest, year: int) -> HttpResponse:
             "blocks": blocks,
             "manages": may(request.user, "survey.manage"),
             "enters_paper": may(request.user, "survey.enter_paper"),
+            "sees_ballots": may(request.user, "survey.view_ballots"),
             "target": selectors.SATISFACTION_TARGET,
         },
     )
@@ -256,11 +264,14 @@ def tokens(request: HttpRequest, year: int, group: str) -> HttpResponse:
 @login_required
 def paper_entry(request: HttpRequest, year: int, group: str) -> HttpResponse:
     """Paper ballots, one per screen: choose the unit and type once, then type the ballot's
-    number and its answer codes; after a save the next empty ballot opens at once."""
+    number and its answer codes; after a save the next empty ballot opens at once. With
+    `?lan=2` a second clerk types the same ballots again: matches verify them, differences are
+    listed for a third look."""
     assessment_year = _year(request, year, "survey.enter_paper")
     questionnaire = _questionnaire(assessment_year, group)
     units = Unit.objects.existing_in(assessment_year.year).filter(group=questionnaire.group)
     chooser = UnitTypeForm(request.GET or None, units=units.order_by("code"))
+    second = request.GET.get("lan") == "2"
     form = None
     if chooser.is_valid():
         unit, rtype = chooser.cleaned_data["unit"], chooser.cleaned_data["respondent_type"]
@@ -268,26 +279,115 @@ def paper_entry(request: HttpRequest, year: int, group: str) -> HttpResponse:
             raise Http404
         form = PaperForm(request.POST or None, questions=_questions(questionnaire, rtype))
         if request.method == "POST" and form.is_valid():
+            reference = form.cleaned_data["reference"]
             try:
-                stored = services.cast_ballot(
-                    questionnaire,
-                    unit,
-                    rtype,
-                    form.answers(),
-                    channel=Channel.PAPER,
-                    user=request.user,  # type: ignore[arg-type]
-                    reference=form.cleaned_data["reference"],
-                )
+                if second:
+                    mismatch = services.verify_paper_ballot(
+                        questionnaire,
+                        unit,
+                        rtype,
+                        reference,
+                        form.answers(),
+                        user=request.user,  # type: ignore[arg-type]
+                    )
+                else:
+                    mismatch = None
+                    services.cast_ballot(
+                        questionnaire,
+                        unit,
+                        rtype,
+                        form.answers(),
+                        channel=Channel.PAPER,
+                        user=request.user,  # type: ignore[arg-type]
+                        reference=reference,
+                    )
             except ServiceError as exc:
                 for message in exc.messages:
                     form.add_error(None, message)
             else:
-                messages.success(
-                    request, _("Đã lưu phiếu %(ballot)s.") % {"ballot": stored.reference}
-                )
+                if mismatch is not None:
+                    messages.warning(
+                        request,
+                        _("Phiếu %(ballot)s lệch với lần nhập đầu: đã ghi lại để kiểm tra lần ba.")
+                        % {"ballot": reference},
+                    )
+                else:
+                    messages.success(request, _("Đã lưu phiếu %(ballot)s.") % {"ballot": reference})
                 return redirect(request.get_full_path())
     return render(
         request,
         "survey/paper.html",
-        {"year": assessment_year, "questionnaire": questionnaire, "chooser": chooser, "form": form},
+        {
+            "year": assessment_year,
+            "questionnaire": questionnaire,
+            "chooser": chooser,
+            "form": form,
+            "second": second,
+        },
+    )
+
+
+@login_required
+def mismatches(request: HttpRequest, year: int, group: str) -> HttpResponse:
+    """Paper ballots whose two entries differ, for a third look (the survey's admins only: the
+    page shows individual ballots)."""
+    assessment_year = _year(request, year, "survey.view_ballots")
+    questionnaire = _questionnaire(assessment_year, group)
+    listed = EntryMismatch.objects.filter(
+        ballot__questionnaire=questionnaire, settled_at__isnull=True
+    ).select_related("ballot__unit", "ballot__respondent_type", "entered_by")
+    rows = [
+        {
+            "mismatch": m,
+            "first": (first := services.stored_answers(m.ballot)),
+            "differs": sorted(
+                c for c in set(first) | set(m.answers) if first.get(c) != m.answers.get(c)
+            ),
+        }
+        for m in listed
+    ]
+    return render(
+        request,
+        "survey/mismatches.html",
+        {"year": assessment_year, "questionnaire": questionnaire, "rows": rows},
+    )
+
+
+@login_required
+def settle(request: HttpRequest, year: int, group: str, pk: int) -> HttpResponse:
+    """The third look at one paper ballot: the answers read on the paper replace both entries."""
+    assessment_year = _year(request, year, "survey.view_ballots")
+    questionnaire = _questionnaire(assessment_year, group)
+    mismatch = get_object_or_404(
+        EntryMismatch.objects.select_related("ballot__respondent_type", "ballot__unit"),
+        pk=pk,
+        ballot__questionnaire=questionnaire,
+        settled_at__isnull=True,
+    )
+    ballot = mismatch.ballot
+    first = services.stored_answers(ballot)
+    questions = _questions(questionnaire, ballot.respondent_type)
+    initial = {"reference": ballot.reference} | {
+        f"q_{q.pk}": first.get(q.code, "") for q in questions
+    }
+    form = PaperForm(request.POST or None, questions=questions, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.settle_mismatch(mismatch, form.answers(), user=request.user)  # type: ignore[arg-type]
+        except ServiceError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Đã lưu phiếu %(ballot)s.") % {"ballot": ballot.reference})
+            return redirect("survey:mismatches", year=assessment_year.year, group=group)
+    return render(
+        request,
+        "survey/settle.html",
+        {
+            "year": assessment_year,
+            "questionnaire": questionnaire,
+            "mismatch": mismatch,
+            "first": first,
+            "form": form,
+        },
     )

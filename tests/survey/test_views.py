@@ -6,7 +6,15 @@ from django.urls import reverse
 
 from scoring.models import YearState
 from survey import limits, services
-from survey.models import Answer, Ballot, InvitationToken, Question, Questionnaire, RespondentType
+from survey.models import (
+    Answer,
+    Ballot,
+    EntryMismatch,
+    InvitationToken,
+    Question,
+    Questionnaire,
+    RespondentType,
+)
 from tests.factories import make_user
 from units.models import Role, Unit
 
@@ -159,3 +167,39 @@ def test_a_published_year_takes_no_ballot(client, form):
     response = client.post(reverse("survey:ballot", args=[token.code]), answers(form))
     assert response.status_code == 200 and "đã công bố" in response.content.decode()
     assert not Ballot.objects.exists()
+
+
+def test_double_entry_verifies_matches_and_lists_differences_for_a_third_look(client, form):
+    first = make_user("clerk1", Role.APPRAISER, Unit.objects.get(code="S2"))
+    second = make_user("clerk2", Role.APPRAISER, Unit.objects.get(code="S2"))
+    admin = make_user("boss", is_superuser=True)
+    base = reverse("survey:paper", args=[2026, "SO"]) + "?unit=S1&respondent_type=nguoi_dan"
+    client.force_login(first)
+    for reference, q1 in (("P-1", "A"), ("P-2", "B")):
+        data = {"reference": reference, **answers(form, Q1=q1, Q2="C", Q3="")}
+        assert client.post(base, data).status_code == 302
+    # The same clerk cannot check their own typing.
+    data = {"reference": "P-1", **answers(form, Q1="A", Q2="C", Q3="")}
+    assert "phải do người khác nhập" in client.post(base + "&lan=2", data).content.decode()
+    client.force_login(second)
+    assert client.post(base + "&lan=2", data).status_code == 302
+    assert Ballot.objects.get(reference="P-1").verified_by == second
+    data = {"reference": "P-2", **answers(form, Q1="A", Q2="C", Q3="")}  # Q1 read as A
+    assert client.post(base + "&lan=2", data).status_code == 302
+    assert Ballot.objects.get(reference="P-2").verified_by is None
+    # The list is for the survey's admins only (it shows ballots).
+    listing = reverse("survey:mismatches", args=[2026, "SO"])
+    assert client.get(listing).status_code == 403
+    client.force_login(admin)
+    page = client.get(listing).content.decode()
+    assert "P-2" in page and "P-1" not in page
+    mismatch = EntryMismatch.objects.get()
+    settle = reverse("survey:settle", args=[2026, "SO", mismatch.pk])
+    data = {"reference": "P-2", **answers(form, Q1="b", Q2="C", Q3="A")}
+    assert client.post(settle, data).status_code == 302
+    assert sorted(
+        Answer.objects.filter(ballot__reference="P-2").values_list("question__code", "option__code")
+    ) == [("Q1", "B"), ("Q2", "C"), ("Q3", "A")]
+    assert Ballot.objects.get(reference="P-2").verified_by == admin
+    assert "P-2</th>" not in client.get(listing).content.decode()
+    assert client.get(settle).status_code == 404
