@@ -144,7 +144,9 @@ def question_results(
     """Per question (of one unit, or of every unit): valid answers, the distribution over the
     options, the satisfaction rate and the mean weight. Two queries."""
     year = questionnaire.year
-    questions = list(questionnaire.questions.prefetch_related("options").order_by("order"))
+    questions = list(
+        questionnaire.questions.select_related("item").prefetch_related("options").order_by("order")
+    )
     results = {
         q.pk: QuestionResult(q, distribution={o.code: 0 for o in q.options.all()})
         for q in questions
@@ -248,3 +250,23 @@ def progress(questionnaire: Questionnaire) -> list[ProgressRow]:
         for unit in units.order_by("code")
         for rtype in types
     ]
+
+
+def progress_totals(year: AssessmentYear) -> list[tuple[Questionnaire, int, int]]:
+    """Per questionnaire of the year: ballots collected and the sum of the sample targets (two
+    queries)."""
+    questionnaires = list(
+        Questionnaire.objects.filter(year=year).select_related("group").order_by("group__order")
+    )
+    collected = dict(
+        Ballot.objects.filter(questionnaire__in=questionnaires)
+        .values_list("questionnaire_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    targets: dict[int, int] = defaultdict(int)
+    for questionnaire_id, target in SampleTarget.objects.filter(
+        questionnaire__in=questionnaires
+    ).values_list("questionnaire_id", "target"):
+        targets[questionnaire_id] += target
+    return [(q, collected.get(q.pk, 0), targets[q.pk]) for q in questionnaires]

@@ -39,5 +39,6 @@ def tracker(request, year: int):
         "open_explanations": sum(row.open_explanations for row in rows),
         "overdue_explanations": sum(row.overdue_explanations for row in rows),
         "can_manage": may(request.user, "scoring.manage_year"),
+        "notes": tracking.tracker_notes(assessment_year),
     }
     return render(request, "scoring/tracker.html", context)

@@ -203,3 +203,28 @@ def test_double_entry_verifies_matches_and_lists_differences_for_a_third_look(cl
     assert Ballot.objects.get(reference="P-2").verified_by == admin
     assert "P-2</th>" not in client.get(listing).content.decode()
     assert client.get(settle).status_code == 404
+
+
+def test_the_tracker_shows_the_ballots_collected_against_the_targets(client, form):
+    from survey.models import SampleTarget
+
+    nguoi_dan = RespondentType.objects.get(code="nguoi_dan")
+    for code in ("S1", "S2"):
+        SampleTarget.objects.create(
+            questionnaire=form,
+            unit=Unit.objects.get(code=code),
+            respondent_type=nguoi_dan,
+            target=4,
+        )
+    services.cast_ballot(
+        form,
+        Unit.objects.get(code="S1"),
+        nguoi_dan,
+        {"Q1": "A", "Q2": "A", "Q3": "A"},
+        channel="paper",
+        reference="P-1",
+    )
+    client.force_login(make_user("lead", Role.LEADERSHIP, Unit.objects.get(code="S2")))
+    page = client.get(reverse("tracker", args=[2026])).content.decode()
+    assert "Khảo sát Sở, ban, ngành: đã thu 1/8 phiếu (12 %)" in page
+    assert reverse("survey:home", args=[2026]) in page
