@@ -58,11 +58,11 @@ def _questionnaire_file(group: str, items: list[Item]) -> bytes:
     number = 0
     for item in items:
         texts = (
-            [f"Ông/bà đánh giá thế nào về: {item.name.lower()}?"]
+            [f"Ông/bà hài lòng ở mức nào với nội dung “{item.name}”?"]
             if group == "SO"
             else [
-                f"Ông/bà hài lòng thế nào về {item.name.lower()}?",
-                f"So với năm trước, {item.name.lower()} đã tốt hơn chưa?",
+                f"Ông/bà hài lòng ở mức nào với nội dung “{item.name}”?",
+                f"So với năm trước, nội dung “{item.name}” đã tốt hơn chưa?",
             ]
         )
         for text in texts:

@@ -210,9 +210,7 @@ def weakest_questions(questionnaire: Questionnaire, limit: int = 10) -> list[Wea
 
 
 @dataclass(frozen=True)
-class ProgressRow:
-    unit: Unit
-    respondent_type: RespondentType
+class ProgressCell:
     collected: int
     target: int | None
 
@@ -223,8 +221,16 @@ class ProgressRow:
         return min(100, self.collected * 100 // self.target)
 
 
-def progress(questionnaire: Questionnaire) -> list[ProgressRow]:
-    """Ballots collected per unit and respondent type, against the sample target (three queries).
+@dataclass(frozen=True)
+class Progress:
+    """Ballots collected per unit (rows) and respondent type (columns) against the targets."""
+
+    types: list[RespondentType]
+    rows: list[tuple[Unit, list[ProgressCell]]]
+
+
+def progress(questionnaire: Questionnaire) -> Progress:
+    """Ballots collected per unit and respondent type, against the sample target (four queries).
 
     The types are those with a target or a ballot for some unit of the questionnaire."""
     counts = {
@@ -243,13 +249,19 @@ def progress(questionnaire: Questionnaire) -> list[ProgressRow]:
     type_ids = {t for _u, t in counts} | {t for _u, t in targets}
     types = list(RespondentType.objects.filter(pk__in=type_ids))
     units = Unit.objects.existing_in(questionnaire.year.year).filter(group=questionnaire.group_id)
-    return [
-        ProgressRow(
-            unit, rtype, counts.get((unit.pk, rtype.pk), 0), targets.get((unit.pk, rtype.pk))
-        )
-        for unit in units.order_by("code")
-        for rtype in types
-    ]
+    return Progress(
+        types,
+        [
+            (
+                unit,
+                [
+                    ProgressCell(counts.get((unit.pk, t.pk), 0), targets.get((unit.pk, t.pk)))
+                    for t in types
+                ],
+            )
+            for unit in units.order_by("code")
+        ],
+    )
 
 
 def progress_totals(year: AssessmentYear) -> list[tuple[Questionnaire, int, int]]:

@@ -236,7 +236,8 @@ def tokens(request: HttpRequest, year: int, group: str) -> HttpResponse:
             messages.success(request, _("Đã tạo %(count)s mã mời.") % {"count": len(issued)})
             url = reverse("survey:tokens", args=[assessment_year.year, group])
             return redirect(f"{url}?unit={unit.code}&respondent_type={rtype.code}")
-    chooser = UnitTypeForm(request.GET or None, units=units.order_by("code"))
+    # Its own ids: the page holds the issuing form's fields of the same names.
+    chooser = UnitTypeForm(request.GET or None, units=units.order_by("code"), auto_id="chooser_%s")
     sheet = []
     if chooser.is_valid():
         for token in InvitationToken.objects.filter(
@@ -256,6 +257,7 @@ def tokens(request: HttpRequest, year: int, group: str) -> HttpResponse:
             "form": form,
             "chooser": chooser,
             "sheet": sheet,
+            "chosen": chooser.cleaned_data if sheet else None,
             "code_url": request.build_absolute_uri(reverse("survey:ballot_code")),
         },
     )
