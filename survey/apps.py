@@ -7,9 +7,11 @@ class SurveyConfig(AppConfig):
     verbose_name = _("Điều tra xã hội học")
 
     def ready(self) -> None:
-        from scoring.selectors.tracker import TRACKER_NOTES
-        from survey import permissions  # noqa: F401  (permissions registers the rules)
-        from survey.tracker import survey_notes
+        from scoring.selectors.notes import TRACKER_NOTES
+        from survey import (
+            notes,
+            permissions,  # noqa: F401  (permissions registers the rules)
+        )
 
-        if survey_notes not in TRACKER_NOTES:
-            TRACKER_NOTES.append(survey_notes)
+        if notes.tracker_notes not in TRACKER_NOTES:
+            TRACKER_NOTES.append(notes.tracker_notes)

@@ -17,6 +17,7 @@ from typing import Any
 
 import rules
 
+from scoring.models import AssessmentYear
 from scoring.permissions import (
     User,
     is_admin,
@@ -40,3 +41,12 @@ def enters_paper_for(user: User, unit: Unit) -> bool:
     if not may(user, "survey.enter_paper"):
         return False
     return unit.pk not in unit_ids_with_role(user, *Role.values)
+
+
+def sees_unit_results(user: User, unit: Unit, year: AssessmentYear) -> bool:
+    """A unit's survey results per question: who sees the survey's results; the unit's own
+    people (any role in it: the questions they are weakest on are theirs to improve) once the
+    year is published, like the rest of its appraisal side (`scoring.permissions.sees_appraisal`)."""
+    if may(user, "survey.view_results"):
+        return True
+    return year.is_published and unit.pk in unit_ids_with_role(user, *Role.values)

@@ -10,6 +10,8 @@ urlpatterns = [
     path("ks/cam-on/", views.thanks, name="thanks"),
     path("ks/mo/<slug:key>/", views.open_ballot, name="open_ballot"),
     path("ks/<slug:code>/", views.ballot, name="ballot"),
+    # A unit profile's survey lines (htmx; empty for whoever may not see them).
+    path("khao-sat/ghi-chu/<slug:unit>/", views.profile_notes, name="profile_notes"),
     # Signed in.
     path("khao-sat/<int:year>/", views.survey_home, name="home"),
     path("khao-sat/<int:year>/<slug:group>/ma-moi/", views.tokens, name="tokens"),

@@ -15,6 +15,7 @@ import qrcode
 import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,7 +25,7 @@ from django.views.decorators.cache import never_cache
 from scoring.models import AssessmentYear
 from scoring.permissions import may, require
 from scoring.services.errors import ServiceError
-from survey import limits, selectors, services
+from survey import limits, notes, selectors, services
 from survey.forms import BallotForm, PaperForm, TokensForm, UnitTypeForm
 from survey.models import (
     Channel,
@@ -34,7 +35,7 @@ from survey.models import (
     Questionnaire,
     RespondentType,
 )
-from survey.permissions import enters_paper_for
+from survey.permissions import enters_paper_for, sees_unit_results
 from units.models import Unit
 
 
@@ -141,6 +142,16 @@ def open_ballot(request: HttpRequest, key: str) -> HttpResponse:
     )
 
 
+def profile_notes(request: HttpRequest, unit: str) -> HttpResponse:
+    """The survey's lines on a unit's profile (its questions below 80 % satisfaction), loaded
+    by the profile apart from its cached page; empty for whoever may not see them."""
+    found = get_object_or_404(Unit, code=unit)
+    number = request.GET.get("year", "")
+    year = AssessmentYear.objects.filter(year=int(number)).first() if number.isdigit() else None
+    listed = notes.profile_notes(request.user, found, year) if year else []
+    return render(request, "survey/_profile_notes.html", {"notes": listed})
+
+
 def thanks(request: HttpRequest) -> HttpResponse:
     return render(request, "survey/thanks.html")
 
@@ -192,10 +203,13 @@ def survey_home(request: HttpRequest, year: int) -> HttpResponse:
 
 @login_required
 def unit_results(request: HttpRequest, year: int, group: str, unit: str) -> HttpResponse:
-    """One unit's results per question, the questions below 80 % satisfaction flagged."""
-    assessment_year = _year(request, year, "survey.view_results")
+    """One unit's results per question, the questions below 80 % satisfaction flagged (for who
+    sees the survey's results and the unit's own people)."""
+    assessment_year = get_object_or_404(AssessmentYear, year=year)
     questionnaire = _questionnaire(assessment_year, group)
     found = get_object_or_404(Unit, code=unit, group=questionnaire.group)
+    if not sees_unit_results(request.user, found, assessment_year):
+        raise PermissionDenied
     return render(
         request,
         "survey/unit.html",

@@ -7,7 +7,7 @@ rules of `lib.deadlines` and `scoring.duties`, as the unit's own page and e-mail
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -29,23 +29,6 @@ from scoring.models import (
     count_per,
 )
 from units.models import Unit
-
-
-@dataclass(frozen=True)
-class TrackerNote:
-    """A line another app adds above the tracker (the survey's ballots collected), with a link."""
-
-    text: str
-    url: str
-
-
-#: Functions year → notes, registered by apps built on scoring (scoring never imports them):
-#: the survey app adds its ballots collected against the sample targets (`survey.apps`).
-TRACKER_NOTES: list[Callable[[AssessmentYear], list[TrackerNote]]] = []
-
-
-def tracker_notes(year: AssessmentYear) -> list[TrackerNote]:
-    return [note for source in TRACKER_NOTES for note in source(year)]
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ tokens and their QR sheet, results (aggregates only) and who may see them."""
 import pytest
 from django.urls import reverse
 
-from scoring.models import YearState
+from scoring.models import AssessmentYear, YearState
 from survey import limits, services
 from survey.models import (
     Answer,
@@ -161,8 +161,6 @@ def test_results_are_aggregates_flag_questions_below_80_and_need_the_permission(
 
 def test_a_published_year_takes_no_ballot(client, form):
     (token,) = tokens_for(form)
-    from scoring.models import AssessmentYear
-
     AssessmentYear.objects.update(state=YearState.PUBLISHED)
     response = client.post(reverse("survey:ballot", args=[token.code]), answers(form))
     assert response.status_code == 200 and "đã công bố" in response.content.decode()
@@ -228,3 +226,38 @@ def test_the_tracker_shows_the_ballots_collected_against_the_targets(client, for
     page = client.get(reverse("tracker", args=[2026])).content.decode()
     assert "Khảo sát Sở, ban, ngành: đã thu 1/8 phiếu (12 %)" in page
     assert reverse("survey:home", args=[2026]) in page
+
+
+def test_the_units_profile_flags_its_questions_below_80_for_its_own_people(client, form):
+    s1 = Unit.objects.get(code="S1")
+    nguoi_dan = RespondentType.objects.get(code="nguoi_dan")
+    for n, q2 in enumerate("CDA"):
+        services.cast_ballot(
+            form,
+            s1,
+            nguoi_dan,
+            {"Q1": "A", "Q2": q2, "Q3": "A"},
+            channel="paper",
+            reference=f"P-{n}",
+        )
+    note = "Khảo sát năm 2026: 1 câu hỏi dưới 80 % hài lòng (Q2)"
+    # The profile (cached for many viewers) loads the survey's lines for its viewer apart.
+    fragment = reverse("survey:profile_notes", args=["S1"]) + "?year=2026"
+    client.force_login(make_user("lead", Role.LEADERSHIP, Unit.objects.get(code="S2")))
+    profile = client.get(reverse("unit_profile", args=["S1"]) + "?year=2026").content.decode()
+    assert fragment.replace("&", "&amp;") in profile or fragment in profile
+    unit_page = reverse("survey:unit", args=[2026, "SO", "S1"])
+    lines = client.get(fragment).content.decode()
+    assert note in lines and unit_page in lines  # the year in progress, for the leadership
+    staff = make_user("staff", Role.STAFF, s1)
+    client.force_login(staff)
+    assert note not in client.get(fragment).content.decode()  # not before publication
+    assert client.get(unit_page).status_code == 403
+    AssessmentYear.objects.update(state=YearState.PUBLISHED)
+    assert note in client.get(fragment).content.decode()
+    assert client.get(unit_page).status_code == 200
+    client.force_login(make_user("other", Role.STAFF, Unit.objects.get(code="S2")))
+    assert note not in client.get(fragment).content.decode()
+    assert client.get(unit_page).status_code == 403
+    client.logout()
+    assert client.get(fragment).content.decode().strip() == ""
