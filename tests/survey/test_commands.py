@@ -279,3 +279,39 @@ def test_a_mapping_that_is_not_complete_is_refused_naming_what_is_missing(questi
     assert "“questions”" in message and "“unit_code”" in message and "“respondent_type”" in message
     assert "“ballot”" in message
     assert not Ballot.objects.exists()
+
+
+def test_an_item_without_valid_answers_stays_open_in_the_publication_readiness(
+    questionnaire, tmp_path
+):
+    from scoring.services.readiness import publication_readiness
+    from scoring.services.scores import get_or_create_sheet
+    from units.models import Unit
+
+    get_or_create_sheet(Unit.objects.get(code="S2"), AssessmentYear.objects.get(year=2026))
+    run("set_survey_weights", "--year", "2026", "--group", "SO", "nguoi_dan=60", "cong_chuc=40")
+    run("import_responses", csv_file(tmp_path, EXAMPLE), "--year", "2026")
+    run("survey_points", "--year", "2026", "--group", "SO", "--apply")
+    units = {
+        u.unit.code: u
+        for g in publication_readiness(AssessmentYear.objects.get()).groups
+        for u in g.units
+    }
+    assert units["S1"].survey_missing == 0
+    assert units["S2"].survey_missing == 2  # no ballot: no survey points, listed
+    assert ("survey", "2/2 tiêu chí điều tra XHH chưa có điểm") in units["S2"].open_items()
+
+
+def test_open_data_and_exports_carry_no_ballot(questionnaire, tmp_path, client):
+    from units.models import Unit
+
+    run("import_responses", csv_file(tmp_path, EXAMPLE), "--year", "2026")
+    run("survey_points", "--year", "2026", "--group", "SO", "--apply")
+    AssessmentYear.objects.filter(year=2026).update(state=YearState.PUBLISHED)
+    assert Unit.objects.exists()
+    for url in ("/mo/", "/mo/ket-qua-2026.csv", "/mo/ket-qua-2026.json"):
+        response = client.get(url)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        text = body.decode()
+        assert response.status_code == 200, url
+        assert not any(ref in text for ref in ("b1", "b2", "b3")), url
