@@ -111,3 +111,22 @@ class TokensForm(UnitTypeForm):
         initial=20,
         widget=forms.NumberInput(attrs={"class": "form-control"}),
     )
+
+
+class ResponsesUploadForm(forms.Form):
+    """Ballots from a file: one row per answer, or another tool's export with its mapping."""
+
+    file = forms.FileField(
+        label=gettext_lazy("Tệp phiếu trả lời (xlsx hoặc CSV)"),
+        help_text=gettext_lazy(
+            "Mỗi dòng một câu trả lời: ballot, unit_code, respondent_type, question, answer; "
+            "hoặc bản xuất KoboToolbox/Google Forms kèm tệp ánh xạ cột."
+        ),
+        widget=forms.FileInput(attrs={"class": "form-control", "accept": ".xlsx,.csv"}),
+        error_messages={"required": gettext_lazy("Hãy chọn một tệp.")},
+    )
+    mapping = forms.FileField(
+        label=gettext_lazy("Tệp ánh xạ cột (JSON, tùy chọn)"),
+        required=False,
+        widget=forms.FileInput(attrs={"class": "form-control", "accept": ".json"}),
+    )

@@ -14,6 +14,7 @@ urlpatterns = [
     path("khao-sat/ghi-chu/<slug:unit>/", views.profile_notes, name="profile_notes"),
     # Signed in.
     path("khao-sat/<int:year>/", views.survey_home, name="home"),
+    path("khao-sat/<int:year>/nhap-tep/", views.responses_upload, name="upload"),
     path("khao-sat/<int:year>/<slug:group>/ma-moi/", views.tokens, name="tokens"),
     path("khao-sat/<int:year>/<slug:group>/phieu-giay/", views.paper_entry, name="paper"),
     path("khao-sat/<int:year>/<slug:group>/nhap-lech/", views.mismatches, name="mismatches"),

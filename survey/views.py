@@ -21,12 +21,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
+from lib import tabular
 from scoring.models import AssessmentYear
 from scoring.permissions import may, require
 from scoring.services.errors import ServiceError
 from survey import limits, notes, selectors, services
-from survey.forms import BallotForm, PaperForm, TokensForm, UnitTypeForm
+from survey.forms import BallotForm, PaperForm, ResponsesUploadForm, TokensForm, UnitTypeForm
 from survey.models import (
     Channel,
     EntryMismatch,
@@ -170,15 +172,16 @@ def _questionnaire(year: AssessmentYear, group_code: str) -> Questionnaire:
     )
 
 
-@login_required
-def survey_home(request: HttpRequest, year: int) -> HttpResponse:
-    """The year's survey: per questionnaire, progress against the targets, the weakest
-    questions across units and each question's results in the province."""
-    assessment_year = _year(request, year, "survey.view_results")
+def _render_home(
+    request: HttpRequest,
+    year: AssessmentYear,
+    *,
+    upload: ResponsesUploadForm | None = None,
+    upload_errors: list[str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
     blocks = []
-    for questionnaire in Questionnaire.objects.filter(year=assessment_year).select_related(
-        "year", "group"
-    ):
+    for questionnaire in Questionnaire.objects.filter(year=year).select_related("year", "group"):
         blocks.append(
             {
                 "questionnaire": questionnaire,
@@ -187,18 +190,60 @@ def survey_home(request: HttpRequest, year: int) -> HttpResponse:
                 "questions": selectors.question_results(questionnaire),
             }
         )
+    manages = may(request.user, "survey.manage")
     return render(
         request,
         "survey/home.html",
         {
-            "year": assessment_year,
+            "year": year,
             "blocks": blocks,
-            "manages": may(request.user, "survey.manage"),
+            "manages": manages,
             "enters_paper": may(request.user, "survey.enter_paper"),
             "sees_ballots": may(request.user, "survey.view_ballots"),
             "target": selectors.SATISFACTION_TARGET,
+            "upload": upload or (ResponsesUploadForm() if manages else None),
+            "upload_errors": upload_errors or [],
         },
+        status=status,
     )
+
+
+@login_required
+def survey_home(request: HttpRequest, year: int) -> HttpResponse:
+    """The year's survey: per questionnaire, progress against the targets, the weakest
+    questions across units and each question's results in the province."""
+    return _render_home(request, _year(request, year, "survey.view_results"))
+
+
+@login_required
+@require_POST
+def responses_upload(request: HttpRequest, year: int) -> HttpResponse:
+    """Ballots from a file (one row per answer, or a mapped export): all or nothing."""
+    assessment_year = _year(request, year, "survey.manage")
+    form = ResponsesUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_home(request, assessment_year, upload=form, status=400)
+    try:
+        if form.cleaned_data["mapping"]:
+            text = form.cleaned_data["mapping"].read(200_000).decode("utf-8", errors="replace")
+            summary = services.import_mapped_responses(
+                form.cleaned_data["file"],
+                assessment_year,
+                services.parse_mapping(text),
+                user=request.user,  # type: ignore[arg-type]
+            )
+        else:
+            summary = services.import_responses(
+                form.cleaned_data["file"],
+                assessment_year,
+                user=request.user,  # type: ignore[arg-type]
+            )
+    except (tabular.TableError, ServiceError) as error:
+        return _render_home(
+            request, assessment_year, upload=form, upload_errors=error.messages, status=400
+        )
+    messages.success(request, str(summary))
+    return redirect("survey:home", year=assessment_year.year)
 
 
 @login_required
