@@ -57,14 +57,10 @@ def _questionnaire_file(group: str, items: list[Item]) -> bytes:
     writer.writerow(["code", "item_code", "text", "options", "respondent_types"])
     number = 0
     for item in items:
-        texts = (
-            [f"Ông/bà hài lòng ở mức nào với nội dung “{item.name}”?"]
-            if group == "SO"
-            else [
-                f"Ông/bà hài lòng ở mức nào với nội dung “{item.name}”?",
-                f"So với năm trước, nội dung “{item.name}” đã tốt hơn chưa?",
-            ]
-        )
+        texts = [f"Ông/bà hài lòng ở mức nào với nội dung “{item.name}”?"]
+        if group == "XA" and item.code in ("8.1.1", "8.1.2"):
+            # Two questions feed one criterion: its rate pools their answers.
+            texts.append(f"So với năm trước, nội dung “{item.name}” đã tốt hơn chưa?")
         for text in texts:
             number += 1
             writer.writerow(
