@@ -24,7 +24,6 @@ from survey.models import (
     InvitationToken,
     Questionnaire,
     RespondentType,
-    SampleTarget,
     TypeWeight,
 )
 from units.models import Unit, UnitGroup
@@ -123,13 +122,7 @@ def build_survey(
             .annotate(total=Sum("points"))
         )
         maximum = float(sum(i.max_points for i in items)) or 1.0
-        SampleTarget.objects.bulk_create(
-            SampleTarget(
-                questionnaire=questionnaire, unit=unit, respondent_type=types[code], target=target
-            )
-            for unit in assessed
-            for code, target in TARGETS[group_code].items()
-        )
+        services.set_sample_targets(year, group, TARGETS[group_code])
         for unit in assessed:
             rng = random.Random(f"cchc-demo-survey:{year.year}:{unit.code}")  # noqa: S311
             lean = min(0.98, float(earned.get(unit.pk) or 0) / maximum or 0.8)

@@ -38,6 +38,7 @@ from survey.models import (
     Question,
     Questionnaire,
     RespondentType,
+    SampleTarget,
     TypeWeight,
     new_code,
 )
@@ -276,6 +277,74 @@ def set_type_weights(
         TypeWeight(year=year, group=group, respondent_type=types[code], weight=weight)
         for code, weight in weights.items()
     )
+
+
+def parse_targets(texts: Sequence[str]) -> dict[str, int]:
+    """["nguoi_dan=30", "cong_chuc=12"] → {code: ballots}; ServiceError naming each bad one."""
+    targets: dict[str, int] = {}
+    problems = []
+    for text in texts:
+        code, sep, value = text.partition("=")
+        code = code.strip()
+        if not sep or not code or not value.strip().isdigit():
+            problems.append(
+                _("“%(text)s”: cần dạng đối_tượng=số phiếu, ví dụ “nguoi_dan=30”.") % {"text": text}
+            )
+        elif code in targets:
+            problems.append(_("Đối tượng “%(code)s” bị lặp lại.") % {"code": code})
+        else:
+            targets[code] = int(value)
+    if problems:
+        raise ServiceError(problems)
+    return targets
+
+
+@transaction.atomic
+def set_sample_targets(
+    year: AssessmentYear,
+    group: UnitGroup,
+    targets: Mapping[str, int],
+    *,
+    unit_code: str | None = None,
+) -> int:
+    """Replace the ballots to collect per respondent type, for every unit of the group in the
+    year or for one unit. Returns the targets written."""
+    ensure_not_published(year)
+    questionnaire = Questionnaire.objects.filter(year=year, group=group).first()
+    if questionnaire is None:
+        raise ServiceError(
+            _("Khối %(group)s năm %(year)s chưa có phiếu khảo sát.")
+            % {"group": group.code, "year": year.year}
+        )
+    types = {t.code: t for t in RespondentType.objects.filter(code__in=list(targets))}
+    unknown = [code for code in targets if code not in types]
+    if unknown:
+        raise ServiceError(
+            [
+                _("Không có đối tượng “%(code)s” (các đối tượng: %(known)s).")
+                % {
+                    "code": code,
+                    "known": ", ".join(RespondentType.objects.values_list("code", flat=True)),
+                }
+                for code in unknown
+            ]
+        )
+    units = Unit.objects.existing_in(year.year).filter(group=group)
+    if unit_code is not None:
+        units = units.filter(code=unit_code)
+        if not units.exists():
+            raise ServiceError(
+                _("Đơn vị %(unit)s không thuộc khối của phiếu khảo sát.") % {"unit": unit_code}
+            )
+    chosen = list(units)
+    SampleTarget.objects.filter(questionnaire=questionnaire, unit__in=chosen).delete()
+    created = SampleTarget.objects.bulk_create(
+        SampleTarget(questionnaire=questionnaire, unit=unit, respondent_type=types[code], target=n)
+        for unit in chosen
+        for code, n in targets.items()
+        if n > 0
+    )
+    return len(created)
 
 
 # --------------------------------------------------------------------------- ballots

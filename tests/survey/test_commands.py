@@ -315,3 +315,21 @@ def test_open_data_and_exports_carry_no_ballot(questionnaire, tmp_path, client):
         text = body.decode()
         assert response.status_code == 200, url
         assert not any(ref in text for ref in ("b1", "b2", "b3")), url
+
+
+def test_set_survey_targets_replaces_the_ballots_to_collect(questionnaire):
+    from survey.models import SampleTarget
+
+    out = run(
+        "set_survey_targets", "--year", "2026", "--group", "SO", "nguoi_dan=30", "cong_chuc=10"
+    )
+    assert "Đã đặt 4 số phiếu" in out
+    run("set_survey_targets", "--year", "2026", "--group", "SO", "--unit", "S2", "nguoi_dan=5")
+    assert sorted(
+        SampleTarget.objects.values_list("unit__code", "respondent_type__code", "target")
+    ) == [("S1", "cong_chuc", 10), ("S1", "nguoi_dan", 30), ("S2", "nguoi_dan", 5)]
+    with pytest.raises(CommandError, match="“nguoi_dan=nhieu”"):
+        run("set_survey_targets", "--year", "2026", "--group", "SO", "nguoi_dan=nhieu")
+    with pytest.raises(CommandError, match="“sinh_vien”"):
+        run("set_survey_targets", "--year", "2026", "--group", "SO", "sinh_vien=3")
+    assert SampleTarget.objects.count() == 3
