@@ -94,6 +94,7 @@ def build_survey(
     admin: Account | None,
 ) -> None:
     """The 2026 survey of SO and XA (see the module docstring)."""
+    services.ensure_default_types()
     types = {t.code: t for t in RespondentType.objects.all()}
     rows: list[list[str]] = [["ballot", "unit_code", "respondent_type", "question", "answer"]]
     for group_code in ("SO", "XA"):

@@ -61,6 +61,22 @@ RESPONSES_LIMITS = tabular.Limits(
 BATCH = 5_000
 
 
+#: The respondent types of the national PAR survey and of most provinces' own (the migration
+#: `0002_respondent_types` seeds them; `ensure_default_types` restores them, e.g. for the demo
+#: after a test database was flushed).
+DEFAULT_TYPES = (
+    ("nguoi_dan", "Người dân", 1),
+    ("doanh_nghiep", "Doanh nghiệp, tổ chức", 2),
+    ("cong_chuc", "Công chức, viên chức", 3),
+    ("lanh_dao", "Lãnh đạo, quản lý", 4),
+)
+
+
+def ensure_default_types() -> None:
+    for code, name, order in DEFAULT_TYPES:
+        RespondentType.objects.get_or_create(code=code, defaults={"name": name, "order": order})
+
+
 def unweighted_message(error: UnweightedType) -> str:
     return _(
         "Đối tượng “%(type)s” có phiếu trả lời nhưng chưa có trọng số của năm và khối này: "

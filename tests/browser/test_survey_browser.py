@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_one_ballot_on_a_phone_with_a_token_then_the_token_is_refused(
     live_server, phone_page, tmp_path
 ):
+    services.ensure_default_types()  # a data migration's rows, gone after another test's flush
     year = make_year(2026, state=YearState.APPRAISAL)
     group = make_group("SO")
     replace_framework(year, group, item_rows(ROWS))

@@ -29,6 +29,8 @@ QUESTIONNAIRE = [
 
 @pytest.fixture
 def year(db):
+    # Seeded by a data migration, which a transactional test's flush removes.
+    services.ensure_default_types()
     year = make_year(2026, state=YearState.APPRAISAL)
     replace_framework(year, make_group("SO"), item_rows(ROWS))
     return year
