@@ -15,6 +15,7 @@ urlpatterns = [
     # Signed in.
     path("khao-sat/<int:year>/", views.survey_home, name="home"),
     path("khao-sat/<int:year>/nhap-tep/", views.responses_upload, name="upload"),
+    path("khao-sat/<int:year>/<slug:group>/ghi-diem/", views.apply, name="apply"),
     path("khao-sat/<int:year>/<slug:group>/ma-moi/", views.tokens, name="tokens"),
     path("khao-sat/<int:year>/<slug:group>/phieu-giay/", views.paper_entry, name="paper"),
     path("khao-sat/<int:year>/<slug:group>/nhap-lech/", views.mismatches, name="mismatches"),

@@ -247,6 +247,33 @@ def responses_upload(request: HttpRequest, year: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def apply(request: HttpRequest, year: int, group: str) -> HttpResponse:
+    """Write the group's survey points computed from the ballots (source "khảo sát")."""
+    assessment_year = _year(request, year, "survey.manage")
+    questionnaire = _questionnaire(assessment_year, group)
+    try:
+        summary = services.apply_points(
+            assessment_year,
+            questionnaire.group,
+            user=request.user,  # type: ignore[arg-type]
+        )
+    except ServiceError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _(
+                "Đã ghi %(count)s điểm điều tra XHH (nguồn “khảo sát”); %(missing)s tiêu chí "
+                "chưa có câu trả lời hợp lệ được giữ nguyên."
+            )
+            % {"count": summary.written, "missing": len(summary.without_answers)},
+        )
+    return redirect("survey:home", year=assessment_year.year)
+
+
+@login_required
 def unit_results(request: HttpRequest, year: int, group: str, unit: str) -> HttpResponse:
     """One unit's results per question, the questions below 80 % satisfaction flagged (for who
     sees the survey's results and the unit's own people)."""

@@ -261,3 +261,28 @@ def test_the_units_profile_flags_its_questions_below_80_for_its_own_people(clien
     assert client.get(unit_page).status_code == 403
     client.logout()
     assert client.get(fragment).content.decode().strip() == ""
+
+
+def test_the_survey_page_applies_the_points_computed_from_the_ballots(client, form):
+    from decimal import Decimal
+
+    from scoring.models import Score
+
+    s1, nguoi_dan = Unit.objects.get(code="S1"), RespondentType.objects.get(code="nguoi_dan")
+    services.cast_ballot(
+        form, s1, nguoi_dan, {"Q1": "A", "Q2": "B", "Q3": "A"}, channel="paper", reference="P-1"
+    )
+    url = reverse("survey:apply", args=[2026, "SO"])
+    client.force_login(make_user("lead", Role.LEADERSHIP, Unit.objects.get(code="S2")))
+    assert client.post(url).status_code == 403
+    client.force_login(make_user("boss", is_superuser=True))
+    assert (
+        "Ghi điểm điều tra XHH từ phiếu"
+        in client.get(reverse("survey:home", args=[2026])).content.decode()
+    )
+    response = client.post(url, follow=True)
+    assert "Đã ghi 2 điểm điều tra XHH" in response.content.decode()
+    assert "2 tiêu chí chưa có câu trả lời hợp lệ" in response.content.decode()
+    score = Score.objects.get(sheet__unit=s1, item__code="3.1")
+    assert score.points == Decimal("1.60")  # (100 + 60) / 2 = 80 % of 2
+    assert score.history.first().history_change_reason == "khảo sát"
