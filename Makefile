@@ -63,6 +63,7 @@ backup: install
 bench: install
 	$(PY) bench/run.py
 	$(PY) bench/indices.py
+	$(PY) bench/survey.py
 
 bench-province: install
 	$(PY) bench/run.py --sizes province

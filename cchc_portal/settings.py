@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "units",
     "scoring",
     "indices",
+    "survey",
     "demo",
 ]
 

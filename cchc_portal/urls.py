@@ -16,6 +16,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # Login, logout, password change and reset, two-factor login (accounts/).
     path("tai-khoan/", include("accounts.urls")),
     path("", include("indices.urls")),
+    # The survey: public ballots (ks/) and its pages (khao-sat/).
+    path("", include("survey.urls")),
     path("", include("scoring.urls")),
 ]
 

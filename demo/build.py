@@ -57,6 +57,7 @@ from demo.data import (
     owner_name,
 )
 from demo.scores import generate_scores, points
+from demo.survey import delete_survey
 from scoring import calculations as calc
 from scoring.models import (
     EXTRA_METHODS,
@@ -183,6 +184,7 @@ def delete_demo() -> None:
     scores = Score.objects.filter(sheet_id__in=sheet_ids)
     scores._raw_delete(scores.db)
     Sheet.objects.filter(id__in=sheet_ids).delete()
+    delete_survey(years)
     years.delete()
     units.delete()
     demo_users().delete()

@@ -30,6 +30,7 @@ from demo.build import (
 )
 from demo.data import CURRENT_YEAR
 from demo.progress import build_year_in_progress
+from demo.survey import build_survey
 from scoring.services.results import recompute_group
 from units.models import Unit
 
@@ -62,4 +63,5 @@ def load_demo(reset: bool = False, today: datetime.date | None = None) -> DemoSu
             recompute_group(assessment_year, groups[group_code])
     build_year_in_progress(years[CURRENT_YEAR], frameworks, units, users, groups, today)
     demo_indices.build()
+    build_survey(years[CURRENT_YEAR], groups, units, users.get("admin"))
     return DemoSummary(created=True, counts=counts(), skipped_users=skipped)

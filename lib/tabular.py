@@ -940,10 +940,13 @@ def read_table(
     single_sheet: bool = False,
     filename: str = "",
     limits: Limits = DEFAULT_LIMITS,
+    ignore_unknown: bool = False,
 ) -> list[Row]:
     """Read a CSV or xlsx upload into rows; raise TableError listing every problem found.
 
-    See the module docstring for the rules. ``filename`` never decides the format.
+    See the module docstring for the rules. ``filename`` never decides the format. With
+    ``ignore_unknown`` columns other than ``required`` and ``optional`` are skipped rather than
+    refused (another tool's export, e.g. KoboToolbox's metadata columns).
     """
     del filename  # the content decides the format
     limit = _default_max_bytes() if max_bytes is None else max_bytes
@@ -972,6 +975,8 @@ def read_table(
         name = label.lower()
         if name in seen:
             problems.add(None, None, _("Cột “%(column)s” bị lặp lại") % {"column": label})
+        elif name not in known and ignore_unknown:
+            pass
         elif name not in known:
             problems.add(
                 None,

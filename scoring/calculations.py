@@ -14,6 +14,7 @@ import re
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import TypeVar
 
 ZERO = Decimal("0")
@@ -761,3 +762,116 @@ def month_axis(first: datetime.date, last: datetime.date) -> list[tuple[int, int
 def axis_month(period: Period) -> tuple[int, int]:
     """The month on a shared time axis where a period's figure is drawn: the month it ends."""
     return (period.end.year, period.end.month)
+
+
+# --------------------------------------------------------------------------- the survey (issue 18)
+#
+# Survey points from ballots: per unit and survey item, each respondent type's rate is the sum
+# of the option weights (percent) of its valid answers to the item's questions ÷ their number
+# (pooled over the questions, not a mean of question means); the types' rates are weighted by
+# the year and group's type weights (or, without weights, every valid answer counts alike); the
+# points are the item's maximum × result ÷ 100, computed on exact fractions and rounded once.
+# Fractions are the stdlib's exact rationals: no intermediate rounding, whatever the divisions.
+
+#: An answer weighted at least this much (percent) counts as satisfied.
+SATISFIED_FROM = Decimal("60")
+
+
+@dataclass(frozen=True)
+class TypeTally:
+    """One respondent type's valid answers to one item's questions: their number and the sum of
+    their option weights (percent)."""
+
+    count: int
+    weight_sum: Decimal
+
+
+class UnweightedType(ValueError):
+    """A type answered but has no weight while the year and group use type weights."""
+
+    def __init__(self, type_code: str):
+        self.type_code = type_code
+        super().__init__(f"respondent type {type_code!r} answered but has no weight")
+
+
+def _exact(value: Decimal) -> Fraction:
+    return Fraction(*value.as_integer_ratio())
+
+
+def survey_result(
+    tallies: Mapping[str, TypeTally], type_weights: Mapping[str, Decimal]
+) -> Fraction | None:
+    """The item's result in percent, exact (None: no valid answer at all).
+
+    With type weights: Σ(weight × type's rate) ÷ Σ(weights) over the types with at least one
+    valid answer; a type that answered without a weight raises `UnweightedType`. Without type
+    weights: the pooled mean of every valid answer.
+    """
+    answered = {code: t for code, t in tallies.items() if t.count > 0}
+    if not answered:
+        return None
+    if not type_weights:
+        total = sum((t.weight_sum for t in answered.values()), ZERO)
+        return _exact(total) / sum(t.count for t in answered.values())
+    weighted = Fraction(0)
+    weights = Fraction(0)
+    for code in sorted(answered):
+        if code not in type_weights:
+            raise UnweightedType(code)
+        weight = _exact(type_weights[code])
+        tally = answered[code]
+        weighted += weight * _exact(tally.weight_sum) / tally.count
+        weights += weight
+    if weights == 0:
+        return None
+    return weighted / weights
+
+
+def round_exact(value: Fraction, decimals: int = 2, rounding: str = HALF_UP) -> Decimal:
+    """An exact non-negative fraction rounded once to `decimals` places (half-up or truncated)."""
+    _check_rounding(rounding)
+    if value < 0:
+        raise ValueError("only non-negative figures are rounded here")
+    scale = 10**decimals
+    quotient, remainder = divmod(value.numerator * scale, value.denominator)
+    if rounding == HALF_UP and remainder * 2 >= value.denominator:
+        quotient += 1
+    return Decimal(quotient).scaleb(-decimals).quantize(Decimal(1).scaleb(-decimals))
+
+
+def survey_points(
+    maximum: Decimal,
+    tallies: Mapping[str, TypeTally],
+    type_weights: Mapping[str, Decimal],
+    decimals: int = 2,
+    rounding: str = HALF_UP,
+) -> Decimal | None:
+    """An item's survey points: maximum × result ÷ 100, rounded once (None: no valid answer).
+
+    The issue's example: maximum 2, weights nguoi_dan 60 and cong_chuc 40; nguoi_dan answered
+    A (100) and B (60) to Q1 and C (20) to Q2, cong_chuc A (100) to Q1: rates 60 and 100,
+    result (60×60 + 40×100) ÷ 100 = 76, points 2 × 76 ÷ 100 = 1.52.
+    """
+    result = survey_result(tallies, type_weights)
+    if result is None:
+        return None
+    return round_exact(_exact(maximum) * result / 100, decimals, rounding)
+
+
+def satisfaction_rate(
+    count: int, satisfied: int, decimals: int = 2, rounding: str = HALF_UP
+) -> Decimal | None:
+    """The share of valid answers weighted `SATISFIED_FROM` % or more, in percent, rounded once
+    (None for no answer): 3 of 4 → 75.00."""
+    if count <= 0:
+        return None
+    return round_exact(Fraction(satisfied * 100, count), decimals, rounding)
+
+
+def mean_weight(
+    count: int, weight_sum: Decimal, decimals: int = 2, rounding: str = HALF_UP
+) -> Decimal | None:
+    """The mean option weight of valid answers, in percent, rounded once (None for none)."""
+    if count <= 0:
+        return None
+    return round_exact(_exact(weight_sum) / count, decimals, rounding)

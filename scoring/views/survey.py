@@ -80,6 +80,8 @@ def _render(request, year, *, form=None, import_form=None, import_errors=(), sta
         "form": form,
         "import_form": import_form or SurveyImportForm(),
         "import_errors": import_errors,
+        # The survey app's page (ballots, results per question): a permission by name.
+        "survey_page": may(request.user, "survey.view_results"),
     }
     return render(request, "scoring/survey/survey.html", context, status=status)
 

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from scoring.forms.filters import SheetFilter
 from scoring.models import AssessmentYear
 from scoring.permissions import may, require
+from scoring.selectors import notes
 from scoring.selectors import tracker as tracking
 from scoring.views.loading import current_year, load_year
 
@@ -39,5 +40,6 @@ def tracker(request, year: int):
         "open_explanations": sum(row.open_explanations for row in rows),
         "overdue_explanations": sum(row.overdue_explanations for row in rows),
         "can_manage": may(request.user, "scoring.manage_year"),
+        "notes": notes.tracker_notes(assessment_year),
     }
     return render(request, "scoring/tracker.html", context)

@@ -24,6 +24,7 @@ from demo import api as demo
 from demo.data import PASSWORD as DEMO_PASSWORD
 from lib.glossary import retired_forms
 from scoring.models import Evidence, ExplanationRequest
+from survey.models import InvitationToken, Questionnaire
 from tests.browser.conftest import login, screenshot
 from tests.security.test_headers import portal_routes
 
@@ -61,8 +62,8 @@ VISITOR_ONLY = {
     "password_reset_confirm",
     "password_reset_complete",
 }
-# Routes that are actions rather than pages, whatever GET answers.
-SKIPPED = {"logout", "set_language"}
+# Routes that are actions rather than pages, whatever GET answers (and a fragment a page loads).
+SKIPPED = {"logout", "set_language", "survey:profile_notes"}
 # Pages reached with a query string rather than a route argument.
 EXTRA_PAGES = [
     "/?year=2026",
@@ -89,6 +90,12 @@ def sample_values(explanation: int, evidence: int) -> dict[str, list]:
         "token": ["set-password"],
         "fmt": ["xlsx"],
         "period": ["2026-11"],
+        # The survey's pages (survey/urls.py): the group, the unit, the open link's key.
+        "group": ["SO"],
+        "unit": [UNIT],
+        "key": list(
+            Questionnaire.objects.filter(open_link=True).values_list("link_key", flat=True)
+        ),
     }
 
 
@@ -109,7 +116,10 @@ def candidate_urls(signed_in: bool) -> list[str]:
             url = reverse(name, kwargs=combination)
             if url not in urls:
                 urls.append(url)
-    return urls + EXTRA_PAGES
+    # A ballot by an unused invitation token of the demo (looking does not use it).
+    token = InvitationToken.objects.filter(used_at__isnull=True).first()
+    ballot = [reverse("survey:ballot", args=[token.code])] if token else []
+    return urls + EXTRA_PAGES + ballot
 
 
 def html_pages(context, base: str, urls: list[str]) -> list[str]:

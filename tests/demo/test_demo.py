@@ -556,7 +556,10 @@ class TestTheYearInProgress:
         )
         assert appraised.exists()
         draft = Sheet.objects.get(year__year=2026, unit__code="XA-TRATAP")
-        assert Score.history.filter(sheet_id=draft.pk).count() == 3
+        draft_history = Score.history.filter(sheet_id=draft.pk)
+        assert draft_history.exclude(history_change_reason="khảo sát").count() == 3
+        # Its survey points came from the demo's ballots (demo/survey.py).
+        assert draft_history.filter(history_change_reason="khảo sát").count() == 5
 
     def test_claims_everywhere_on_submitted_sheets_and_appraisals_in_part(self):
         scores = Score.objects.filter(

@@ -686,3 +686,11 @@ def test_parse_points_reads_huge_numbers_whole_and_refuses_absurd_ones():
     assert parse_points(1e28) == Decimal("1E+28")
     with pytest.raises(CellError, match="quá lớn"):
         parse_points(Decimal("1E+45"))
+
+
+def test_ignore_unknown_skips_other_columns_instead_of_refusing_them():
+    data = b"start,code,_uuid\n2026,A1,x\n"
+    with pytest.raises(TableError, match="“start” không được hỗ trợ"):
+        read_table(data, required=["code"])
+    rows = read_table(data, required=["code"], ignore_unknown=True)
+    assert [row.values for row in rows] == [{"code": "A1"}]

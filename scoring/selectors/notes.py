@@ -1,0 +1,28 @@
+"""Lines that apps built on scoring add to its pages, scoring importing none of them.
+
+An app registers a function in its `AppConfig.ready()` (the survey: ballots collected on the
+tracker); the page's view asks for the notes and the template lists them, each with a link.
+(The unit profile is cached whole for many viewers: the survey's lines there come from its own
+fragment, `survey:profile_notes`, which the profile loads apart.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from scoring.models import AssessmentYear
+
+
+@dataclass(frozen=True)
+class Note:
+    text: str
+    url: str
+
+
+#: year → notes above the submission tracker.
+TRACKER_NOTES: list[Callable[[AssessmentYear], list[Note]]] = []
+
+
+def tracker_notes(year: AssessmentYear) -> list[Note]:
+    return [note for source in TRACKER_NOTES for note in source(year)]
