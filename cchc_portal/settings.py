@@ -46,6 +46,10 @@ INSTALLED_APPS = [
     "units",
     "scoring",
     "demo",
+    # The task queue (django-q2, ORM broker: its rows live in this database) and the portal's
+    # background work: the mail outbox, long jobs with a progress bar (README "Việc chạy nền").
+    "django_q",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -101,6 +105,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL invisible to users (the stale connection is replaced before the request uses it).
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+else:
+    # The worker (make run) writes beside runserver: wait for SQLite's lock, do not fail at once.
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set, local memory otherwise.
@@ -117,6 +124,16 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The progress of long jobs (jobs.progress), written by the worker, read by the page: shared by
+# every process, so Redis when set, else files on this machine (make run).
+CACHES["progress"] = (
+    {**CACHES["default"], "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="cchc") + "-progress"}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env.str("PROGRESS_CACHE_DIR", default=str(BASE_DIR / ".cache" / "progress")),
+    }
+)
 # Cached results pages and files (scoring/selectors/cache.py): their keys change with every change of
 # what they show, so this only bounds how long unused entries stay.
 CACHE_PAGES_TIMEOUT = env.int("CACHE_PAGES_TIMEOUT", default=24 * 60 * 60)
@@ -231,12 +248,55 @@ EXPLANATION_ANSWER_DAYS = env.int("EXPLANATION_ANSWER_DAYS", default=7)
 # The name shown in the header when no assessment year names its province.
 PORTAL_OWNER_NAME = env.str("PORTAL_OWNER_NAME", default="Cổng chấm điểm Chỉ số CCHC")
 
+# LOG_FORMAT=json: one JSON object a line (time, level, logger, message, exception), for a log
+# collector; the default is plain text.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured("LOG_FORMAT must be 'text' or 'json'.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "cchc_portal.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
+
+# --------------------------------------------------------------------------- background work
+# The task queue: django-q2 with its ORM broker, so a task is a row in this database, written in
+# the transaction of the change that causes it (no broker to run). Workers: `manage.py qcluster`
+# (make run starts one; production: deploy/cchc-worker.service). README "Việc chạy nền".
+Q_CLUSTER = {
+    "name": "cchc",
+    "orm": "default",
+    "workers": env.int("QUEUE_WORKERS", default=2),
+    # A year's exports may take minutes; a task running longer is stopped and counted failed.
+    "timeout": env.int("QUEUE_TASK_TIMEOUT", default=900),
+    # A task taken by a worker that died is offered again after this (longer than timeout).
+    "retry": env.int("QUEUE_TASK_TIMEOUT", default=900) + 60,
+    "max_attempts": 3,
+    # A failed task stays in the admin ("Failed tasks"); mail has its own back-off (jobs.mail).
+    "ack_failures": True,
+    "poll": env.float("QUEUE_POLL_SECONDS", default=1.0),
+    "catch_up": False,
+    "save_limit": 500,
+    "label": _("Hàng đợi"),
+}
+#: The first wait before a mail is tried again; it doubles with each failure, up to an hour.
+MAIL_RETRY_SECONDS = env.int("MAIL_RETRY_SECONDS", default=30)
+#: Failures before a mail is marked failed (shown in the admin, which can send it again).
+MAIL_MAX_ATTEMPTS = env.int("MAIL_MAX_ATTEMPTS", default=12)
+#: How long a worker holds a mail it is sending (a dead worker's mail is sent after it).
+MAIL_CLAIM_SECONDS = env.int("MAIL_CLAIM_SECONDS", default=120)
+#: Uploads (above their size, see IMPORT_INLINE_MAX_BYTES) and results of long jobs are kept
+#: this long for their owner, then deleted.
+JOB_FILE_HOURS = env.int("JOB_FILE_HOURS", default=24)
+#: /readyz fails when the oldest task waiting in the queue is older than this (no worker).
+READY_QUEUE_MAX_AGE_SECONDS = env.int("READY_QUEUE_MAX_AGE_SECONDS", default=300)
 
 # The admin's address, changeable so that it is not where scanners look first.
 ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
