@@ -15,6 +15,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(settings.ADMIN_URL, admin.site.urls),
     # Login, logout, password change and reset, two-factor login (accounts/).
     path("tai-khoan/", include("accounts.urls")),
+    # Long work for its owner: progress, outcome, file (jobs/).
+    path("viec-nen/", include("jobs.urls")),
     path("", include("scoring.urls")),
 ]
 

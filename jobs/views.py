@@ -1,0 +1,48 @@
+"""A job's page for its owner: the progress bar (polled by htmx), then the outcome and file."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from jobs import progress
+from jobs.models import Job
+
+
+def _own_job(request, token) -> Job:
+    """The signed-in person's job, still kept; anyone else's is not found (404)."""
+    job = get_object_or_404(Job, token=token, owner=request.user)
+    if job.expires_at < timezone.now():
+        raise Http404
+    return job
+
+
+def _context(job: Job) -> dict:
+    done, total = progress.progress(job)
+    return {"job": job, "done": done, "total": total}
+
+
+@login_required
+def job(request, token):
+    return render(request, "jobs/job.html", _context(_own_job(request, token)))
+
+
+@login_required
+def job_progress(request, token):
+    """The part of the page htmx replaces each second until the job is finished."""
+    return render(request, "jobs/_progress.html", _context(_own_job(request, token)))
+
+
+@login_required
+def job_file(request, token):
+    job = _own_job(request, token)
+    if not job.result_name:
+        raise Http404
+    return FileResponse(
+        default_storage.open(job.result_name, "rb"),
+        as_attachment=True,
+        filename=job.result_filename or "ket-qua",
+    )
