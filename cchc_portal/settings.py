@@ -266,6 +266,24 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
 
+# The health checks answer over plain HTTP on the loopback (the proxy, systemd, a monitor).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+
+# Error reports (Sentry or a compatible server such as GlitchTip) only when SENTRY_DSN is set;
+# no personal data is sent (send_default_pii off).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration()],
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        send_default_pii=False,
+    )
+
 # --------------------------------------------------------------------------- background work
 # The task queue: django-q2 with its ORM broker, so a task is a row in this database, written in
 # the transaction of the change that causes it (no broker to run). Workers: `manage.py qcluster`
@@ -408,3 +426,14 @@ _after(
 )
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as django-axes asks
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", *AUTHENTICATION_BACKENDS]
+
+# Prometheus metrics (django-prometheus) only when METRICS_TOKEN is set: /metrics answers a
+# request carrying "Authorization: Bearer <METRICS_TOKEN>" and nobody else (404). Several
+# gunicorn workers: set PROMETHEUS_MULTIPROC_DIR (prometheus_client's multiprocess mode).
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+if METRICS_TOKEN:
+    INSTALLED_APPS.append("django_prometheus")
+    MIDDLEWARE.insert(0, "django_prometheus.middleware.PrometheusBeforeMiddleware")
+    # Around everything else: the first and the last (after django-axes, which asks to be last
+    # among those that act on the request; this one only counts).
+    MIDDLEWARE.append("django_prometheus.middleware.PrometheusAfterMiddleware")

@@ -4,7 +4,13 @@ from django.http import HttpResponse
 from django.urls import URLPattern, URLResolver, include, path
 from django.views.generic import RedirectView
 
+from cchc_portal import health
+
 urlpatterns: list[URLPattern | URLResolver] = [
+    # For the proxy, the supervisor and monitoring (cchc_portal/health.py).
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", health.metrics, name="metrics"),  # 404 unless METRICS_TOKEN is set
     path("i18n/", include("django.conf.urls.i18n")),
     # The admin's password change checks the current password outside the lockout: ours does not.
     path(

@@ -134,7 +134,7 @@ def progress(job: Job) -> tuple[int, int]:
             else (job.done, job.total)
         )
     value = caches["progress"].get(_progress_key(job))
-    return tuple(value) if value else (0, 0)  # type: ignore[return-value]
+    return (int(value[0]), int(value[1])) if value else (0, 0)
 
 
 def run(pk: int) -> str:

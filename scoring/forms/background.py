@@ -30,7 +30,9 @@ class _YearForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         years = AssessmentYear.objects.order_by("-year").values_list("year", flat=True)
-        self.fields["year"].choices = [(y, str(y)) for y in years]
+        field = self.fields["year"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101 - narrows the type
+        field.choices = [(y, str(y)) for y in years]
 
 
 class ScoreImportForm(_YearForm):
