@@ -235,6 +235,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 *
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=2000)
 DATA_UPLOAD_MAX_NUMBER_FILES = env.int("DATA_UPLOAD_MAX_NUMBER_FILES", default=10)
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+#: A survey file larger than this is imported by the queue's worker (a page with a progress
+#: bar), not inside the request.
+IMPORT_INLINE_MAX_BYTES = env.int("IMPORT_INLINE_MAX_BYTES", default=512 * 1024)
 #: Files in one answer to an explanation request (each up to EVIDENCE_MAX_BYTES).
 ANSWER_MAX_FILES = env.int("ANSWER_MAX_FILES", default=5)
 #: The body of a request to a route that takes no file (cchc_portal.middleware: 413 above it);

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 
 from jobs import progress
@@ -22,7 +23,9 @@ def _own_job(request, token) -> Job:
 
 def _context(job: Job) -> dict:
     done, total = progress.progress(job)
-    return {"job": job, "done": done, "total": total}
+    # The page the job was started from (a survey import: the survey page), else the list.
+    back = job.params.get("back") or reverse("background_work")
+    return {"job": job, "done": done, "total": total, "back": back}
 
 
 @login_required

@@ -18,10 +18,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from jobs.progress import JobError, Result, Runner
+from lib import tabular
 from scoring.exchange import exports, importers, reports
 from scoring.exchange.exports import tables
 from scoring.models import Sheet
-from scoring.services.errors import ensure_not_published
+from scoring.permissions import survey_units
+from scoring.services.errors import ServiceError, ensure_not_published
+from scoring.services.survey import import_survey
 
 #: The functions the page may start, by kind (the worker gets their dotted path).
 FUNCTIONS = {
@@ -29,6 +32,7 @@ FUNCTIONS = {
     "export_sheets_xlsx": "scoring.exchange.background.export_sheets_xlsx",
     "export_reports_docx": "scoring.exchange.background.export_reports_docx",
     "results_report": "scoring.exchange.background.results_report",
+    "survey_import": "scoring.exchange.background.survey_import",
 }
 
 
@@ -109,3 +113,20 @@ def results_report(runner: Runner) -> Result:
             content,
             exports.file_stem("bao-cao-ket-qua", year.year) + ".docx",
         )
+
+
+def survey_import(runner: Runner) -> Result:
+    """The survey page's file import (a file above IMPORT_INLINE_MAX_BYTES): the same service,
+    all or nothing, with the rights of the person who uploaded it, read when it runs."""
+    with translation.override(settings.LANGUAGE_CODE):
+        owner = runner.job.owner
+        try:
+            year = importers.get_year(int(runner.params["year"]))
+            runner.set_progress(0, 1, force=True)
+            summary = import_survey(
+                runner.upload(), year, user=owner, allowed_units=survey_units(owner, year)
+            )
+        except (tabular.TableError, ServiceError) as exc:
+            raise JobError(exc.messages) from None
+        runner.set_progress(1, 1, force=True)
+        return Result(str(summary))

@@ -27,6 +27,15 @@ from tests.factories import (
     make_year,
 )
 from tests.queue import run_jobs
+from tests.scoring.services.test_survey import (
+    HEADER as SURVEY_HEADER,
+)
+from tests.scoring.services.test_survey import (
+    IMPORT_URL,
+    URL,
+    SurveyTestCase,
+    csv_upload,
+)
 from units.models import Role
 
 HEADER = ["unit_code", "item_code", "self_points", "points", "not_applicable", "note"]
@@ -154,3 +163,52 @@ def test_a_years_exports_are_kept_for_their_owner_for_a_day(province):
     delete_expired()
     assert not Job.objects.exists()
     assert not default_storage.exists(kept.result_name)
+
+
+# --------------------------------------------------------------------------- survey file
+
+
+class TestALargeSurveyFile(SurveyTestCase):
+    """Above IMPORT_INLINE_MAX_BYTES the survey page's import runs as a job of its uploader."""
+
+    def test_it_is_imported_by_the_worker_with_the_uploaders_rights(self):
+        self.client.force_login(self.people["appraiser"])
+        upload = csv_upload([SURVEY_HEADER, ["STP", "3.1", "13,11"], ["SXD", "3.2", "14.5"]])
+
+        with self.settings(IMPORT_INLINE_MAX_BYTES=10):
+            response = self.client.post(IMPORT_URL, {"file": upload})
+
+        job = Job.objects.get()
+        self.assertRedirects(
+            response, reverse("job", args=[job.token]), fetch_redirect_response=False
+        )
+        self.assertIsNone(self.points("STP", "3.1"))  # not inside the request
+        run_jobs()
+        page = self.client.get(reverse("job", args=[job.token])).content.decode()
+        self.assertIn("Đã nhập 2 điểm điều tra XHH của 2 đơn vị năm 2023.", page)
+        self.assertIn(f'href="{URL}"', page)  # back to the survey page
+        self.assertEqual(self.points("STP", "3.1"), D("13.11"))
+
+    def test_its_problems_are_listed_with_their_rows_and_nothing_is_saved(self):
+        self.client.force_login(self.people["admin"])
+        upload = csv_upload([SURVEY_HEADER, ["STP", "3.1", "13.11"], ["STP", "3.2", "16"]])
+        before = db_snapshot()
+
+        with self.settings(IMPORT_INLINE_MAX_BYTES=10):
+            self.client.post(IMPORT_URL, {"file": upload})
+        run_jobs()
+
+        job = Job.objects.get()
+        self.assertEqual(job.state, JobState.FAILED)
+        self.assertEqual(job.error, "Dòng 3: điểm 16,00 vượt điểm tối đa 15,00 của tiêu chí 3.2.")
+        self.assertEqual(db_snapshot(), before)
+        self.assertIsNone(self.points("STP", "3.1"))
+
+    def test_a_small_file_is_still_imported_in_the_request(self):
+        self.client.force_login(self.people["admin"])
+        upload = csv_upload([SURVEY_HEADER, ["STP", "3.1", "13.11"]])
+
+        self.client.post(IMPORT_URL, {"file": upload})
+
+        self.assertFalse(Job.objects.exists())
+        self.assertEqual(self.points("STP", "3.1"), D("13.11"))
