@@ -52,9 +52,15 @@ class JobError(Exception):
 
 @dataclass
 class Result:
+    """A job's outcome: its message, a file kept for the owner, data for the page that
+    continues the work (`data`, kept in the job's params as "result") and that page's address
+    (`next_url`, offered on the job's page)."""
+
     message: str
     content: bytes | None = None
     filename: str = ""
+    data: dict[str, Any] | None = None
+    next_url: str = ""
 
 
 def _folder(job: Job) -> str:
@@ -166,6 +172,10 @@ def _finish(job: Job, runner: Runner, *, outcome: Result | None = None, error: s
     if outcome is not None:
         job.state = JobState.DONE
         job.message = outcome.message
+        if outcome.data is not None:
+            job.params["result"] = outcome.data
+        if outcome.next_url:
+            job.params["next"] = outcome.next_url
         if outcome.content is not None:
             job.result_name = default_storage.save(
                 _folder(job) + "result", ContentFile(outcome.content)

@@ -16,13 +16,14 @@ import zipfile
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from jobs.progress import JobError, Result, Runner
 from lib import tabular
-from scoring.exchange import exports, importers, reports
+from scoring.exchange import exports, importers, reports, roundtrip
 from scoring.exchange.exports import tables
 from scoring.models import Sheet
-from scoring.permissions import survey_units
+from scoring.permissions import may, survey_units
 from scoring.services.errors import ServiceError, ensure_not_published
 from scoring.services.survey import import_survey
 
@@ -33,6 +34,7 @@ FUNCTIONS = {
     "export_reports_docx": "scoring.exchange.background.export_reports_docx",
     "results_report": "scoring.exchange.background.results_report",
     "survey_import": "scoring.exchange.background.survey_import",
+    "roundtrip_preview": "scoring.exchange.background.roundtrip_preview",
 }
 
 
@@ -130,3 +132,57 @@ def survey_import(runner: Runner) -> Result:
             raise JobError(exc.messages) from None
         runner.set_progress(1, 1, force=True)
         return Result(str(summary))
+
+
+#: The permission the round trip of each kind needs on the sheet (as the page's loader).
+ROUNDTRIP_PERMS = {
+    roundtrip.SELF: "scoring.edit_self_assessment",
+    roundtrip.APPRAISAL: "scoring.appraise_sheet",
+}
+
+
+def roundtrip_subject(owner: object, params: dict) -> roundtrip.Subject:
+    """The round trip's subject as its page builds it, for the job's owner."""
+    year = importers.get_year(int(params["year"]))
+    kind = params["kind"]
+    if kind == roundtrip.SURVEY:
+        return roundtrip.survey_subject(year, owner, params.get("group_code", ""))  # type: ignore[arg-type]
+    sheet = (
+        Sheet.objects.select_related("unit__group", "year")
+        .filter(unit__code=params["unit_code"], year=year)
+        .first()
+    )
+    if sheet is None or not may(owner, ROUNDTRIP_PERMS[kind], sheet):  # type: ignore[arg-type]
+        raise JobError(_("Bạn không còn quyền với phiếu này."))
+    return roundtrip.sheet_subject(sheet, kind, owner)  # type: ignore[arg-type]
+
+
+def roundtrip_preview(runner: Runner) -> Result:
+    """The Excel round trip's upload above IMPORT_INLINE_MAX_BYTES: the file read and checked by
+    the real service (rolled back), as the page does; the preview is kept with the job and the
+    page shows it for confirmation (nothing is saved before)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        owner = runner.job.owner
+        try:
+            subject = roundtrip_subject(owner, runner.params)
+            runner.set_progress(0, 1, force=True)
+            preview = roundtrip.read_upload(runner.upload(), subject, user=owner)
+        except importers.IMPORT_ERRORS as exc:
+            raise JobError(exc.messages) from None
+        except roundtrip.RoundTripError as exc:
+            raise JobError(exc.messages) from None
+        runner.set_progress(1, 1, force=True)
+        stored = preview.to_session()
+        stored["kept"] = roundtrip.Preview(subject, preview.kept).to_session()["changes"]
+        back = str(runner.params["back"])
+        count = len(preview.changes)
+        return Result(
+            ngettext(
+                "Tệp thay đổi %(count)s ô. Chưa có gì được lưu: hãy xem trước rồi xác nhận.",
+                "Tệp thay đổi %(count)s ô. Chưa có gì được lưu: hãy xem trước rồi xác nhận.",
+                count,
+            )
+            % {"count": count},
+            data={"preview": stored},
+            next_url=f"{back}{'&' if '?' in back else '?'}viec={runner.job.token}",
+        )
