@@ -25,7 +25,7 @@ from tests.factories import (
     make_year,
     personas,
 )
-from tests.queue import run_jobs
+from tests.queue import ensure_schedules, run_jobs
 from units.models import Role
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -269,6 +269,7 @@ class TestReminders(NotificationTestCase):
         self.run_command(DEADLINE - timedelta(days=1))
         self.assertEqual(Mail.objects.count(), 2)
 
+        ensure_schedules()
         call_command("run_jobs", stdout=StringIO())  # the scheduler runs the sweep
         self.assertEqual(len(mail.outbox), 2)
         self.assertEqual(set(Mail.objects.values_list("state", flat=True)), {MailState.SENT})
