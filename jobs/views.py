@@ -14,7 +14,7 @@ from jobs.models import Job
 
 
 def _own_job(request, token) -> Job:
-    """The signed-in person's job, still kept; anyone else's is not found (404)."""
+    """The signed-in person's job (by its token), still kept; anyone else's is not found."""
     job = get_object_or_404(Job, token=token, owner=request.user)
     if job.expires_at < timezone.now():
         raise Http404
@@ -29,23 +29,23 @@ def _context(job: Job) -> dict:
 
 
 @login_required
-def job(request, token):
-    return render(request, "jobs/job.html", _context(_own_job(request, token)))
+def job(request, job):
+    return render(request, "jobs/job.html", _context(_own_job(request, job)))
 
 
 @login_required
-def job_progress(request, token):
+def job_progress(request, job):
     """The part of the page htmx replaces each second until the job is finished."""
-    return render(request, "jobs/_progress.html", _context(_own_job(request, token)))
+    return render(request, "jobs/_progress.html", _context(_own_job(request, job)))
 
 
 @login_required
-def job_file(request, token):
-    job = _own_job(request, token)
-    if not job.result_name:
+def job_file(request, job):
+    found = _own_job(request, job)
+    if not found.result_name:
         raise Http404
     return FileResponse(
-        default_storage.open(job.result_name, "rb"),
+        default_storage.open(found.result_name, "rb"),
         as_attachment=True,
-        filename=job.result_filename or "ket-qua",
+        filename=found.result_filename or "ket-qua",
     )

@@ -36,7 +36,7 @@ def background_work(request):
                 {"year": year},
                 upload=import_form.cleaned_data["file"],
             )
-            return redirect("job", token=job.token)
+            return redirect("job", job=job.token)
         status = 400
     elif request.method == "POST":
         export_form = ExportForm(request.POST, prefix="export")
@@ -50,7 +50,7 @@ def background_work(request):
                 FUNCTIONS[what],
                 {"year": year},
             )
-            return redirect("job", token=job.token)
+            return redirect("job", job=job.token)
         status = 400
     jobs = Job.objects.filter(owner=request.user).order_by("-created_at")[:20]
     return render(

@@ -336,7 +336,7 @@ def _upload(request, subject, slug):
             },
             upload=upload,
         )
-        return redirect("job", token=job.token)
+        return redirect("job", job=job.token)
     try:
         preview = roundtrip.read_upload(upload, subject, user=request.user)
     except roundtrip.RoundTripError as error:

@@ -136,7 +136,7 @@ def survey_import(request, year: int):
             {"year": assessment_year.year, "back": reverse("survey", args=[assessment_year.year])},
             upload=upload,
         )
-        return redirect("job", token=job.token)
+        return redirect("job", job=job.token)
     try:
         summary = import_survey(
             import_form.cleaned_data["file"],

@@ -558,18 +558,18 @@ CASES = [
     ),
     # --- background work (jobs: their owner alone), health and metrics
     Case("background_work", "page", admin_only(OK)),
-    Case("job", "the admin's job", outcome(MISSING, admin=OK), kwargs={"token": token("job")}),
+    Case("job", "the admin's job", outcome(MISSING, admin=OK), kwargs={"job": token("job")}),
     Case(
         "job_progress",
         "the admin's job",
         outcome(MISSING, admin=OK),
-        kwargs={"token": token("job")},
+        kwargs={"job": token("job")},
     ),
     Case(
         "job_file",
         "the admin's file",
         outcome(MISSING, admin=OK),
-        kwargs={"token": token("job")},
+        kwargs={"job": token("job")},
     ),
     Case("healthz", "the process", PUBLIC),
     Case("readyz", "the parts", PUBLIC, prepare=lambda world: OrmQ.objects.all().delete()),
