@@ -35,8 +35,10 @@ def job(request, job):
 
 @login_required
 def job_progress(request, job):
-    """The part of the page htmx replaces each second until the job is finished."""
-    return render(request, "jobs/_progress.html", _context(_own_job(request, job)))
+    """The part of the page htmx replaces each second until the job is finished; the whole
+    page when the address is opened otherwise (a bookmark, no script)."""
+    template = "jobs/_progress.html" if request.headers.get("HX-Request") else "jobs/job.html"
+    return render(request, template, _context(_own_job(request, job)))
 
 
 @login_required

@@ -38,6 +38,7 @@ from tests.scoring.services.test_survey import (
 )
 from units.models import Role
 
+HTMX = {"HX-Request": "true"}  # the request htmx makes for the progress part
 HEADER = ["unit_code", "item_code", "self_points", "points", "not_applicable", "note"]
 GOOD = [HEADER, ["SNV", "1.1.1", 10, 9.5, "", "Ban hành"], ["STP", "1.2", 7.25, 6, "", ""]]
 
@@ -104,10 +105,22 @@ def test_a_score_file_is_imported_by_the_worker_and_the_page_follows_it(province
         assert run_jobs() == 1
 
     assert moves[0] == (0, 2) and moves[-1] == (2, 2)  # one step per unit saved
-    done = admin.get(reverse("job_progress", args=[job.token])).content.decode()
+    done = admin.get(reverse("job_progress", args=[job.token]), headers=HTMX).content.decode()
     assert "hx-trigger" not in done  # the polling stops
     assert "Đã nhập 2 dòng điểm của 2 đơn vị năm 2023" in done
     assert Score.objects.get(sheet__unit__code="STP", item__code="1.2").points == D("6.00")
+
+
+def test_the_progress_address_opened_without_htmx_is_the_whole_page(province):
+    admin = signed_in("admin")
+    admin.post(reverse("background_work"), {"export-year": "2023", "export-what": "results_report"})
+    job = Job.objects.get()
+
+    part = admin.get(reverse("job_progress", args=[job.token]), headers=HTMX).content.decode()
+    page = admin.get(reverse("job_progress", args=[job.token])).content.decode()
+
+    assert part.lstrip().startswith('<div id="job-progress"') and "<html" not in part
+    assert "<html" in page and 'id="job-progress"' in page
 
 
 def test_a_refused_row_is_named_and_nothing_is_saved(province, tmp_path):
@@ -121,7 +134,7 @@ def test_a_refused_row_is_named_and_nothing_is_saved(province, tmp_path):
     job = Job.objects.get()
     assert job.state == JobState.FAILED
     assert "Dòng 4" in job.error and "9.9" in job.error
-    page = admin.get(reverse("job_progress", args=[job.token])).content.decode()
+    page = admin.get(reverse("job_progress", args=[job.token]), headers=HTMX).content.decode()
     assert "Không lưu gì" in page and "9.9" in page
     assert db_snapshot() == before
 
