@@ -25,8 +25,12 @@ migrate: install
 demo: migrate
 	$(DEV_ENV) $(PY) manage.py load_demo
 
+# The queue's worker (django-q2 `qcluster`: mail, long jobs, schedules) runs beside the web
+# server and stops with it (Ctrl-C reaches both; the trap also stops it if runserver ends).
 run: demo
 	@$(DEV_ENV) $(PY) manage.py demo_logins
+	@$(DEV_ENV) $(PY) manage.py qcluster & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install

@@ -11,6 +11,7 @@ reset: mails are limited per account and per client (accounts/limits.py).
 from __future__ import annotations
 
 import base64
+import uuid
 from base64 import b32encode
 from urllib.parse import urlencode
 
@@ -26,6 +27,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -37,6 +39,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.limits import reset_mail_allowed
 from accounts.security import SESSION_KEY, has_confirmed_device, otp_eligible
+from jobs.mail import queue_mail
 
 
 class TokenForm(forms.Form):
@@ -169,7 +172,27 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return super().form_invalid(form)
 
 
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        """Through the outbox (jobs.mail), like every notification: the worker sends it and
+        tries again while the mail server is down; the link is erased from the outbox once
+        sent. Each request is its own mail (its key is new)."""
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        body = render_to_string(email_template_name, context)
+        queue_mail(f"password-reset:{uuid.uuid4()}", subject, body, [to_email], secret=True)
+
+
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
+
     def form_valid(self, form):
         if not reset_mail_allowed(self.request, form.cleaned_data["email"]):
             # The answer of a mail sent: the page never tells whether an account exists.

@@ -48,6 +48,10 @@ INSTALLED_APPS = [
     "indices",
     "survey",
     "demo",
+    # The task queue (django-q2, ORM broker: its rows live in this database) and the portal's
+    # background work: the mail outbox, long jobs with a progress bar (README "Việc chạy nền").
+    "django_q",
+    "jobs",
 ]
 
 # Panels that apps add to scoring's pages (scoring/extensions.py): the related indices (issue 19).
@@ -110,6 +114,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL invisible to users (the stale connection is replaced before the request uses it).
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+else:
+    # The worker (make run) writes beside runserver: wait for SQLite's lock, do not fail at once.
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set, local memory otherwise.
@@ -126,6 +133,16 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The progress of long jobs (jobs.progress), written by the worker, read by the page: shared by
+# every process, so Redis when set, else files on this machine (make run).
+CACHES["progress"] = (
+    {**CACHES["default"], "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="cchc") + "-progress"}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env.str("PROGRESS_CACHE_DIR", default=str(BASE_DIR / ".cache" / "progress")),
+    }
+)
 # Cached results pages and files (scoring/selectors/cache.py): their keys change with every change of
 # what they show, so this only bounds how long unused entries stay.
 CACHE_PAGES_TIMEOUT = env.int("CACHE_PAGES_TIMEOUT", default=24 * 60 * 60)
@@ -211,6 +228,8 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cchc-portal@localhost")
+# With EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend: one file per message.
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "tmp" / "mail"))
 # Seconds the SMTP connection waits for the mail server, so that a hung server cannot hang a
 # request (a password reset, a notification) with it.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
@@ -227,6 +246,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 *
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=2000)
 DATA_UPLOAD_MAX_NUMBER_FILES = env.int("DATA_UPLOAD_MAX_NUMBER_FILES", default=10)
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+#: A survey file larger than this is imported by the queue's worker (a page with a progress
+#: bar), not inside the request.
+IMPORT_INLINE_MAX_BYTES = env.int("IMPORT_INLINE_MAX_BYTES", default=512 * 1024)
 #: Files in one answer to an explanation request (each up to EVIDENCE_MAX_BYTES).
 ANSWER_MAX_FILES = env.int("ANSWER_MAX_FILES", default=5)
 #: The body of a request to a route that takes no file (cchc_portal.middleware: 413 above it);
@@ -240,12 +262,73 @@ EXPLANATION_ANSWER_DAYS = env.int("EXPLANATION_ANSWER_DAYS", default=7)
 # The name shown in the header when no assessment year names its province.
 PORTAL_OWNER_NAME = env.str("PORTAL_OWNER_NAME", default="Cổng chấm điểm Chỉ số CCHC")
 
+# LOG_FORMAT=json: one JSON object a line (time, level, logger, message, exception), for a log
+# collector; the default is plain text.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured("LOG_FORMAT must be 'text' or 'json'.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "cchc_portal.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
+
+# The health checks answer over plain HTTP on the loopback (the proxy, systemd, a monitor).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+
+# Error reports (Sentry or a compatible server such as GlitchTip) only when SENTRY_DSN is set;
+# no personal data is sent (send_default_pii off).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration()],
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        send_default_pii=False,
+    )
+
+# --------------------------------------------------------------------------- background work
+# The task queue: django-q2 with its ORM broker, so a task is a row in this database, written in
+# the transaction of the change that causes it (no broker to run). Workers: `manage.py qcluster`
+# (make run starts one; production: deploy/cchc-worker.service). README "Việc chạy nền".
+Q_CLUSTER = {
+    "name": "cchc",
+    "orm": "default",
+    "workers": env.int("QUEUE_WORKERS", default=2),
+    # A year's exports may take minutes; a task running longer is stopped and counted failed.
+    "timeout": env.int("QUEUE_TASK_TIMEOUT", default=900),
+    # A task taken by a worker that died is offered again after this (longer than timeout).
+    "retry": env.int("QUEUE_TASK_TIMEOUT", default=900) + 60,
+    "max_attempts": 3,
+    # A failed task stays in the admin ("Failed tasks"); mail has its own back-off (jobs.mail).
+    "ack_failures": True,
+    "poll": env.float("QUEUE_POLL_SECONDS", default=1.0),
+    "catch_up": False,
+    "save_limit": 500,
+    "label": _("Hàng đợi"),
+}
+#: The first wait before a mail is tried again; it doubles with each failure, up to an hour.
+MAIL_RETRY_SECONDS = env.int("MAIL_RETRY_SECONDS", default=30)
+#: Failures before a mail is marked failed (shown in the admin, which can send it again).
+MAIL_MAX_ATTEMPTS = env.int("MAIL_MAX_ATTEMPTS", default=12)
+#: How long a worker holds a mail it is sending (a dead worker's mail is sent after it).
+MAIL_CLAIM_SECONDS = env.int("MAIL_CLAIM_SECONDS", default=120)
+#: Uploads (above their size, see IMPORT_INLINE_MAX_BYTES) and results of long jobs are kept
+#: this long for their owner, then deleted.
+JOB_FILE_HOURS = env.int("JOB_FILE_HOURS", default=24)
+#: /readyz fails when the oldest task waiting in the queue is older than this (no worker).
+READY_QUEUE_MAX_AGE_SECONDS = env.int("READY_QUEUE_MAX_AGE_SECONDS", default=300)
 
 # The admin's address, changeable so that it is not where scanners look first.
 ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
@@ -357,3 +440,14 @@ _after(
 )
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as django-axes asks
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", *AUTHENTICATION_BACKENDS]
+
+# Prometheus metrics (django-prometheus) only when METRICS_TOKEN is set: /metrics answers a
+# request carrying "Authorization: Bearer <METRICS_TOKEN>" and nobody else (404). Several
+# gunicorn workers: set PROMETHEUS_MULTIPROC_DIR (prometheus_client's multiprocess mode).
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+if METRICS_TOKEN:
+    INSTALLED_APPS.append("django_prometheus")
+    MIDDLEWARE.insert(0, "django_prometheus.middleware.PrometheusBeforeMiddleware")
+    # Around everything else: the first and the last (after django-axes, which asks to be last
+    # among those that act on the request; this one only counts).
+    MIDDLEWARE.append("django_prometheus.middleware.PrometheusAfterMiddleware")

@@ -4,7 +4,13 @@ from django.http import HttpResponse
 from django.urls import URLPattern, URLResolver, include, path
 from django.views.generic import RedirectView
 
+from cchc_portal import health
+
 urlpatterns: list[URLPattern | URLResolver] = [
+    # For the proxy, the supervisor and monitoring (cchc_portal/health.py).
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", health.metrics, name="metrics"),  # 404 unless METRICS_TOKEN is set
     path("i18n/", include("django.conf.urls.i18n")),
     # The admin's password change checks the current password outside the lockout: ours does not.
     path(
@@ -18,6 +24,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("indices.urls")),
     # The survey: public ballots (ks/) and its pages (khao-sat/).
     path("", include("survey.urls")),
+    # Long work for its owner: progress, outcome, file (jobs/).
+    path("viec-nen/", include("jobs.urls")),
     path("", include("scoring.urls")),
 ]
 

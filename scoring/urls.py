@@ -5,6 +5,7 @@ from django.urls import path, register_converter
 from scoring.converters import CodeConverter, IdConverter, YearConverter
 from scoring.views import (
     appraisal,
+    background,
     dashboards,
     exports,
     public,
@@ -76,6 +77,7 @@ urlpatterns = [
     path("dieu-tra/<year:year>/", survey.survey_page, name="survey"),
     path("dieu-tra/<year:year>/nhap/", survey.survey_import, name="survey_import"),
     path("nam/<year:year>/quan-ly/", years.year_manage, name="year_manage"),
+    path("quan-tri/viec-nen/", background.background_work, name="background_work"),
     path("nam/<year:year>/quan-ly/mo/", years.year_open, name="year_open"),
     path("nam/<year:year>/quan-ly/han/", years.year_deadline, name="year_deadline"),
     path(

@@ -20,5 +20,9 @@ def _test_settings(settings, tmp_path):
     settings.AXES_ENABLED = False
     # Cached pages (scoring/selectors/cache.py) in this process's memory, empty for every test: ids and
     # results versions repeat from one test's database to the next.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        # Long jobs' progress (jobs.progress): tests run the worker in this process.
+        "progress": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "p"},
+    }
     cache.clear()

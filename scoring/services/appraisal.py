@@ -230,7 +230,7 @@ def request_explanation(
     )
     attribute(explanation, user)
     explanation.save()
-    notifications.on_commit(notifications.notify_explanation_requested, explanation)
+    notifications.notify_explanation_requested(explanation)
     return explanation
 
 
@@ -293,7 +293,7 @@ def answer_explanation(
     explanation.state = ExplanationState.ANSWERED
     attribute(explanation, user)
     explanation.save()
-    notifications.on_commit(notifications.notify_explanation_answered, explanation)
+    notifications.notify_explanation_answered(explanation)
     return explanation
 
 

@@ -9,8 +9,11 @@ Who hears what:
 - appraisers (users with an appraiser membership in another unit) when a unit submits its sheet;
 - the appraiser who asked, when the unit answers an explanation request.
 
-Services call the `notify_*` functions through `on_commit`, so nothing is sent for a change that
-was rolled back; a mail server that fails is logged and never undoes the change. Bodies live in
+Services call the `notify_*` functions inside the transaction of the change: each renders its
+mails and queues them in the outbox (`jobs.mail.queue_mail`), under a key naming the event, so a
+change that rolls back queues nothing, a committed change's mails are delivered by the queue's
+worker (retried with back-off while the mail server is down) and the same event never mails
+twice. Nothing is sent inside the request. Bodies live in
 templates/emails/<name>.txt and subjects in <name>_subject.txt. Links are absolute, from
 `settings.PORTAL_BASE_URL` ("https://cchc.example.gov.vn"; required when DEBUG is off).
 """
@@ -19,16 +22,15 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail, send_mass_mail
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
+from jobs.mail import queue_mail
 from scoring.duties import UNIT_ROLES, UnitDuties, unit_duties
 from scoring.models import AssessmentYear, ExplanationRequest, Result, Sheet
 from units.models import Membership, Role, Unit
@@ -104,24 +106,20 @@ def appraiser_recipients(sheet: Sheet) -> list[str]:
     return sorted(set(emails))
 
 
-def _safely(send: Callable[[], int], what: str) -> int:
-    try:
-        return send()
-    except Exception:  # the change is saved; a mail server that is down must not undo it
-        logger.exception("Không gửi được thư: %s", what)
-        return 0
+def _stamp(moment: Any) -> str:
+    """A moment in a mail's key: the same event always gives the same key."""
+    return moment.isoformat() if moment is not None else "-"
 
 
-def on_commit(function: Callable[..., Any], *args: Any) -> None:
-    """Run `function(*args)` once the current transaction commits (at once outside one)."""
-    transaction.on_commit(lambda: function(*args))
+def _queue(key: str, subject: str, body: str, recipients: list[str]) -> int:
+    return 1 if queue_mail(key, subject, body, recipients) is not None else 0
 
 
 # --------------------------------------------------------------------------- the messages
 
 
 def notify_explanation_requested(explanation: ExplanationRequest) -> int:
-    """Tell the unit that appraisers ask it to explain a score. Returns the messages sent."""
+    """Tell the unit that appraisers ask it to explain a score. Returns the mails queued."""
     explanation = ExplanationRequest.objects.select_related(
         "score__item", "score__sheet__unit", "score__sheet__year"
     ).get(pk=explanation.pk)
@@ -144,9 +142,7 @@ def notify_explanation_requested(explanation: ExplanationRequest) -> int:
             **duties_context(duties),
         },
     )
-    return _safely(
-        lambda: send_mail(subject, body, None, recipients), f"giải trình {explanation.pk}"
-    )
+    return _queue(f"explanation-requested:{explanation.pk}", subject, body, recipients)
 
 
 def notify_explanation_answered(explanation: ExplanationRequest) -> int:
@@ -168,9 +164,8 @@ def notify_explanation_answered(explanation: ExplanationRequest) -> int:
             "url": link("appraisal_sheet", sheet.unit.code, sheet.year.year),
         },
     )
-    return _safely(
-        lambda: send_mail(subject, body, None, [asker.email]), f"trả lời {explanation.pk}"
-    )
+    key = f"explanation-answered:{explanation.pk}:{_stamp(explanation.answered_at)}"
+    return _queue(key, subject, body, [asker.email])
 
 
 def notify_sheet_submitted(sheet: Sheet) -> int:
@@ -188,8 +183,8 @@ def notify_sheet_submitted(sheet: Sheet) -> int:
             "url": link("appraisal_sheet", sheet.unit.code, sheet.year.year),
         },
     )
-    messages = [(subject, body, None, [email]) for email in recipients]
-    return _safely(lambda: send_mass_mail(messages), f"phiếu {sheet.pk} đã gửi")
+    key = f"sheet-submitted:{sheet.pk}:{_stamp(sheet.submitted_at)}"
+    return sum(_queue(f"{key}:{email}", subject, body, [email]) for email in recipients)
 
 
 def notify_published(year: AssessmentYear) -> int:
@@ -198,7 +193,7 @@ def notify_published(year: AssessmentYear) -> int:
     units = [sheet.unit for sheet in sheets]
     recipients = unit_recipients(units)
     results = {r.unit_id: r for r in Result.objects.filter(year=year, unit__in=units)}
-    messages = []
+    queued = 0
     for unit in units:
         if not recipients[unit.id]:
             continue
@@ -211,10 +206,9 @@ def notify_published(year: AssessmentYear) -> int:
                 "url": link("sheet", unit.code, year.year),
             },
         )
-        messages.append((subject, body, None, recipients[unit.id]))
-    if not messages:
-        return 0
-    return _safely(lambda: send_mass_mail(messages), f"công bố năm {year.year}")
+        key = f"published:{year.pk}:{_stamp(year.published_at)}:{unit.pk}"
+        queued += _queue(key, subject, body, recipients[unit.id])
+    return queued
 
 
 def send_reminder(
@@ -223,8 +217,8 @@ def send_reminder(
     """Remind a unit that its sheet is not submitted and the deadline is near, with everything
     else it has to do (`duties`, read here when not given).
 
-    Sent at once (the reminders command records it only when this returns a count); raises
-    when the mail server fails, so that the command can try again on its next run.
+    Queued once per sheet and deadline (the key); the reminders task records the sheet as
+    reminded in the same transaction.
     """
     recipients = unit_recipients([sheet.unit])[sheet.unit_id]
     if not recipients:
@@ -245,4 +239,5 @@ def send_reminder(
             **duties_context(duties),
         },
     )
-    return send_mail(subject, body, None, recipients)
+    deadline = sheet.year.self_assessment_deadline
+    return _queue(f"reminder:{sheet.pk}:{_stamp(deadline)}", subject, body, recipients)

@@ -233,7 +233,7 @@ def submit_sheet(
     sheet.submitted_by = user
     _save_with_history(sheet, user, "submit", ["state", "submitted_at", "submitted_by"])
     _bump_version(sheet)
-    notifications.on_commit(notifications.notify_sheet_submitted, sheet)
+    notifications.notify_sheet_submitted(sheet)
     return sheet
 
 

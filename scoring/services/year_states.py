@@ -7,7 +7,7 @@
 Published results are final: every write refuses them (`services.ensure_not_published`), the
 admin included, until an administrator reopens the year with a reason. Reopening returns the year
 to appraisal; publishing again recomputes and notifies again. Also here: the deadline reminders
-(`send_reminders`, run by the command of that name from cron).
+(`send_reminders`, run each hour by the queue's scheduler, and by the command of that name).
 """
 
 from __future__ import annotations
@@ -183,7 +183,7 @@ def publish(
             "units": ", ".join(unit.unit.code for unit in readiness.decided_units)
         }
     _move(year, YearState.PUBLISHED, user, reason, published_at=now or timezone.now())
-    notifications.on_commit(notifications.notify_published, year)
+    notifications.notify_published(year)
     return year
 
 
@@ -296,9 +296,11 @@ def send_reminders(
 ) -> ReminderReport:
     """Email each unit with an unfinished sheet as its deadline nears, once per deadline.
 
-    A sheet is marked reminded (`Sheet.reminded_for` = the deadline) only once its email has
-    gone; a unit without any address, or whose email failed, is tried again on the next run. A
-    moved deadline is a new deadline: units are reminded again.
+    Each reminder is queued in the outbox (delivered by the queue's worker, retried while the
+    mail server is down) and the sheet marked reminded (`Sheet.reminded_for` = the deadline) in
+    the same transaction, under a key of the sheet and the deadline: never twice per deadline,
+    whether the periodic task or the command runs. A unit without any address is tried again on
+    the next run. A moved deadline is a new deadline: units are reminded again.
     """
     now = now or timezone.now()
     report = ReminderReport()
@@ -316,17 +318,16 @@ def send_reminders(
             if dry_run:
                 report.sent.append(sheet.unit.code)
                 continue
-            try:
+            with transaction.atomic():
                 count = notifications.send_reminder(
                     sheet, scored=scored, total=total, duties=duties[sheet.unit_id]
                 )
-            except Exception:  # one unit's mail failing must not stop the others
-                notifications.logger.exception("Không gửi được thư nhắc: %s", sheet.unit.code)
-                report.failed.append(sheet.unit.code)
-                continue
+                if count:
+                    Sheet.objects.filter(pk=sheet.pk).update(
+                        reminded_for=year.self_assessment_deadline
+                    )
             if not count:
                 report.no_address.append(sheet.unit.code)
                 continue
-            Sheet.objects.filter(pk=sheet.pk).update(reminded_for=year.self_assessment_deadline)
             report.sent.append(sheet.unit.code)
     return report

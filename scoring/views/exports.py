@@ -11,6 +11,7 @@ right to edit what the file edits: `edit_self_assessment`, `appraise_sheet` or, 
 from __future__ import annotations
 
 import secrets
+import uuid
 
 from django import forms
 from django.conf import settings
@@ -23,9 +24,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from jobs import progress
+from jobs.models import Job, JobState
 from lib.requests import accepts_upload, import_request_bytes
 from scoring.exchange import exports, reports, roundtrip
+from scoring.exchange.background import FUNCTIONS
 from scoring.exchange.exports import tables
+from scoring.exchange.roundtrip.apply import changes_from_session
 from scoring.forms.filters import SheetFilter
 from scoring.permissions import sees_appraisal, sees_provisional
 from scoring.selectors import tracker
@@ -269,9 +274,43 @@ def _page(request, subject, slug, *, form=None, errors=(), preview=None, nonce="
     return render(request, "scoring/exports/roundtrip.html", context, status=status)
 
 
+def _show_preview(request, subject, slug, preview: roundtrip.Preview):
+    nonce = secrets.token_urlsafe(16)
+    request.session[_session_key(subject)] = {**preview.to_session(), "nonce": nonce}
+    return _page(request, subject, slug, preview=preview, nonce=nonce)
+
+
+def _job_preview(request, subject, slug, token: str):
+    """The preview a job made of a large upload (?viec=<token>), for its owner and subject."""
+    try:
+        job = Job.objects.get(
+            token=uuid.UUID(token),
+            owner=request.user,
+            kind="roundtrip_preview",
+            state=JobState.DONE,
+            params__session_key=_session_key(subject),
+        )
+        stored = job.params["result"]["preview"]
+        preview = roundtrip.Preview(
+            subject,
+            changes_from_session(subject, stored),
+            changes_from_session(subject, {"changes": stored["kept"]}),
+            stored["version"],
+        )
+    except (ValueError, Job.DoesNotExist):
+        raise Http404 from None
+    except roundtrip.RoundTripError as error:
+        return _page(request, subject, slug, errors=error.messages, status=400)
+    return _show_preview(request, subject, slug, preview)
+
+
 def _upload(request, subject, slug):
-    """GET: the page; POST: read the file and show the preview (nothing saved yet)."""
+    """GET: the page (or a job's preview); POST: read the file and show the preview (nothing
+    saved yet). A file above IMPORT_INLINE_MAX_BYTES is read by the queue's worker: its page
+    follows it and links back here with the preview."""
     if request.method != "POST":
+        if request.GET.get("viec"):
+            return _job_preview(request, subject, slug, request.GET["viec"])
         return _page(request, subject, slug)
     reason = _closed_reason(subject)
     if reason:
@@ -279,13 +318,30 @@ def _upload(request, subject, slug):
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _page(request, subject, slug, form=form, status=400)
+    upload = form.cleaned_data["file"]
+    if upload.size > settings.IMPORT_INLINE_MAX_BYTES:
+        job = progress.start(
+            request.user,
+            "roundtrip_preview",
+            _("Đọc tệp %(file)s (%(what)s)")
+            % {"file": upload.name, "what": roundtrip.kind_label(subject.kind)},
+            FUNCTIONS["roundtrip_preview"],
+            {
+                "kind": subject.kind,
+                "year": subject.year.year,
+                "unit_code": subject.sheet.unit.code if subject.sheet else "",
+                "group_code": subject.group_code,
+                "session_key": _session_key(subject),
+                "back": _urls(subject, slug)["page"],
+            },
+            upload=upload,
+        )
+        return redirect("job", job=job.token)
     try:
-        preview = roundtrip.read_upload(form.cleaned_data["file"], subject, user=request.user)
+        preview = roundtrip.read_upload(upload, subject, user=request.user)
     except roundtrip.RoundTripError as error:
         return _page(request, subject, slug, form=form, errors=error.messages, status=400)
-    nonce = secrets.token_urlsafe(16)
-    request.session[_session_key(subject)] = {**preview.to_session(), "nonce": nonce}
-    return _page(request, subject, slug, preview=preview, nonce=nonce)
+    return _show_preview(request, subject, slug, preview)
 
 
 def _confirm(request, subject, slug):

@@ -7,15 +7,19 @@ survey service checks the same permission on every cell, grid or file.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jobs import progress
 from lib import tabular
 from lib.requests import accepts_upload, import_request_bytes
+from scoring.exchange.background import FUNCTIONS
 from scoring.forms.survey import SurveyGridForm, SurveyImportForm
 from scoring.models import AssessmentYear, Sheet
 from scoring.permissions import User, may, survey_units
@@ -122,6 +126,19 @@ def survey_import(request, year: int):
     import_form = SurveyImportForm(request.POST, request.FILES)
     if not import_form.is_valid():
         return _render(request, assessment_year, import_form=import_form, status=400)
+    upload = import_form.cleaned_data["file"]
+    if upload.size > settings.IMPORT_INLINE_MAX_BYTES:
+        # A large file is imported by the queue's worker; its page follows the progress.
+        job = progress.start(
+            request.user,
+            "survey_import",
+            _("Nhập điểm điều tra XHH năm %(year)s từ %(file)s")
+            % {"year": assessment_year.year, "file": upload.name},
+            FUNCTIONS["survey_import"],
+            {"year": assessment_year.year, "back": reverse("survey", args=[assessment_year.year])},
+            upload=upload,
+        )
+        return redirect("job", job=job.token)
     try:
         summary = import_survey(
             import_form.cleaned_data["file"],

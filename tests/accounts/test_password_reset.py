@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.factories import make_user
+from tests.queue import then_run_jobs
 
 
 @pytest.fixture
@@ -26,7 +27,8 @@ def limits(settings):
 
 
 def ask(client, email="nguyenvana@example.vn"):
-    return client.post(reverse("password_reset"), {"email": email})
+    with then_run_jobs():
+        return client.post(reverse("password_reset"), {"email": email})
 
 
 def from_address(address: str) -> Client:

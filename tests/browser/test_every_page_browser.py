@@ -14,14 +14,19 @@ table that scrolls in its box must take the keyboard's focus); widened to 1280 p
 Marked `sweep`: CI runs it once, on PostgreSQL (`.ci/run` deselects it on SQLite).
 """
 
+import uuid
+from datetime import timedelta
 from urllib.parse import urlparse
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone
 
 from demo import api as demo
 from demo.data import PASSWORD as DEMO_PASSWORD
+from jobs.models import Job, JobState
 from lib.glossary import retired_forms
 from scoring.models import Evidence, ExplanationRequest
 from survey.models import InvitationToken, Questionnaire
@@ -78,7 +83,7 @@ SERIOUS = {"serious", "critical"}
 NO_CONTRAST = {"rules": {"color-contrast": {"enabled": False}}}
 
 
-def sample_values(explanation: int, evidence: int) -> dict[str, list]:
+def sample_values(explanation: int, evidence: int, job=None) -> dict[str, list]:
     return {
         "year": list(YEARS),
         "unit_code": [UNIT],
@@ -96,6 +101,7 @@ def sample_values(explanation: int, evidence: int) -> dict[str, list]:
         "key": list(
             Questionnaire.objects.filter(open_link=True).values_list("link_key", flat=True)
         ),
+        "job": [job],
     }
 
 
@@ -103,7 +109,12 @@ def candidate_urls(signed_in: bool) -> list[str]:
     """Every route's address with the demo's arguments (every combination), and a few more."""
     explanation = ExplanationRequest.objects.filter(score__sheet__unit__code=UNIT).first()
     evidence = Evidence.objects.filter(score__sheet__unit__code=UNIT).first()
-    values = sample_values(explanation.pk if explanation else 1, evidence.pk if evidence else 1)
+    job = Job.objects.first()  # the admin's export (`loaded`)
+    values = sample_values(
+        explanation.pk if explanation else 1,
+        evidence.pk if evidence else 1,
+        job.token if job else uuid.uuid4(),
+    )
     urls: list[str] = []
     for name, kwargs in sorted(portal_routes()):
         if name in SKIPPED or (signed_in and name in VISITOR_ONLY):
@@ -145,6 +156,17 @@ def serious_violations(page, options: dict) -> list[str]:
 @pytest.fixture
 def loaded():
     demo.load_demo()
+    # A finished background job of the admin's: its page is the admin's alone.
+    Job.objects.create(
+        owner=get_user_model().objects.get(username="admin"),
+        kind="results_report",
+        title="Báo cáo kết quả của tỉnh (.docx) · 2025",
+        state=JobState.DONE,
+        message="Đã lập báo cáo kết quả năm 2025.",
+        result_name="jobs/sweep/result",
+        result_filename="bao-cao-ket-qua-2025.docx",
+        expires_at=timezone.now() + timedelta(days=1),
+    )
 
 
 def test_every_page_of_every_persona_fits_a_phone_and_passes_axe(live_server, browser, loaded):

@@ -7,7 +7,10 @@ from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django_q.tasks import async_task
 
+from jobs import progress
+from jobs.mail import queue_mail
 from scoring.models import (
     AssessmentYear,
     Band,
@@ -24,6 +27,7 @@ from scoring.models import (
 )
 from scoring.services.frameworks import ItemRow, replace_framework
 from tests.factories import FULL_MARKS, make_sheet, make_unit, make_year, score
+from tests.queue import run_jobs
 from units.models import LineageEvent, LineageKind, Membership, Role
 
 pytestmark = pytest.mark.django_db
@@ -116,6 +120,12 @@ def one_of_everything(province, admin_user):
     rows = [ValueRow(sheet.unit.code, str(n), D("5"), 0) for n in range(1, 7)]
     index_services.record_values(kind, "2026-10", rows, source="Cổng DVC")
     IndexDriver.objects.create(kind=kind, component_code="1", unit=sheet.unit)
+    # The queue's pages: a mail sent, a job done, a task that failed, one waiting, the schedules.
+    queue_mail("admin-test", "Thử", "Nội dung", ["a@example.vn"])
+    progress.start(admin_user, "results_report", "Báo cáo", "jobs.progress.delete_expired", {})
+    async_task("math.sqrt", -1)  # ValueError: a failed task
+    run_jobs(schedules=True)
+    async_task("math.sqrt", 4)  # left waiting
     return province
 
 

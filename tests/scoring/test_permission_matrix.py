@@ -29,12 +29,16 @@ from urllib.parse import quote
 
 import pytest
 from django.apps import apps
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from django_q.models import OrmQ
 
+from jobs.models import Job, JobState
 from scoring.models import AssessmentYear, Sheet, SheetState, YearState
 from scoring.permissions import appraised_domains
 from scoring.selectors.sheets import sheet_for
@@ -176,6 +180,10 @@ class Case:
 
 def pk(name: str):
     return lambda world: getattr(world, name).pk
+
+
+def token(name: str):
+    return lambda world: getattr(world, name).token
 
 
 def pdf_upload(world) -> dict:
@@ -548,6 +556,24 @@ CASES = [
         kwargs={"year": APPRAISAL},
         data=survey_csv(OWN),
     ),
+    # --- background work (jobs: their owner alone), health and metrics
+    Case("background_work", "page", admin_only(OK)),
+    Case("job", "the admin's job", outcome(MISSING, admin=OK), kwargs={"job": token("job")}),
+    Case(
+        "job_progress",
+        "the admin's job",
+        outcome(MISSING, admin=OK),
+        kwargs={"job": token("job")},
+    ),
+    Case(
+        "job_file",
+        "the admin's file",
+        outcome(MISSING, admin=OK),
+        kwargs={"job": token("job")},
+    ),
+    Case("healthz", "the process", PUBLIC),
+    Case("readyz", "the parts", PUBLIC, prepare=lambda world: OrmQ.objects.all().delete()),
+    Case("metrics", "no METRICS_TOKEN", outcome(MISSING, anonymous=MISSING)),
     # --- years
     Case("year_manage", "page", admin_only(OK), kwargs={"year": APPRAISAL}),
     Case("year_open", "GET", POST_ONLY, kwargs={"year": PREPARING}),
@@ -805,6 +831,17 @@ def build_world(media) -> SimpleNamespace:
         setattr(world, name, explanation)
     # Publishable: every unit left open is let through by a recorded decision.
     decide_open_units(in_appraisal, world.people["admin"])
+    # A finished export of the admin's, its file kept for the day.
+    world.job = Job.objects.create(
+        owner=world.people["admin"],
+        kind="results_report",
+        title="Báo cáo kết quả",
+        state=JobState.DONE,
+        result_name="jobs/matrix/result",
+        result_filename="bao-cao.docx",
+        expires_at=timezone.now() + timedelta(days=1),
+    )
+    FileSystemStorage(location=media).save("jobs/matrix/result", ContentFile(b"PK docx"))
     return world
 
 

@@ -33,6 +33,7 @@ SAMPLE_ARGUMENTS = {
     "pk": 1,
     "uidb64": "MQ",
     "token": "set-password",
+    "job": "00000000-0000-4000-8000-000000000001",  # a background job's token (none: 404)
 }
 
 

@@ -1,11 +1,10 @@
 """send_reminders [--days N] [--dry-run]: remind units whose sheet is unsent as the deadline nears.
 
-Meant for cron, e.g. every morning at 7:00:
-
-    0 7 * * *  cd /srv/cchc && .venv/bin/python manage.py send_reminders --days 3
-
-A unit is reminded once per deadline (Sheet.reminded_for); a moved deadline reminds it again.
-A unit without any email address, or whose email failed, is tried again on the next run.
+The queue's scheduler runs the same every hour (`scoring.tasks.send_reminders`, 3 days ahead;
+README "Việc chạy nền"): this command is for another number of days or a dry run. The mails go
+through the outbox (delivered by the worker). A unit is reminded once per deadline
+(Sheet.reminded_for, and the mail's key); a moved deadline reminds it again. A unit without any
+email address is tried again on the next run.
 """
 
 from django.conf import settings

@@ -26,6 +26,7 @@ from scoring.services.appraisal import answer_explanation, close_explanation, re
 from scoring.services.errors import ServiceError, StaleSheetError
 from scoring.services.scores import ScoreChange, apply_score_changes
 from tests.factories import make_sheet, make_unit, make_user, make_year, personas
+from tests.queue import then_run_jobs
 from units.models import Role
 
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
@@ -297,7 +298,7 @@ class TestAppraisalFollowsTheYearState(AppraisalTestCase):
 
 class TestExplanationRounds(AppraisalTestCase):
     def request(self, code="1.1.1", question="Đề nghị cung cấp quyết định ban hành kế hoạch."):
-        with self.captureOnCommitCallbacks(execute=True):
+        with self.captureOnCommitCallbacks(execute=True), then_run_jobs():
             return request_explanation(
                 self.sheet,
                 code,
@@ -313,7 +314,7 @@ class TestExplanationRounds(AppraisalTestCase):
         self.assertEqual((explanation.round, explanation.state), (1, ExplanationState.OPEN))
 
         # The unit answers with a file.
-        with self.captureOnCommitCallbacks(execute=True):
+        with self.captureOnCommitCallbacks(execute=True), then_run_jobs():
             answer_explanation(
                 explanation,
                 "Quyết định số 12/QĐ-STP ngày 10/01/2023 đính kèm.",
@@ -369,7 +370,7 @@ class TestExplanationRounds(AppraisalTestCase):
         explanation = self.request()
         mail.outbox.clear()
 
-        with self.captureOnCommitCallbacks(execute=True):
+        with self.captureOnCommitCallbacks(execute=True), then_run_jobs():
             answer_explanation(explanation, "Đã bổ sung.", user=self.people["leader_a"])
 
         self.assertEqual(len(mail.outbox), 1)
@@ -562,7 +563,7 @@ class TestAppraisalPages(AppraisalTestCase):
     def test_the_explanation_request_form_sends_the_request_and_the_email(self):
         self.login("appraiser")
 
-        with self.captureOnCommitCallbacks(execute=True):
+        with self.captureOnCommitCallbacks(execute=True), then_run_jobs():
             response = self.client.post(
                 reverse("appraisal_request_explanation", args=["STP", 2023, "1.1.1"]),
                 {"question-1.1.1": "Đề nghị bổ sung quyết định."},

@@ -10,6 +10,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.test import TestCase, override_settings
 
+from jobs.models import Mail, MailState
 from scoring.models import AssessmentYear, Sheet, SheetState, YearState
 from scoring.permissions import appraised_domains
 from scoring.services import notifications, year_states
@@ -24,6 +25,7 @@ from tests.factories import (
     make_year,
     personas,
 )
+from tests.queue import ensure_schedules, run_jobs
 from units.models import Role
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -66,6 +68,7 @@ class TestSubmissionEmail(NotificationTestCase):
         )
 
         sent = notifications.notify_sheet_submitted(sheet)
+        run_jobs()
 
         self.assertEqual(sent, 1)
         self.assertEqual([m.to for m in mail.outbox], [["appraiser@example.vn"]])
@@ -76,6 +79,7 @@ class TestSubmissionEmail(NotificationTestCase):
 
     def test_the_units_own_appraiser_hears_about_other_units(self):
         notifications.notify_sheet_submitted(self.sheet(self.unit_b))
+        run_jobs()
 
         self.assertEqual(
             sorted(m.to[0] for m in mail.outbox),
@@ -96,8 +100,9 @@ class TestSubmissionEmail(NotificationTestCase):
         )
         leader_b = make_user("leader_b", Role.LEADER, self.unit_b)
 
-        with at(DEADLINE - timedelta(days=1)), self.captureOnCommitCallbacks(execute=True):
+        with at(DEADLINE - timedelta(days=1)):
             submit_sheet(sheet, user=leader_b)
+        run_jobs()
 
         self.assertEqual(self.sheet(self.unit_b).state, SheetState.SUBMITTED)
         self.assertEqual(
@@ -111,28 +116,33 @@ class TestExplanationEmail(NotificationTestCase):
         AssessmentYear.objects.filter(pk=self.year.pk).update(state=YearState.APPRAISAL)
         sheet = self.sheet(self.unit_a)
 
+        explanation = request_explanation(
+            sheet,
+            "1.1.1",
+            "Vì sao?",
+            user=self.people["appraiser"],
+            domains=appraised_domains(self.people["appraiser"], sheet),
+        )
         with (
-            mock.patch("scoring.services.notifications.send_mail", side_effect=OSError("down")),
-            self.assertLogs("scoring.services.notifications", "ERROR"),
-            self.captureOnCommitCallbacks(execute=True),
+            mock.patch("jobs.mail.EmailMessage.send", side_effect=OSError("down")),
+            self.assertLogs("django-q", "ERROR"),
         ):
-            explanation = request_explanation(
-                sheet,
-                "1.1.1",
-                "Vì sao?",
-                user=self.people["appraiser"],
-                domains=appraised_domains(self.people["appraiser"], sheet),
-            )
+            run_jobs()
 
         explanation.refresh_from_db()
         self.assertEqual(explanation.question, "Vì sao?")
         self.assertEqual(mail.outbox, [])
+        queued = Mail.objects.get(key=f"explanation-requested:{explanation.pk}")
+        self.assertEqual(
+            (queued.state, queued.attempts, queued.last_error),
+            (MailState.PENDING, 1, "OSError: down"),
+        )
 
     def test_the_email_is_in_vietnamese_whatever_the_language_of_the_request(self):
         AssessmentYear.objects.filter(pk=self.year.pk).update(state=YearState.APPRAISAL)
         from django.utils import translation
 
-        with translation.override("en"), self.captureOnCommitCallbacks(execute=True):
+        with translation.override("en"):
             request_explanation(
                 self.sheet(self.unit_a),
                 "1.1.1",
@@ -140,6 +150,7 @@ class TestExplanationEmail(NotificationTestCase):
                 user=self.people["appraiser"],
                 domains=appraised_domains(self.people["appraiser"], self.sheet(self.unit_a)),
             )
+        run_jobs()
 
         self.assertEqual(
             mail.outbox[0].subject, "[Chỉ số CCHC 2023] Yêu cầu giải trình tiêu chí 1.1.1"
@@ -155,8 +166,8 @@ class TestPublicationEmail(NotificationTestCase):
         )
 
         decide_open_units(self.year, self.people["admin"])
-        with self.captureOnCommitCallbacks(execute=True):
-            year_states.publish(self.year, user=self.people["admin"])
+        year_states.publish(self.year, user=self.people["admin"])
+        run_jobs()
 
         by_unit = {tuple(m.to): m for m in mail.outbox}
         self.assertEqual(
@@ -180,6 +191,7 @@ class TestReminders(NotificationTestCase):
         out, err = StringIO(), StringIO()
         with at(now):
             call_command("send_reminders", *args, stdout=out, stderr=err)
+        run_jobs()
         return out.getvalue().strip() + ("\n" + err.getvalue().strip() if err.getvalue() else "")
 
     def reminded(self) -> dict:
@@ -242,17 +254,25 @@ class TestReminders(NotificationTestCase):
         self.assertEqual(mail.outbox, [])
         self.assertEqual(set(self.reminded().values()), {None})
 
-    def test_a_failed_email_is_not_recorded_and_is_tried_again(self):
+    def test_a_failed_email_is_kept_and_sent_by_the_sweep_once_the_server_is_back(self):
         with (
-            mock.patch("scoring.services.notifications.send_mail", side_effect=OSError("down")),
-            self.assertLogs("scoring.services.notifications", "ERROR"),
+            mock.patch("jobs.mail.EmailMessage.send", side_effect=OSError("down")),
+            self.assertLogs("django-q", "ERROR"),
+            self.settings(MAIL_RETRY_SECONDS=0),
         ):
             output = self.run_command(DEADLINE - timedelta(days=1))
 
-        self.assertIn("Gửi thư không được (sẽ thử lại lần sau): STP, SXD", output)
-        self.assertEqual(set(self.reminded().values()), {None})
+        self.assertIn("Đã gửi thư nhắc cho 2 đơn vị: STP, SXD", output)
+        self.assertEqual(mail.outbox, [])
+        self.assertEqual(set(Mail.objects.values_list("state", flat=True)), {MailState.PENDING})
+        # The next run of the reminders queues nothing again for the same deadline.
         self.run_command(DEADLINE - timedelta(days=1))
+        self.assertEqual(Mail.objects.count(), 2)
+
+        ensure_schedules()
+        call_command("run_jobs", stdout=StringIO())  # the scheduler runs the sweep
         self.assertEqual(len(mail.outbox), 2)
+        self.assertEqual(set(Mail.objects.values_list("state", flat=True)), {MailState.SENT})
 
 
 # --------------------------------------------------------------------------- what is due
@@ -265,14 +285,16 @@ class TestWhatIsDueInTheEmails(NotificationTestCase):
 
     def request(self, code: str, moment: datetime):
         sheet = self.sheet(self.unit_a)
-        with at(moment), self.captureOnCommitCallbacks(execute=True):
-            return request_explanation(
+        with at(moment):
+            explanation = request_explanation(
                 sheet,
                 code,
                 "Vì sao?",
                 user=self.people["appraiser"],
                 domains=appraised_domains(self.people["appraiser"], sheet),
             )
+        run_jobs()
+        return explanation
 
     def test_the_request_says_its_deadline_and_everything_the_unit_has_to_do(self):
         AssessmentYear.objects.filter(pk=self.year.pk).update(state=YearState.APPRAISAL)
@@ -310,11 +332,13 @@ class TestWhatIsDueInTheEmails(NotificationTestCase):
                 user=self.people["appraiser"],
                 domains=appraised_domains(self.people["appraiser"], sheet),
             )
+        run_jobs()
         mail.outbox.clear()
         Sheet.objects.filter(unit__in=[self.unit_b, self.quiet]).update(state=SheetState.SUBMITTED)
 
         with at(DEADLINE - timedelta(days=2)):
             call_command("send_reminders", stdout=StringIO())
+        run_jobs()
 
         (message,) = mail.outbox
         self.assertIn("Hạn gửi phiếu: 17:00 31/03/2024 (còn 2 ngày).", message.body)

@@ -18,6 +18,7 @@ from scoring.services.scores import ScoreChange, apply_score_changes
 from scoring.services.self_assessment import save_self_assessment
 from scoring.services.survey import save_survey
 from tests.factories import decide_open_units, make_sheet, make_unit, make_year, personas
+from tests.queue import then_run_jobs
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 DEADLINE = datetime(2099, 3, 31, 17, 0, tzinfo=HANOI)
@@ -223,7 +224,7 @@ class TestPublication(YearTestCase):
 
     def test_publication_recomputes_locks_the_year_and_emails_every_unit(self):
         decide_open_units(self.year, self.admin)
-        with self.captureOnCommitCallbacks(execute=True):
+        with self.captureOnCommitCallbacks(execute=True), then_run_jobs():
             year_states.publish(self.year, user=self.admin)
 
         self.year.refresh_from_db()

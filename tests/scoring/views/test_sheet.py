@@ -22,6 +22,7 @@ from tests.factories import (
     personas,
     wide_rows,
 )
+from tests.queue import then_run_jobs
 from units.models import Role
 
 APPRAISAL_CODES = ["1.1.1", "1.1.2", "1.2", "2.1", "2.2"]
@@ -561,7 +562,8 @@ class TestAccountPages(SheetTestCase):
         self.assertContains(member, "Đổi mật khẩu")
 
     def test_a_password_reset_sends_a_vietnamese_email(self):
-        response = self.client.post(reverse("password_reset"), {"email": "staff_a@example.vn"})
+        with then_run_jobs():
+            response = self.client.post(reverse("password_reset"), {"email": "staff_a@example.vn"})
 
         self.assertRedirects(
             response, reverse("password_reset_done"), fetch_redirect_response=False
