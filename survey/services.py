@@ -201,7 +201,7 @@ def import_questionnaire(
             problems.add(
                 row,
                 "item_code",
-                _("“%(code)s” không phải tiêu chí điều tra XHH của bộ chỉ số khối %(group)s")
+                _("“%(code)s” không phải tiêu chí điều tra xã hội học của bộ chỉ số khối %(group)s")
                 % {"code": item_code, "group": group.code},
             )
             ok = False

@@ -265,7 +265,7 @@ def apply(request: HttpRequest, year: int, group: str) -> HttpResponse:
         messages.success(
             request,
             _(
-                "Đã ghi %(count)s điểm điều tra XHH (nguồn “khảo sát”); %(missing)s tiêu chí "
+                "Đã ghi %(count)s điểm điều tra xã hội học (nguồn “khảo sát”); %(missing)s tiêu chí "
                 "chưa có câu trả lời hợp lệ được giữ nguyên."
             )
             % {"count": summary.written, "missing": len(summary.without_answers)},

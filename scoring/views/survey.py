@@ -132,7 +132,7 @@ def survey_import(request, year: int):
         job = progress.start(
             request.user,
             "survey_import",
-            _("Nhập điểm điều tra XHH năm %(year)s từ %(file)s")
+            _("Nhập điểm điều tra xã hội học năm %(year)s từ %(file)s")
             % {"year": assessment_year.year, "file": upload.name},
             FUNCTIONS["survey_import"],
             {"year": assessment_year.year, "back": reverse("survey", args=[assessment_year.year])},

@@ -198,7 +198,7 @@ class TestALargeSurveyFile(SurveyTestCase):
         self.assertIsNone(self.points("STP", "3.1"))  # not inside the request
         run_jobs()
         page = self.client.get(reverse("job", args=[job.token])).content.decode()
-        self.assertIn("Đã nhập 2 điểm điều tra XHH của 2 đơn vị năm 2023.", page)
+        self.assertIn("Đã nhập 2 điểm điều tra xã hội học của 2 đơn vị năm 2023.", page)
         self.assertIn(f'href="{URL}"', page)  # back to the survey page
         self.assertEqual(self.points("STP", "3.1"), D("13.11"))
 

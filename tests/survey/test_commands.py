@@ -76,7 +76,7 @@ def test_import_questionnaire_refuses_bad_rows_naming_each_and_saves_nothing(yea
         run("import_questionnaire", csv_file(tmp_path, rows), "--year", "2026", "--group", "SO")
     message = str(caught.value)
     for expected in (
-        "Dòng 2, cột item_code: “1.1” không phải tiêu chí điều tra XHH",
+        "Dòng 2, cột item_code: “1.1” không phải tiêu chí điều tra xã hội học",
         "Dòng 3, cột options: phương án A: tỷ lệ phải từ 0 đến 100",
         "Dòng 4, cột options: cần ít nhất hai phương án",
         "Dòng 5, cột respondent_types: không có đối tượng “sinh_vien”",
@@ -299,7 +299,7 @@ def test_an_item_without_valid_answers_stays_open_in_the_publication_readiness(
     }
     assert units["S1"].survey_missing == 0
     assert units["S2"].survey_missing == 2  # no ballot: no survey points, listed
-    assert ("survey", "2/2 tiêu chí điều tra XHH chưa có điểm") in units["S2"].open_items()
+    assert ("survey", "2/2 tiêu chí điều tra xã hội học chưa có điểm") in units["S2"].open_items()
 
 
 def test_open_data_and_exports_carry_no_ballot(questionnaire, tmp_path, client):

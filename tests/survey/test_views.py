@@ -277,11 +277,11 @@ def test_the_survey_page_applies_the_points_computed_from_the_ballots(client, fo
     assert client.post(url).status_code == 403
     client.force_login(make_user("boss", is_superuser=True))
     assert (
-        "Ghi điểm điều tra XHH từ phiếu"
+        "Ghi điểm ĐTXHH từ phiếu"
         in client.get(reverse("survey:home", args=[2026])).content.decode()
     )
     response = client.post(url, follow=True)
-    assert "Đã ghi 2 điểm điều tra XHH" in response.content.decode()
+    assert "Đã ghi 2 điểm điều tra xã hội học" in response.content.decode()
     assert "2 tiêu chí chưa có câu trả lời hợp lệ" in response.content.decode()
     score = Score.objects.get(sheet__unit=s1, item__code="3.1")
     assert score.points == Decimal("1.60")  # (100 + 60) / 2 = 80 % of 2

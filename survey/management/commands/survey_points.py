@@ -15,7 +15,7 @@ from survey import selectors, services
 
 class Command(BaseCommand):
     help = _(
-        "In điểm điều tra XHH tính từ phiếu trả lời, theo đơn vị và tiêu chí (csv: unit_code, "
+        "In điểm điều tra xã hội học tính từ phiếu trả lời, theo đơn vị và tiêu chí (csv: unit_code, "
         "item_code, points, answers). --apply ghi điểm vào các tiêu chí đã tính được (nguồn "
         "“khảo sát”, có lịch sử), để nguyên và liệt kê tiêu chí chưa có câu trả lời hợp lệ; "
         "bị từ chối khi năm đã công bố."
@@ -58,7 +58,7 @@ class Command(BaseCommand):
                 if options["apply"]:
                     summary = services.apply_points(year, group)
                     self.stderr.write(
-                        _("Đã ghi %(count)s điểm điều tra XHH (nguồn “khảo sát”).")
+                        _("Đã ghi %(count)s điểm điều tra xã hội học (nguồn “khảo sát”).")
                         % {"count": summary.written}
                     )
                     if summary.without_answers:
