@@ -37,12 +37,12 @@ WEIGHTS = {
 #: Ballots per unit and respondent type (the sample targets are a little higher: some units
 #: are still collecting).
 BALLOTS = {
-    "SO": {"nguoi_dan": 30, "cong_chuc": 12, "lanh_dao": 6},
-    "XA": {"nguoi_dan": 18, "doanh_nghiep": 6},
+    "SO": {"nguoi_dan": 20, "cong_chuc": 12, "lanh_dao": 6},
+    "XA": {"nguoi_dan": 12, "doanh_nghiep": 6},
 }
 TARGETS = {
-    "SO": {"nguoi_dan": 30, "cong_chuc": 12, "lanh_dao": 6},
-    "XA": {"nguoi_dan": 20, "doanh_nghiep": 6},
+    "SO": {"nguoi_dan": 20, "cong_chuc": 12, "lanh_dao": 6},
+    "XA": {"nguoi_dan": 15, "doanh_nghiep": 6},
 }
 
 
