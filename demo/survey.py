@@ -29,6 +29,7 @@ from survey.models import (
 from units.models import Unit, UnitGroup
 
 OPTIONS = "A=100 B=60 C=20 D=0"
+OPTION_TEXTS = "A=Rất hài lòng; B=Hài lòng; C=Chưa hài lòng; D=Rất không hài lòng"
 WEIGHTS = {
     "SO": {"nguoi_dan": Decimal(60), "cong_chuc": Decimal(25), "lanh_dao": Decimal(15)},
     "XA": {"nguoi_dan": Decimal(70), "doanh_nghiep": Decimal(30)},
@@ -36,12 +37,12 @@ WEIGHTS = {
 #: Ballots per unit and respondent type (the sample targets are a little higher: some units
 #: are still collecting).
 BALLOTS = {
-    "SO": {"nguoi_dan": 30, "cong_chuc": 12, "lanh_dao": 6},
-    "XA": {"nguoi_dan": 18, "doanh_nghiep": 6},
+    "SO": {"nguoi_dan": 20, "cong_chuc": 12, "lanh_dao": 6},
+    "XA": {"nguoi_dan": 12, "doanh_nghiep": 6},
 }
 TARGETS = {
-    "SO": {"nguoi_dan": 30, "cong_chuc": 12, "lanh_dao": 6},
-    "XA": {"nguoi_dan": 20, "doanh_nghiep": 6},
+    "SO": {"nguoi_dan": 20, "cong_chuc": 12, "lanh_dao": 6},
+    "XA": {"nguoi_dan": 15, "doanh_nghiep": 6},
 }
 
 
@@ -53,7 +54,7 @@ def _so_types(item: Item) -> str:
 def _questionnaire_file(group: str, items: list[Item]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["code", "item_code", "text", "options", "respondent_types"])
+    writer.writerow(["code", "item_code", "text", "options", "respondent_types", "option_texts"])
     number = 0
     for item in items:
         texts = [f"Ông/bà hài lòng ở mức nào với nội dung “{item.name}”?"]
@@ -69,6 +70,7 @@ def _questionnaire_file(group: str, items: list[Item]) -> bytes:
                     text,
                     OPTIONS,
                     _so_types(item) if group == "SO" else "",
+                    OPTION_TEXTS,
                 ]
             )
     return out.getvalue().encode()

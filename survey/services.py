@@ -50,7 +50,7 @@ SOURCE = "khảo sát"
 NO_ANSWER = frozenset({"không trả lời", "khong tra loi", "ktl", "-"})
 
 QUESTIONNAIRE_REQUIRED = ("code", "item_code", "text", "options")
-QUESTIONNAIRE_OPTIONAL = ("respondent_types",)
+QUESTIONNAIRE_OPTIONAL = ("respondent_types", "option_texts")
 QUESTIONNAIRE_LIMITS = tabular.Limits(rows=2_000, columns=10, cells=10_000)
 RESPONSES_REQUIRED = ("ballot", "unit_code", "respondent_type", "question", "answer")
 #: A province's whole survey in one file: up to 1,000,000 answers, 50 MB.
@@ -173,7 +173,9 @@ def import_questionnaire(
     items = {i.code: i for i in Item.objects.filter(framework=framework)}
     types = {t.code: t for t in RespondentType.objects.all()}
     problems = tabular.Problems()
-    parsed: list[tuple[str, Item, str, list[tuple[str, Decimal]], list[RespondentType]]] = []
+    parsed: list[
+        tuple[str, Item, str, list[tuple[str, Decimal]], list[RespondentType], dict[str, str]]
+    ] = []
     first_row: dict[str, int] = {}
     for row in rows:
         code = problems.parse(row, "code", tabular.parse_text) or ""
@@ -181,6 +183,7 @@ def import_questionnaire(
         text = problems.parse(row, "text", tabular.parse_text) or ""
         options_text = problems.parse(row, "options", tabular.parse_text) or ""
         types_text = problems.parse(row, "respondent_types", tabular.parse_text) or ""
+        labels_text = problems.parse(row, "option_texts", tabular.parse_text) or ""
         ok = True
         for column, value in (("code", code), ("item_code", item_code), ("text", text)):
             if not value:
@@ -209,7 +212,24 @@ def import_questionnaire(
             options = parse_options(options_text)
         except ValueError as exc:
             problems.add(row, "options", str(exc))
+            options = []
             ok = False
+        labels: dict[str, str] = {}
+        for part in (p.strip() for p in labels_text.split(";")):
+            option_code, sep, label = part.partition("=")
+            if not part:
+                continue
+            if not sep or option_code.strip() not in {c for c, _w in options} or not label.strip():
+                if options:
+                    problems.add(
+                        row,
+                        "option_texts",
+                        _("“%(part)s”: cần dạng Mã=lời phương án với mã có trong options")
+                        % {"part": part},
+                    )
+                ok = False
+                continue
+            labels[option_code.strip()] = label.strip()[:255]
         chosen = []
         for type_code in types_text.split():
             if type_code not in types:
@@ -223,20 +243,20 @@ def import_questionnaire(
             else:
                 chosen.append(types[type_code])
         if ok and item is not None:
-            parsed.append((code, item, text, options, chosen))
+            parsed.append((code, item, text, options, chosen, labels))
     if not rows:
         problems.add(None, None, _("Tệp không có dữ liệu"))
     problems.raise_if_any()
     questionnaire = existing or Questionnaire.objects.create(year=year, group=group)
     questionnaire.questions.all().delete()
     option_count = 0
-    for order, (code, item, text, options, chosen) in enumerate(parsed, start=1):
+    for order, (code, item, text, options, chosen, labels) in enumerate(parsed, start=1):
         question = Question.objects.create(
             questionnaire=questionnaire, code=code, item=item, text=text, order=order
         )
         question.respondent_types.set(chosen)
         Option.objects.bulk_create(
-            Option(question=question, code=c, weight=w, order=i)
+            Option(question=question, code=c, weight=w, text=labels.get(c, ""), order=i)
             for i, (c, w) in enumerate(options, start=1)
         )
         option_count += len(options)

@@ -333,3 +333,29 @@ def test_set_survey_targets_replaces_the_ballots_to_collect(questionnaire):
     with pytest.raises(CommandError, match="“sinh_vien”"):
         run("set_survey_targets", "--year", "2026", "--group", "SO", "sinh_vien=3")
     assert SampleTarget.objects.count() == 3
+
+
+def test_option_texts_label_the_options_and_a_wrong_one_is_named(year, units, tmp_path):
+    rows = [
+        [*QUESTIONNAIRE[0], "option_texts"],
+        [*QUESTIONNAIRE[1], "A=Rất dễ; B=Dễ; D=Rất khó"],
+        [*QUESTIONNAIRE[2], "E=Không có"],
+    ]
+    with pytest.raises(CommandError, match="Dòng 3, cột option_texts: “E=Không có”"):
+        run("import_questionnaire", csv_file(tmp_path, rows), "--year", "2026", "--group", "SO")
+    assert not Questionnaire.objects.exists()
+    rows[2][-1] = ""
+    run(
+        "import_questionnaire",
+        csv_file(tmp_path, rows, name="ok.csv"),
+        "--year",
+        "2026",
+        "--group",
+        "SO",
+    )
+    assert list(Option.objects.filter(question__code="Q1").values_list("code", "text")) == [
+        ("A", "Rất dễ"),
+        ("B", "Dễ"),
+        ("C", ""),
+        ("D", "Rất khó"),
+    ]

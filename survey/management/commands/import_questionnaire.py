@@ -14,7 +14,8 @@ class Command(BaseCommand):
     help = _(
         "Nhập phiếu khảo sát (ĐTXHH) của một năm và một khối từ tệp CSV hoặc xlsx: cột code, "
         "item_code, text, options (ví dụ “A=100 B=60 C=20 D=0”), tùy chọn respondent_types "
-        "(các mã đối tượng cách nhau bằng dấu cách; để trống: mọi đối tượng). Thay phiếu cũ "
+        "(các mã đối tượng cách nhau bằng dấu cách; để trống: mọi đối tượng) và option_texts "
+        "(lời các phương án, ví dụ “A=Rất hài lòng; B=Hài lòng”). Thay phiếu cũ "
         "khi chưa có phiếu trả lời. Có lỗi ở bất kỳ dòng nào thì không lưu gì."
     )
 
