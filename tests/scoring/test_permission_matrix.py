@@ -236,6 +236,31 @@ def deadline_body(days: int):
     return data
 
 
+def known_kinds(world) -> None:
+    """The related indices' kinds as migrated, the 766 index covering unit A's group."""
+    from demo.indices import ensure_known_kinds
+    from indices.models import IndexKind
+    from units.models import Unit
+
+    ensure_known_kinds()
+    IndexKind.objects.get(code="766").groups.add(Unit.objects.get(code=A).group)
+
+
+INDEX_ROWS = "unit_code,component_code,points\n" + "\n".join(
+    f"{A},{code},5" for code in ("1", "2", "3", "4", "5", "6")
+)
+
+
+def index_month(world) -> None:
+    """Unit A's 766 figures of October 2026."""
+    from indices import exchange, services
+    from indices.models import IndexKind
+
+    known_kinds(world)
+    rows = exchange.read_value_rows(INDEX_ROWS.encode())
+    services.record_values(IndexKind.objects.get(code="766"), "2026-10", rows)
+
+
 CASES = [
     # --- public results and open data
     Case("home", "published", PUBLIC),
@@ -655,6 +680,48 @@ CASES = [
     Case("compare", "in progress", PROVISIONAL, query=f"from={PUBLISHED}&to={APPRAISAL}"),
     Case("most_lost", "published", PUBLIC),
     Case("most_lost", "in progress", PROVISIONAL, query=f"year={APPRAISAL}"),
+    # --- the related indices (issue 19): public pages and files; entering values is the admins'
+    Case("index_ranking", "766", PUBLIC, kwargs={"code": "766"}, prepare=index_month),
+    Case(
+        "index_ranking",
+        "unknown index",
+        outcome(MISSING, anonymous=MISSING),
+        kwargs={"code": "XYZ"},
+    ),
+    Case(
+        "index_open_data",
+        "766 month",
+        PUBLIC,
+        kwargs={"code": "766", "period": "2026-10"},
+        prepare=index_month,
+    ),
+    Case(
+        "index_open_data",
+        "a month without figures",
+        outcome(MISSING, anonymous=MISSING),
+        kwargs={"code": "766", "period": "2026-09"},
+        prepare=index_month,
+    ),
+    Case("province_standing", "page", PUBLIC),
+    Case("index_enter_values", "page", admin_only(OK), kwargs={"code": "766"}, prepare=known_kinds),
+    Case(
+        "index_enter_values",
+        "A's month typed",
+        admin_only(Redirect("/chi-so/766/nhap/?done=2026-10", writes=True)),
+        method="POST",
+        kwargs={"code": "766"},
+        data={"period": "2026-10", "rows": INDEX_ROWS},
+        prepare=known_kinds,
+    ),
+    Case(
+        "index_enter_values",
+        "empty form",
+        admin_only(BAD),
+        method="POST",
+        kwargs={"code": "766"},
+        data={},
+        prepare=known_kinds,
+    ),
     # --- downloads
     Case("export_ranking", "published", PUBLIC, kwargs={"year": PUBLISHED, "fmt": "xlsx"}),
     Case("export_ranking", "in progress", PROVISIONAL, kwargs={"year": APPRAISAL, "fmt": "xlsx"}),
@@ -861,7 +928,7 @@ def snapshot() -> dict:
     """Every row of the portal's own tables, their history tables included."""
     return {
         model._meta.label: list(model.objects.order_by("pk").values_list())
-        for app in ("scoring", "units")
+        for app in ("scoring", "units", "indices")
         for model in apps.get_app_config(app).get_models()
     }
 
