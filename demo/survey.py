@@ -60,7 +60,7 @@ def _questionnaire_file(group: str, items: list[Item]) -> bytes:
         texts = [f"Ông/bà hài lòng ở mức nào với nội dung “{item.name}”?"]
         if group == "XA" and item.code in ("8.1.1", "8.1.2"):
             # Two questions feed one criterion: its rate pools their answers.
-            texts.append(f"So với năm trước, nội dung “{item.name}” đã tốt hơn chưa?")
+            texts.append(f"Ông/bà hài lòng ở mức nào với hướng dẫn của công chức về “{item.name}”?")
         for text in texts:
             number += 1
             writer.writerow(
