@@ -8,6 +8,7 @@ from decimal import Decimal as D
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from demo.indices import ensure_known_kinds
 from indices.exchange import ValueRow
@@ -23,7 +24,8 @@ from scoring.services.value_sources import (
     clear_override,
     override_value,
 )
-from tests.factories import csv_file, db_snapshot, make_sheet, make_unit
+from tests.factories import csv_file, db_snapshot, make_sheet, make_unit, make_user
+from units.models import Role
 
 LINK = "766:4@2026-10"
 ROWS = [
@@ -260,3 +262,66 @@ def test_links_that_cannot_be_are_refused_with_the_row_named(tmp_path, db, sourc
         )
     assert message in str(refused.value).splitlines()
     assert db_snapshot() == before
+
+
+class TestPages:
+    """The sheet and appraisal pages show the source beside the value; each side overrides."""
+
+    @pytest.fixture
+    def people(self, unit):
+        return {
+            "staff": make_user("canbo", Role.STAFF, unit),
+            "other": make_user("khac", Role.STAFF, make_unit("SXD")),
+            "appraiser": make_user("thamdinh", Role.APPRAISER, make_unit("SNV")),
+        }
+
+    def url(self, side):
+        return reverse("value_source", args=["STP", 2026, "1.1", side])
+
+    def test_the_sheet_shows_the_source_and_the_unit_overrides_then_clears(self, client, people):
+        import_766("9")
+        client.force_login(people["staff"])
+        page = client.get(reverse("sheet", args=["STP", 2026])).content.decode()
+        assert "Theo chỉ số 766, kỳ 10/2026, cập nhật 05/11/2026:" in page
+        assert self.url("unit") in page
+        refused = client.post(self.url("unit"), {"value": "85", "reason": ""})
+        assert refused.status_code == 400
+        assert linked().self_value == D(75)
+        saved = client.post(self.url("unit"), {"value": "85,5", "reason": "Số liệu của Sở"})
+        assert saved.status_code == 302
+        score = linked()
+        assert (score.self_value, score.self_value_override, score.value) == (
+            D("85.5"),
+            "Số liệu của Sở",
+            D(75),
+        )
+        assert score.history.first().history_user == people["staff"]
+        page = client.get(reverse("sheet", args=["STP", 2026])).content.decode()
+        assert "Đơn vị sửa thành 85,50%" in page
+        assert client.post(self.url("unit"), {"clear": "1"}).status_code == 302
+        assert (linked().self_value, linked().self_value_override) == (D(75), "")
+
+    def test_only_the_side_may_override(self, client, people):
+        import_766("9")
+        client.force_login(people["other"])
+        assert client.get(self.url("unit")).status_code == 403
+        client.force_login(people["staff"])
+        assert client.get(self.url("appraisal")).status_code == 403
+        assert (
+            client.get(reverse("value_source", args=["STP", 2026, "1.2", "unit"])).status_code
+            == 404
+        )
+        # The appraisal is not open yet: refused with the reason, nothing saved.
+        client.force_login(people["appraiser"])
+        answer = client.post(self.url("appraisal"), {"value": "90", "reason": "Hồ sơ"})
+        assert answer.status_code == 400
+        assert linked().value == D(75)
+        AssessmentYear.objects.filter(year=2026).update(state=YearState.APPRAISAL)
+        assert (
+            client.post(self.url("appraisal"), {"value": "90", "reason": "Hồ sơ"}).status_code
+            == 302
+        )
+        assert (linked().value, linked().points, linked().value_override) == (D(90), D(2), "Hồ sơ")
+        page = client.get(reverse("appraisal_sheet", args=["STP", 2026])).content.decode()
+        assert "Theo chỉ số 766, kỳ 10/2026" in page
+        assert "Thẩm định sửa thành 90,00%: Hồ sơ" in page
