@@ -45,7 +45,12 @@ def value_source(request, unit_code, year, item_code, side):
     if not item.source_kind or score is None or score.source_value is None:
         raise Http404(_("Tiêu chí này chưa có giá trị lấy từ chỉ số liên quan."))
     back_url = reverse(back, args=[sheet.unit.code, sheet.year.year]) + f"#item-{item.code}"
-    form = ValueOverrideForm(request.POST or None)
+    own = (
+        (score.self_value, score.self_value_override)
+        if side == value_sources.UNIT_SIDE
+        else (score.value, score.value_override)
+    )
+    form = ValueOverrideForm(request.POST or None, initial={"value": own[0], "reason": own[1]})
     if request.method == "POST" and ("clear" in request.POST or form.is_valid()):
         try:
             if "clear" in request.POST:
