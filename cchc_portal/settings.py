@@ -60,6 +60,11 @@ PAGE_PANELS = {
     "home": ["indices.panels.index_switch"],
     "open_data": ["indices.panels.open_data"],
 }
+# What scoring reads of other apps without importing them (scoring/extensions.py).
+SCORING_LOOKUPS = {
+    "component_value": "indices.selectors.component_value",
+    "source_problem": "indices.selectors.source_problem",
+}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

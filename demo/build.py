@@ -48,6 +48,7 @@ from demo.data import (
     RULE_GUIDANCE_2026,
     RULES_2026,
     SECTIONS_2026,
+    SOURCES_2026,
     SURVEY_GUIDANCE,
     UNITS,
     USERS,
@@ -369,6 +370,7 @@ def real_framework_rows(group_code: str, rows: list[ItemRow]) -> list[ItemRow]:
         replace(
             row,
             rule=rules.get(row.code, ""),
+            source=SOURCES_2026.get(group_code, {}).get(row.code, ""),
             guidance=RULE_GUIDANCE_2026.get((group_code, row.code), row.guidance),
         )
         for row in rows

@@ -912,6 +912,20 @@ RULES_2026 = {
         "7.1.2": "threshold 95:3 80:1.5 0:0",
     },
 }
+# Rule items whose measured value comes from a related index's component (issue 19, the link):
+# the share of files handled online end to end is the 766 index's "online services" component
+# of the last month the demo holds (2026-11), as a percentage of the component's maximum.
+SOURCES_2026 = {"SO": {"3.5.1": "766:4@2026-11"}}
+# Sở GD&ĐT's own figure is kept over the index's, with its reason (the worked example's 100%).
+SOURCE_OVERRIDES_2026 = [
+    (
+        "SO-GDDT",
+        "3.5.1",
+        "100",
+        "Sở đạt 100% chỉ tiêu hồ sơ trực tuyến toàn trình UBND tỉnh giao (báo cáo tháng 11/2026); "
+        "số liệu Cổng DVC quốc gia chưa cập nhật hồ sơ liên thông.",
+    )
+]
 RULE_GUIDANCE_2026 = {
     ("SO", "3.5.1"): (
         "Tỷ lệ hồ sơ TTHC giải quyết trực tuyến toàn trình so với chỉ tiêu UBND tỉnh giao: đạt "

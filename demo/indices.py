@@ -17,10 +17,12 @@ from decimal import Decimal
 
 from django.apps import apps
 
-from demo.data import CITY_NAME
+from demo.data import CITY_NAME, FIRST_REAL_FRAMEWORK_YEAR, SOURCE_OVERRIDES_2026
 from indices import services
 from indices.exchange import ComponentRow, ValueRow
 from indices.models import IndexBand, IndexDriver, IndexKind, IndexResult
+from scoring.models import Sheet
+from scoring.services import value_sources
 from units.models import Unit, UnitGroup
 
 PROVINCE_CODE = "TINH-DEMO"
@@ -203,3 +205,9 @@ def build(today: datetime.date | None = None) -> None:
             if unit in units_by_code
         ]
     )
+    # The 766 months above fed the 2026 rule items linked to them (record_values → scoring's
+    # value_sources); one department keeps its own figure over the index's, with its reason.
+    for unit_code, item_code, value, reason in SOURCE_OVERRIDES_2026:
+        sheet = Sheet.objects.get(unit__code=unit_code, year__year=FIRST_REAL_FRAMEWORK_YEAR)
+        for side in (value_sources.UNIT_SIDE, value_sources.APPRAISAL_SIDE):
+            value_sources.override_value(sheet, item_code, Decimal(value), reason, side=side)

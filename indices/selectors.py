@@ -177,6 +177,40 @@ def component_value(
     )
 
 
+def source_problem(kind_code: str, component_code: str, period: str) -> str | None:
+    """Why a rule item cannot take its value from `kind_code`'s component `component_code` for
+    `period` (None: it can): an unknown or computed kind, a period not of the kind's form or
+    before its first tree, a component that is not one given points in the tree of that period.
+    The period need not have values yet (December's are imported in January)."""
+    kind = IndexKind.objects.filter(code=kind_code).first()
+    if kind is None or kind.is_computed:
+        return _("không có chỉ số liên quan mã “%(kind)s” (có giá trị nhập từ tệp).") % {
+            "kind": kind_code
+        }
+    try:
+        parsed = kind.parse(period)
+    except ValueError:
+        return _("kỳ “%(period)s” không hợp lệ cho chỉ số %(kind)s (ví dụ %(form)s).") % {
+            "period": period,
+            "kind": kind.code,
+            "form": calc.PERIOD_FORMS[kind.period],
+        }
+    versions = {kind.parse(version.from_period): version for version in kind.versions.all()}
+    start = calc.version_for(parsed, versions)
+    if start is None:
+        return _("chỉ số %(kind)s chưa có bộ thành phần cho kỳ %(period)s.") % {
+            "kind": kind.code,
+            "period": period,
+        }
+    if not versions[start].components.filter(code=component_code, is_leaf=True).exists():
+        return _("chỉ số %(kind)s kỳ %(period)s không có thành phần “%(code)s” được cho điểm.") % {
+            "kind": kind.code,
+            "period": period,
+            "code": component_code,
+        }
+    return None
+
+
 # --------------------------------------------------------------------------- a unit's indices
 
 

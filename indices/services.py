@@ -33,6 +33,7 @@ from indices.models import (
 from lib import tabular
 from scoring import calculations as calc
 from scoring.selectors.cache import bump
+from scoring.services.value_sources import fill_from_index
 from units.models import Unit
 
 
@@ -329,6 +330,9 @@ def record_values(
         ]
     )
     bump()
+    # The link (issue 19): rule items of the PAR index fed by this kind's period take the
+    # imported units' values now, through scoring's one save path.
+    fill_from_index(kind.code, str(period), [unit.pk for unit in chosen])
     return ValuesSummary(kind.code, str(period), len(results), len(seen), replaced)
 
 

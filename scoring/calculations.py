@@ -875,3 +875,42 @@ def mean_weight(
     if count <= 0:
         return None
     return round_exact(_exact(weight_sum) / count, decimals, rounding)
+
+
+# --------------------------------------------------------------------------- value sources (issue 19, the link)
+# A rule item may take its measured value from a related index's component for a period; the
+# framework file writes the link as "766:5@2026-12" (kind code, component code, period).
+
+_SOURCE_PATTERN = re.compile(r"([A-Za-z0-9_-]+):([A-Za-z0-9_.-]+)@(\S+)")
+_PERIOD_YEAR = re.compile(r"(\d{4})(.*)")
+
+
+def parse_value_source(text: str) -> tuple[str, str, str] | None:
+    """ "766:5@2026-12" → ("766", "5", "2026-12"); None when the text is not of that form
+    (whether the kind, component and period exist is for the caller to ask)."""
+    match = _SOURCE_PATTERN.fullmatch(text.strip())
+    if match is None:
+        return None
+    return match.group(1), match.group(2), match.group(3)
+
+
+def value_source_text(kind: str, component: str, period: str) -> str:
+    """The file form of a link: ("766", "5", "2026-12") → "766:5@2026-12"; "" for no link."""
+    return f"{kind}:{component}@{period}" if kind else ""
+
+
+def shift_period_years(period: str, years: int) -> str:
+    """A period written as text moved by whole years: "2026-12" + 1 → "2027-12", "2026" + 1 →
+    "2027", "2026-Q4" + 1 → "2027-Q4", "2026-W42" + 1 → "2027-W42" (copy_year's rule)."""
+    match = _PERIOD_YEAR.fullmatch(period)
+    if match is None:
+        return period
+    return f"{int(match.group(1)) + years}{match.group(2)}"
+
+
+def component_percent(points: Decimal, max_points: Decimal, decimals: int = 2) -> Decimal:
+    """A component's points as a percentage of its maximum, the measured value a linked rule
+    item takes: 17 of 20 → 85.00; 9.5 of 10 → 95.00; a maximum of 0 gives 0."""
+    if max_points <= 0:
+        return Decimal(0).quantize(quantum(decimals))
+    return round_exact(_exact(points) * 100 / _exact(max_points), decimals, HALF_UP)

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 
 def panels(page: str, request: HttpRequest, **context: Any) -> list[SafeString]:
@@ -30,3 +31,31 @@ def panels(page: str, request: HttpRequest, **context: Any) -> list[SafeString]:
         if html:
             shown.append(mark_safe(html))  # noqa: S308 - a rendered template, escaped there
     return shown
+
+
+# --------------------------------------------------------------------------- related-index values
+# A rule item linked to a related index's component (issue 19, the link) reads the index through
+# these two lookups, named in settings.SCORING_LOOKUPS (the indices app provides them):
+#   "component_value": (unit, kind_code, component_code, period) → an object with points,
+#       max_points, as_of, source, period; or None when the index has no such value;
+#   "source_problem": (kind_code, component_code, period) → why the link cannot be, or None.
+
+
+def _lookup(name: str) -> Any:
+    path = getattr(settings, "SCORING_LOOKUPS", {}).get(name)
+    return import_string(path) if path else None
+
+
+def index_component_value(unit: Any, kind: str, component: str, period: str) -> Any:
+    """The related index's value for a linked item, or None (also when no app provides it)."""
+    lookup = _lookup("component_value")
+    return lookup(unit, kind, component, period) if lookup is not None else None
+
+
+def index_source_problem(kind: str, component: str, period: str) -> str | None:
+    """Why a link to a related index cannot be made (unknown kind, component or period)."""
+    lookup = _lookup("source_problem")
+    if lookup is None:
+        return _("không có chỉ số liên quan nào để lấy giá trị.")
+    problem: str | None = lookup(kind, component, period)
+    return problem

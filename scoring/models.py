@@ -343,6 +343,11 @@ class Item(models.Model):
         _("quy tắc chấm"), max_length=20, choices=Rule.choices, blank=True, default=Rule.NONE
     )
     rule_params = models.JSONField(_("tham số quy tắc"), default=dict, blank=True)
+    # A rule item may take its measured value from a related index's component for a period
+    # (issue 19): kind code "766", component "5", period "2026-12"; all empty for no link.
+    source_kind = models.CharField(_("chỉ số nguồn"), max_length=20, blank=True)
+    source_component = models.CharField(_("thành phần nguồn"), max_length=30, blank=True)
+    source_period = models.CharField(_("kỳ nguồn"), max_length=12, blank=True)
 
     class Meta:
         ordering = ["framework", "sort_key"]
@@ -375,6 +380,10 @@ class Item(models.Model):
     @property
     def has_rule(self) -> bool:
         return bool(self.rule)
+
+    @property
+    def has_source(self) -> bool:
+        return bool(self.source_kind)
 
 
 class ItemCrosswalk(models.Model):
@@ -599,6 +608,14 @@ class Score(models.Model):
     not_applicable = models.BooleanField(_("không áp dụng"), default=False)
     note = models.TextField(_("ghi chú của đơn vị"), blank=True)
     reason = models.TextField(_("lý do thẩm định"), blank=True)
+    # A linked rule item (Item.source_kind): the index's value as it came in, where from and as
+    # of when; the unit's or the appraisers' override of it, each with its reason (an
+    # override is never overwritten by the index; clearing it restores the index's value).
+    source_value = value_field(_("giá trị theo chỉ số"), null=True, blank=True)
+    source_text = models.CharField(_("nguồn giá trị"), max_length=200, blank=True)
+    source_as_of = models.DateField(_("ngày cập nhật giá trị"), null=True, blank=True)
+    self_value_override = models.TextField(_("lý do đơn vị sửa giá trị"), blank=True)
+    value_override = models.TextField(_("lý do thẩm định sửa giá trị"), blank=True)
     updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

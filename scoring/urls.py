@@ -12,6 +12,7 @@ from scoring.views import (
     sheets,
     survey,
     tracker,
+    value_sources,
     years,
 )
 
@@ -58,6 +59,11 @@ urlpatterns = [
         "phieu/<code:unit_code>/<year:year>/giai-trinh/<id:pk>/",
         appraisal.explanation_answer,
         name="explanation_answer",
+    ),
+    path(
+        "phieu/<code:unit_code>/<year:year>/nguon/<code:item_code>/<str:side>/",
+        value_sources.value_source,
+        name="value_source",
     ),
     path("tham-dinh/", appraisal.appraisal_index, name="appraisal_index"),
     path("tham-dinh/<year:year>/", appraisal.appraisal_list, name="appraisal_list"),

@@ -38,6 +38,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font
 
 from lib.requests import accepts_upload, import_request_bytes
+from scoring.calculations import value_source_text
 from scoring.exchange import exports, importers
 from scoring.models import Framework, Method
 from scoring.permissions import may
@@ -60,6 +61,10 @@ COLUMN_HELP = {
     "rule": gettext_lazy(
         "Quy tắc chấm (để trống: nhập điểm): threshold 80:1 50:0.5 0:0, proportional 100, "
         "per_occurrence 0.25 hoặc yes_no; số viết bằng dấu chấm."
+    ),
+    "source": gettext_lazy(
+        "Giá trị lấy từ chỉ số liên quan (để trống: đơn vị nhập): chỉ số:thành phần@kỳ, "
+        "ví dụ 766:5@2026-12; chỉ với tiêu chí chấm theo quy tắc."
     ),
 }
 METHOD_WORDS: dict[str, str] = {
@@ -94,6 +99,7 @@ def framework_workbook(framework: Framework, *, now=None) -> bytes:
             "có" if item.na_allowed else "không",
             "có" if item.evidence_required else "không",
             rule_text(item),
+            value_source_text(item.source_kind, item.source_component, item.source_period),
         ]
         for index, value in enumerate(values, start=1):
             cell = ws.cell(row=number, column=index)
@@ -105,10 +111,10 @@ def framework_workbook(framework: Framework, *, now=None) -> bytes:
         ws.cell(row=number, column=2).alignment = Alignment(indent=(item.depth - 1) * 2)
         if item.depth == 1:
             ws.cell(row=number, column=2).font = Font(bold=True)
-    for letter, width in zip("ABCDEFGH", (10, 70, 12, 14, 40, 12, 18, 28), strict=True):
+    for letter, width in zip("ABCDEFGHI", (10, 70, 12, 14, 40, 12, 18, 28, 18), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:H{max(ws.max_row, 1)}"
+    ws.auto_filter.ref = f"A1:I{max(ws.max_row, 1)}"
     _about_sheet(workbook, framework, now or timezone.now())
     out = io.BytesIO()
     workbook.save(out)

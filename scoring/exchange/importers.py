@@ -56,7 +56,7 @@ from units.models import Unit, UnitGroup
 IMPORT_ERRORS = (tabular.TableError, ServiceError)
 
 FRAMEWORK_REQUIRED = ("code", "name", "max_points", "method")
-FRAMEWORK_OPTIONAL = ("guidance", "na_allowed", "evidence_required", "rule")
+FRAMEWORK_OPTIONAL = ("guidance", "na_allowed", "evidence_required", "rule", "source")
 SCORE_REQUIRED = ("unit_code", "item_code")
 #: A framework has at most a few hundred items; a score file one row per unit and item
 #: (300 units × 150 items = 45,000 rows).
@@ -144,6 +144,7 @@ def read_framework_rows(data) -> list[ItemRow]:
         na_allowed = problems.parse(row, "na_allowed", tabular.parse_bool, default=False)
         evidence = problems.parse(row, "evidence_required", tabular.parse_bool, default=False)
         rule = problems.parse(row, "rule", tabular.parse_text, default="")
+        source = problems.parse(row, "source", tabular.parse_text, default="")
         if code == "":
             problems.add(row, "code", _("không được để trống"))
         if name == "":
@@ -159,6 +160,7 @@ def read_framework_rows(data) -> list[ItemRow]:
                 evidence_required=evidence,
                 row=row.number,
                 rule=rule or "",
+                source=source or "",
             )
         )
     problems.raise_if_any()

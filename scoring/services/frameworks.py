@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from lib.names import name_problem
 from scoring import calculations as calc
 from scoring import specs
+from scoring.extensions import index_source_problem
 from scoring.models import (
     EXTRA_METHODS,
     AssessmentYear,
@@ -49,6 +50,8 @@ class ItemRow:
     # A scored item's rule as the file writes it ("threshold 80:1 50:0.5 0:0", "proportional
     # 100", "per_occurrence 0.25", "yes_no"); "" when points are entered.
     rule: str = ""
+    # A rule item's value taken from a related index's component: "766:5@2026-12" (issue 19).
+    source: str = ""
 
 
 RULE_WORDS = {
@@ -213,6 +216,7 @@ def validate_framework_rows(rows: Sequence[ItemRow], decimals: int = 2) -> list[
                 _("Dòng %(row)s, cột rule: %(problem)s") % {"row": row.row, "problem": message}
                 for message in _rule_problem_messages(rule, row.max_points)
             )
+    problems.extend(source_problems(rows, rules))
 
     def check(code: str) -> tuple[Decimal, set[str]]:
         row = by_code[code]
@@ -378,11 +382,49 @@ def build_items(framework: Framework, rows: Sequence[ItemRow]) -> list[Item]:
                     evidence_required=row.evidence_required,
                     rule=rule.kind if rule else "",
                     rule_params=specs.rule_params(rule) if rule else {},
+                    **_source_fields(row.source),
                 )
             )
         for item in Item.objects.bulk_create(batch):
             created[item.code] = item
     return list(created.values())
+
+
+def _source_fields(text: str) -> dict[str, str]:
+    """An ItemRow's `source` ("766:5@2026-12") as the Item's fields (checked before)."""
+    parsed = calc.parse_value_source(text) if text else None
+    if parsed is None:
+        return {}
+    kind, component, period = parsed
+    return {"source_kind": kind, "source_component": component, "source_period": period}
+
+
+def source_problems(rows: Sequence[ItemRow], rule_codes: Iterable[str]) -> list[str]:
+    """Every problem of the rows' `source` links: the form "766:5@2026-12", an item scored by
+    rule, and an index, component and period that exist (`extensions.index_source_problem`)."""
+    problems = []
+    with_rule = set(rule_codes)
+    for row in rows:
+        text = row.source.strip()
+        if not text:
+            continue
+        parsed = calc.parse_value_source(text)
+        problem: str | None
+        if parsed is None:
+            problem = _("“%(text)s” không đúng dạng chỉ số:thành phần@kỳ, ví dụ 766:5@2026-12.") % {
+                "text": text
+            }
+        elif row.code.strip() not in with_rule:
+            problem = _(
+                "tiêu chí %(code)s không chấm theo quy tắc, không lấy giá trị từ chỉ số liên quan."
+            ) % {"code": row.code.strip()}
+        else:
+            problem = index_source_problem(*parsed)
+        if problem:
+            problems.append(
+                _("Dòng %(row)s, cột source: %(problem)s") % {"row": row.row, "problem": problem}
+            )
+    return problems
 
 
 def band_problems(bands: Sequence[tuple[str, Decimal]]) -> list[str]:
@@ -563,6 +605,12 @@ def copy_year(
                 na_allowed=item.na_allowed,
                 evidence_required=item.evidence_required,
                 rule=specs.rule_text(item),
+                # The link moves with the year: 766 of 2026-12 becomes 766 of 2027-12.
+                source=calc.value_source_text(
+                    item.source_kind,
+                    item.source_component,
+                    calc.shift_period_years(item.source_period, target_year - source.year),
+                ),
             )
             for item in items
         ]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Protocol
 
@@ -58,6 +59,13 @@ class ScoreChange:
     # follow from the rule (`calculations.rule_points`) and are never given directly.
     self_value: Decimal | None | Unset = UNSET
     value: Decimal | None | Unset = UNSET
+    # A linked rule item (issue 19): the index's value, where from and as of when, and the
+    # reasons of the unit's and the appraisers' overrides (services.value_sources).
+    source_value: Decimal | None | Unset = UNSET
+    source_text: str | None | Unset = UNSET
+    source_as_of: date | None | Unset = UNSET
+    self_value_override: str | None | Unset = UNSET
+    value_override: str | None | Unset = UNSET
 
 
 class StoredValues(Protocol):
@@ -72,8 +80,28 @@ class StoredValues(Protocol):
 
 
 # What a cleared field becomes: points empty, texts "", not applicable False.
-CLEARED: dict[str, object] = {"not_applicable": False, "note": "", "reason": ""}
-SCORE_FIELDS = ("self_points", "points", "not_applicable", "note", "reason", "self_value", "value")
+CLEARED: dict[str, object] = {
+    "not_applicable": False,
+    "note": "",
+    "reason": "",
+    "source_text": "",
+    "self_value_override": "",
+    "value_override": "",
+}
+SCORE_FIELDS = (
+    "self_points",
+    "points",
+    "not_applicable",
+    "note",
+    "reason",
+    "self_value",
+    "value",
+    "source_value",
+    "source_text",
+    "source_as_of",
+    "self_value_override",
+    "value_override",
+)
 #: The fields of a score that count towards results: a change of one recomputes them.
 COUNTED_FIELDS = frozenset({"points", "not_applicable"})
 

@@ -95,6 +95,8 @@ def sample_values(explanation: int, evidence: int, job=None) -> dict[str, list]:
         "token": ["set-password"],
         "fmt": ["xlsx"],
         "period": ["2026-11"],
+        # A linked rule item's value (issue 19): the unit's side and the appraisers'.
+        "side": ["unit", "appraisal"],
         # The survey's pages (survey/urls.py): the group, the unit, the open link's key.
         "group": ["SO"],
         "unit": [UNIT],

@@ -682,3 +682,39 @@ class TestRealFrameworks:
         assert (score.value, score.points) == (D("92.00"), D("0.92"))
         assert "23/25" in score.reason
         assert score.history.filter(value=D("92")).exists()
+
+    def test_a_2026_department_item_is_fed_by_the_766_index(self):
+        """The link (issue 19): SO 3.5.1 takes 766's online-services component of 2026-11."""
+        from indices.models import IndexValue
+
+        item = Item.objects.get(
+            framework__year__year=2026, framework__group__code="SO", code="3.5.1"
+        )
+        assert (item.source_kind, item.source_component, item.source_period) == (
+            "766",
+            "4",
+            "2026-11",
+        )
+        fed = (
+            Score.objects.filter(item=item).exclude(source_value=None).select_related("sheet__unit")
+        )
+        assert fed.count() >= 10
+        for score in fed:
+            index = IndexValue.objects.get(
+                result__unit=score.sheet.unit,
+                result__kind__code="766",
+                result__period="2026-11",
+                component__code="4",
+            )
+            assert score.source_value == calc.component_percent(index.points, D(12))
+            assert score.source_text == "766:4@2026-11"
+            assert score.source_as_of == datetime.date(2026, 11, 30)
+            if score.sheet.unit.code == "SO-GDDT":  # its own figure, kept with its reason
+                assert (score.self_value, score.value) == (D(100), D(100))
+                assert "100% chỉ tiêu" in score.self_value_override
+                assert score.value_override
+            else:
+                assert score.self_value == score.value == score.source_value
+                assert score.history.filter(
+                    history_change_reason="từ chỉ số 766 kỳ 2026-11"
+                ).exists()

@@ -433,6 +433,33 @@ CASES = [
         READS_A,
         kwargs={"unit_code": A, "year": PUBLISHED, "item_code": "2.1"},
     ),
+    # --- a linked rule item's value (issue 19): each side's own page; item 2.1 has no link
+    Case(
+        "value_source",
+        "A's item, the unit's side",
+        edits_a(MISSING),
+        kwargs={"unit_code": A, "year": APPRAISAL, "item_code": "2.1", "side": "unit"},
+    ),
+    Case(
+        "value_source",
+        "A's item, the appraisers' side",
+        appraises(MISSING),
+        kwargs={"unit_code": A, "year": APPRAISAL, "item_code": "2.1", "side": "appraisal"},
+    ),
+    Case(
+        "value_source",
+        "override A's value, the unit's side",
+        edits_a(MISSING),
+        method="POST",
+        kwargs={"unit_code": A, "year": APPRAISAL, "item_code": "2.1", "side": "unit"},
+        data={"value": "90", "reason": "Số liệu của Sở"},
+    ),
+    Case(
+        "value_source",
+        "an unknown side",
+        outcome(MISSING),
+        kwargs={"unit_code": A, "year": APPRAISAL, "item_code": "2.1", "side": "khac"},
+    ),
     # --- explanations: the unit's answer
     Case(
         "explanation_answer",

@@ -61,6 +61,7 @@ class TestExport:
             "na_allowed",
             "evidence_required",
             "rule",
+            "source",
         ]
         assert ws["A1"].comment.text == "Mã tiêu chí: 1, 1.2, 1.2.3 (định dạng Văn bản)."
         assert [list(r) for r in ws.iter_rows(min_row=2, max_row=4, values_only=True)] == [
@@ -73,8 +74,9 @@ class TestExport:
                 "không",
                 "không",
                 None,
+                None,
             ],
-            ["1.1", "Kế hoạch CCHC năm", 20, "thẩm định", None, "không", "không", None],
+            ["1.1", "Kế hoạch CCHC năm", 20, "thẩm định", None, "không", "không", None, None],
             [
                 "1.1.1",
                 "Ban hành kế hoạch đúng hạn",
@@ -83,6 +85,7 @@ class TestExport:
                 "=Xem Kế hoạch 12/KH",
                 "không",
                 "có",
+                None,
                 None,
             ],
         ]
