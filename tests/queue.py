@@ -27,3 +27,16 @@ def then_run_jobs():
     """Run the queue once the block is done (its change committed, in production terms)."""
     yield
     run_jobs()
+
+
+def clear_queue() -> None:
+    """Forget every queued task and outbox mail: for fixtures whose data outlives a test (a
+    module's demo province), whose notifications would otherwise wait for the next test's
+    worker."""
+    from django_q.models import OrmQ, Task
+
+    from jobs.models import Mail
+
+    OrmQ.objects.all().delete()
+    Task.objects.all().delete()
+    Mail.objects.all().delete()

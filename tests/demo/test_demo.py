@@ -37,6 +37,7 @@ from scoring.models import (
 )
 from scoring.selectors.tracker import tracker_rows
 from scoring.services.results import recompute_year
+from tests.queue import clear_queue
 from units.lineage import Lineage
 from units.models import Membership, Role, Unit, UnitGroup
 
@@ -52,6 +53,7 @@ def demo_province(django_db_setup, django_db_blocker):
         finally:
             with transaction.atomic():
                 demo.delete_demo()
+                clear_queue()
 
 
 pytestmark = pytest.mark.django_db

@@ -7,6 +7,7 @@ from demo import api as demo
 from scoring.models import AssessmentYear, Method, Score
 from survey import selectors
 from survey.models import Ballot, Questionnaire
+from tests.queue import clear_queue
 from units.models import UnitGroup
 
 
@@ -16,6 +17,7 @@ def demo_province(django_db_setup, django_db_blocker):
         demo.load_demo()
         yield
         demo.delete_demo()
+        clear_queue()
 
 
 pytestmark = pytest.mark.django_db

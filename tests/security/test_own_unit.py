@@ -54,5 +54,5 @@ class NobodyAppraisesTheirOwnUnit(TestCase):
         self.assertEqual(
             own_unit_conflict(self.admin, Sheet.objects.get(pk=self.home_sheet.pk)),
             "Bạn là quản trị của Sở Nội vụ nên không thẩm định, không nhập điểm điều tra "
-            "XHH và không đóng yêu cầu giải trình của đơn vị này (không ai chấm đơn vị mình).",
+            "xã hội học và không đóng yêu cầu giải trình của đơn vị này (không ai chấm đơn vị mình).",
         )

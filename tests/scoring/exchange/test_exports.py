@@ -24,6 +24,7 @@ from tests.factories import (
     personas,
     score,
 )
+from tests.queue import clear_queue
 from units.models import Unit, UnitGroup
 
 pytestmark = pytest.mark.django_db
@@ -801,6 +802,7 @@ def demo_province(django_db_setup, django_db_blocker):
         finally:
             with transaction.atomic():
                 demo.delete_demo()
+                clear_queue()
 
 
 def test_the_2023_ranking_of_the_demo_exports_to_a_formatted_workbook(client, demo_province):

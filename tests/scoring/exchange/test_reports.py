@@ -14,6 +14,7 @@ from scoring.exchange import reports
 from scoring.models import AssessmentYear, Evidence, ExplanationRequest, Sheet
 from scoring.services.scores import ScoreChange, apply_score_changes
 from tests.factories import make_sheet, make_unit, make_year, personas
+from tests.queue import clear_queue
 
 pytestmark = pytest.mark.django_db
 
@@ -206,6 +207,7 @@ def demo_province(django_db_setup, django_db_blocker):
         finally:
             with transaction.atomic():
                 demo.delete_demo()
+                clear_queue()
 
 
 class TestResultsReport:

@@ -82,11 +82,13 @@ def test_the_open_data_files_hold_the_published_results(client, years):
     lines = response.content.decode("utf-8-sig").splitlines()
     assert (
         lines[0]
-        == "code,name,group,appraisal,survey,total,index,classification,rank,max,publication_note"
+        == "code,name,group,appraisal,survey,total,index,classification,rank,max,publication_note,"
+        "bonus,deduction,cap_reason"
     )
     assert (
         lines[3]
         == "SLDTBXH,Sở Lao động - Thương binh và Xã hội,SO,65.81,26.22,92.03,92.03,Khá,3,100.00,"
+        ",0.00,0.00,"
     )
     assert len(lines) == 6
 
@@ -103,6 +105,9 @@ def test_the_open_data_files_hold_the_published_results(client, years):
         "rank": 3,
         "max": "100.00",
         "publication_note": "",
+        "bonus": "0.00",
+        "deduction": "0.00",
+        "cap_reason": "",
     }
     only_districts = json.loads(client.get("/mo/ket-qua-2023.json?group=HUYEN").content)
     assert [row["code"] for row in only_districts] == ["TAMKY"]
