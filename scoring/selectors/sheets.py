@@ -60,7 +60,10 @@ class SelfTotals:
 
 
 def self_totals(
-    items: Sequence[Item], values: Mapping[str, tuple[Decimal | None, bool]], rounding: str
+    items: Sequence[Item],
+    values: Mapping[str, tuple[Decimal | None, bool]],
+    rounding: str,
+    decimals: int = 2,
 ) -> SelfTotals:
     """Totals of self points, through the same calculation as the official figures.
 
@@ -74,12 +77,13 @@ def self_totals(
         specs,
         {code: calc.ScoreValue(points, na) for code, (points, na) in values.items()},
         rounding,
+        decimals,
     )
     return SelfTotals(
         figures.appraisal,
         figures.appraisal_max,
         figures.nodes,
-        calc.ratio_index(figures.appraisal, figures.appraisal_max, rounding),
+        calc.ratio_index(figures.appraisal, figures.appraisal_max, rounding, decimals),
     )
 
 
