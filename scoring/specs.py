@@ -181,6 +181,8 @@ def rule_label(item: Item, decimals: int = 2) -> str:
         return _("Điểm tối đa trừ %(k)s điểm mỗi lần, không dưới 0") % {
             "k": _shown(rule.k, decimals)
         }
+    if item.method == Method.DEDUCTION:
+        return _("Có: trừ %(max)s điểm; không: 0 điểm") % {"max": _shown(item.max_points, decimals)}
     return _("Đạt: %(max)s điểm; không đạt: 0 điểm") % {"max": _shown(item.max_points, decimals)}
 
 

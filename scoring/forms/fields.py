@@ -100,14 +100,23 @@ class ValueField(forms.Field):
     không đạt (0). Empty is None. Never negative.
     """
 
-    def __init__(self, *, kind: str, **kwargs):
+    def __init__(self, *, kind: str, deduction: bool = False, attrs: dict | None = None, **kwargs):
         self.kind = kind
         kwargs.setdefault("required", False)
-        if kind == "yes_no" and kwargs.get("widget") is None:
+        if kind == "yes_no":
+            # On a deduction item the question is whether it happened (a violation): có/không.
+            yes, no = (_("Có"), _("Không")) if deduction else (_("Đạt"), _("Không đạt"))
             kwargs["widget"] = forms.Select(
-                choices=[("", "–"), ("1", _("Đạt")), ("0", _("Không đạt"))],
-                attrs={"class": "form-select"},
+                choices=[("", "–"), ("1", yes), ("0", no)],
+                attrs={
+                    **(attrs or {}),
+                    "class": (attrs or {})
+                    .get("class", "form-control")
+                    .replace("form-control", "form-select"),
+                },
             )
+        else:
+            kwargs["widget"] = forms.TextInput(attrs={"class": "form-control", **(attrs or {})})
         super().__init__(**kwargs)
 
     def widget_attrs(self, widget):

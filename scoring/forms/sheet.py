@@ -98,11 +98,10 @@ class SelfAssessmentForm(forms.Form):
                 # The points follow from the measured value by the item's rule.
                 self.fields[f"self_value-{item.code}"] = ValueField(
                     kind=item.rule,
+                    deduction=item.method == Method.DEDUCTION,
                     label=_("Giá trị tự đánh giá"),
                     initial=score.self_value if score else None,
-                    widget=None
-                    if item.rule == "yes_no"
-                    else forms.TextInput(attrs={"class": "form-control sheet-value"}),
+                    attrs={"class": "form-control sheet-value"},
                 )
             else:
                 self.fields[f"self_points-{item.code}"] = PointsField(

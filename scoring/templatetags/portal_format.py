@@ -148,13 +148,15 @@ def band_css(value) -> str:
 
 
 @register.filter
-def measured(value, rule="") -> str:
+def measured(value, item=None) -> str:
     """A rule item's measured value as people read it: 85,5; 3; "Đạt"/"Không đạt" for a yes_no
-    rule; "–" when missing."""
+    rule ("Có"/"Không" on a deduction item: did it happen); "–" when missing."""
     number = _decimal(value)
     if number is None:
         return MISSING
-    if rule == "yes_no":
+    if getattr(item, "rule", "") == "yes_no":
+        if getattr(item, "method", "") == "deduction":
+            return gettext("Có") if number else gettext("Không")
         return gettext("Đạt") if number else gettext("Không đạt")
     normal = number.normalize()
     exponent = normal.as_tuple().exponent
