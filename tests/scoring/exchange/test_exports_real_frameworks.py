@@ -64,3 +64,17 @@ def test_a_three_decimal_year_exports_three_decimals(sheet, client):  # noqa: F8
     header, row = rows_of(client.get(reverse("export_ranking", args=[2026, "csv"])))[:2]
     assert dict(zip(header, row, strict=True))["Chỉ số (%)"] == "90.000"
     assert D(dict(zip(header, row, strict=True))["Tổng điểm"]) == D(9)
+
+
+def test_the_results_report_names_bonus_deduction_and_the_cap(sheet):  # noqa: F811
+    from scoring.exchange import reports
+    from tests.scoring.exchange.test_reports import open_docx, paragraphs
+
+    appraised(sheet, "80")
+
+    text = paragraphs(open_docx(reports.results_report(AssessmentYear.objects.get(year=2026))))
+
+    assert (
+        "Tổng điểm đã gồm điểm thưởng, điểm trừ: Sở STP: điểm thưởng 1,00, điểm trừ 2,00." in text
+    )
+    assert "Xếp loại bị giới hạn: Sở STP: Không xếp loại Tốt do có điểm trừ tại D.2." in text
