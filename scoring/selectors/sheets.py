@@ -78,7 +78,7 @@ def self_totals(
         specs,
         {code: calc.ScoreValue(points, na) for code, (points, na) in values.items()},
         rounding,
-        decimals,
+        decimals=decimals,
     )
     return SelfTotals(
         figures.appraisal,
