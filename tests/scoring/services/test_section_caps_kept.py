@@ -114,3 +114,16 @@ class TestABandACapNames:
             "Tốt",
             "Yếu",
         ]
+
+
+def test_the_admin_refuses_renaming_a_band_a_cap_names(framework, client, admin_user):
+    band = Band.objects.get(label="Khá")
+    client.force_login(admin_user)
+
+    response = client.post(
+        f"/admin/scoring/band/{band.pk}/change/", {"label": "Khá giỏi", "min_index": "80"}
+    )
+
+    assert response.status_code == 200
+    assert "Mức “Khá” đang được 1 quy tắc giới hạn xếp loại sử dụng" in response.content.decode()
+    assert Band.objects.filter(label="Khá").exists()
