@@ -149,8 +149,9 @@ def band_css(value) -> str:
 
 @register.filter
 def measured(value, item=None) -> str:
-    """A rule item's measured value as people read it: 85,5; 3; "Đạt"/"Không đạt" for a yes_no
-    rule ("Có"/"Không" on a deduction item: did it happen); "–" when missing."""
+    """A rule item's measured value as people read it: 85,5; "3 lần" on a per_occurrence item;
+    "Đạt"/"Không đạt" for a yes_no rule ("Có"/"Không" on a deduction item: did it happen); "–"
+    when missing."""
     number = _decimal(value)
     if number is None:
         return MISSING
@@ -161,7 +162,10 @@ def measured(value, item=None) -> str:
     normal = number.normalize()
     exponent = normal.as_tuple().exponent
     places = max(0, -exponent) if isinstance(exponent, int) else 0
-    return number_format(normal, places, use_l10n=True)
+    shown = number_format(normal, places, use_l10n=True)
+    if getattr(item, "rule", "") == "per_occurrence":
+        return gettext("%(value)s lần") % {"value": shown}
+    return shown
 
 
 @register.filter
