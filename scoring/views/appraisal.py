@@ -358,13 +358,12 @@ def rule_points_preview(request, unit_code: str, year: int, item_code: str):
     require(request.user, "scoring.view_tracker")
     sheet = load_sheet(request.user, unit_code, year, "scoring.view_sheet")
     item = load_item(sheet, item_code)
-    if not item.rule:
-        raise Http404
-    field = ValueField(kind=item.rule)
-    try:
-        value = field.clean(request.GET.get(f"value-{item.code}", ""))
-    except ValidationError:
-        value = None
+    value = None
+    if item.rule:  # an item whose points are entered has no rule points: an empty answer
+        try:
+            value = ValueField(kind=item.rule).clean(request.GET.get(f"value-{item.code}", ""))
+        except ValidationError:
+            value = None
     return render(
         request,
         "scoring/sheet/_rule_points.html",

@@ -61,8 +61,9 @@ VISITOR_ONLY = {
     "password_reset_confirm",
     "password_reset_complete",
 }
-# Routes that are actions rather than pages, whatever GET answers.
-SKIPPED = {"logout", "set_language"}
+# Routes that are actions rather than pages, whatever GET answers; and fragments the pages fetch
+# in the background (htmx), not pages of their own.
+SKIPPED = {"logout", "set_language", "appraisal_rule_points"}
 # Pages reached with a query string rather than a route argument.
 EXTRA_PAGES = ["/?year=2026", "/so-sanh/?from=2025&to=2026", "/mat-diem/?year=2025"]
 SERIOUS = {"serious", "critical"}
