@@ -90,9 +90,11 @@ def self_totals(
 
 # Score fields shown in history, with their kind (how the page formats the values).
 HISTORY_FIELDS = (
+    ("self_value", gettext_lazy("Giá trị tự đánh giá"), "value", False),
     ("self_points", gettext_lazy("Điểm tự đánh giá"), "points", False),
     ("not_applicable", gettext_lazy("Không áp dụng"), "bool", False),
     ("note", gettext_lazy("Ghi chú của đơn vị"), "text", False),
+    ("value", gettext_lazy("Giá trị thẩm định"), "value", True),
     ("points", gettext_lazy("Điểm thẩm định"), "points", True),
     ("reason", gettext_lazy("Lý do thẩm định"), "text", True),
 )
@@ -102,7 +104,7 @@ HISTORY_FIELDS = (
 class FieldChange:
     field: str
     label: str
-    kind: str  # points, bool, text
+    kind: str  # points, value (a rule item's measured value), bool, text
     old: object
     new: object
 

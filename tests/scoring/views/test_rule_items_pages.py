@@ -169,6 +169,16 @@ class TestTheSheet:
         assert 'value="85,5"' in page
         assert shown_points(page, "rule-points-1.1") == "2.00"
 
+    def test_the_history_shows_the_values(self, client, setup):
+        client.force_login(setup["people"]["staff_a"])
+        client.post(sheet_url(), sheet_post(**{"self_value-D.1": "3"}))
+        client.post(sheet_url(), sheet_post(version=1, **{"self_value-D.1": "1"}))
+
+        page = client.get(reverse("item_history", args=["STP", 2026, "D.1"])).content.decode()
+
+        assert "Giá trị tự đánh giá" in page
+        assert '<td class="num">3 lần</td><td class="num">1 lần</td>' in page
+
     def test_bonus_and_deduction_items_never_block_a_submission(self, setup):
         sheet = make_sheet(setup["unit"], setup["year"])
         apply_score_changes(
