@@ -323,9 +323,11 @@ def sheet(request, unit_code: str, year: int):
     return redirect(_sheet_url(sheet))
 
 
-def _shown(kind: str, value) -> str:
+def _shown(kind: str, value, decimals: int = 2) -> str:
     if kind == "points":
-        return "–" if value is None else number_format(value, 2)
+        return "–" if value is None else number_format(value, decimals)
+    if kind == "value":
+        return "–" if value is None else number_format(value.normalize())
     if kind == "bool":
         return _("Có") if value else _("Không")
     return value or "–"
@@ -344,6 +346,7 @@ def _render_stale(request, sheet, form):
     for item in form.claimed_items:
         score = scores.get(item.id)
         for name, label, kind, stored in (
+            ("self_value", _("Giá trị tự đánh giá"), "value", score.self_value if score else None),
             ("self_points", _("Điểm tự đánh giá"), "points", score.self_points if score else None),
             ("na", _("Không áp dụng"), "bool", bool(score and score.not_applicable)),
             ("note", _("Ghi chú"), "text", score.note if score else ""),
@@ -354,8 +357,8 @@ def _render_stale(request, sheet, form):
                     {
                         "code": item.code,
                         "label": label,
-                        "stored": _shown(kind, stored),
-                        "typed": _shown(kind, typed[key]),
+                        "stored": _shown(kind, stored, fresh.year.decimals),
+                        "typed": _shown(kind, typed[key], fresh.year.decimals),
                     }
                 )
     for name, label in (

@@ -179,6 +179,18 @@ class TestTheSheet:
         assert "Giá trị tự đánh giá" in page
         assert '<td class="num">3 lần</td><td class="num">1 lần</td>' in page
 
+    def test_a_stale_save_names_the_newer_value(self, client, setup):
+        client.force_login(setup["people"]["staff_a"])
+        client.post(sheet_url(), sheet_post(**{"self_value-1.1": "85"}))
+
+        response = client.post(sheet_url(), sheet_post(version=0, **{"self_value-1.1": "60,5"}))
+
+        assert response.status_code == 409
+        assert "đang lưu <strong>85</strong>, bạn nhập <strong>60,5</strong>" in (
+            response.content.decode()
+        )
+        assert stored("1.1").self_value == D(85)
+
     def test_bonus_and_deduction_items_never_block_a_submission(self, setup):
         sheet = make_sheet(setup["unit"], setup["year"])
         apply_score_changes(
