@@ -22,6 +22,7 @@ ROWS = [
         D(1),
         "appraisal",
         rule="threshold 80:1 50:0.5 0:0",
+        na_allowed=True,
     ),
     ItemRow("1.2", "Kế hoạch", D(8), "appraisal"),
     ItemRow("T", "Điểm thưởng", None),
@@ -57,6 +58,12 @@ def test_typing_a_value_on_the_sheet_shows_its_points_and_saving_keeps_them(
     login(page, live_server, "staff_a")
     page.goto(f"{live_server.url}/phieu/STP/2026/")
 
+    # "Không áp dụng" empties and disables the value, as it does points.
+    page.fill("#id_self_value-1\\.1", "50")
+    page.check("#id_na-1\\.1")
+    expect(page.locator("#id_self_value-1\\.1")).to_be_disabled()
+    expect(page.locator("#id_self_value-1\\.1")).to_have_value("")
+    page.uncheck("#id_na-1\\.1")
     page.fill("#id_self_value-1\\.1", "79,9")
     expect(page.locator("#rule-points-1\\.1")).to_have_text("đạt 79,9 → 0,50 điểm")
     page.fill("#id_self_value-1\\.1", "80")
