@@ -46,6 +46,7 @@ from scoring.permissions import may
 from scoring.services.errors import ServiceError, ensure_not_published, published_refusal
 from scoring.services.frameworks import (
     band_problems,
+    capped_band_problems,
     copy_year,
     delete_bands,
     framework_has_scores,
@@ -128,6 +129,13 @@ class ServiceErrorMixin(_ModelAdminMixin):
     def delete_view(self, request, object_id, extra_context=None):
         try:
             return super().delete_view(request, object_id, extra_context)
+        except ServiceError as error:
+            return self._refused(request, error)
+
+    def changelist_view(self, request, extra_context=None):
+        # The bulk delete action ends in the service (`delete_queryset`), which may refuse.
+        try:
+            return super().changelist_view(request, extra_context)
         except ServiceError as error:
             return self._refused(request, error)
 
@@ -519,6 +527,10 @@ class BandForm(forms.ModelForm):
         bands = [(band.label, band.min_index) for band in others] + [(label, minimum)]
         for problem in band_problems(bands):
             self.add_error(None, problem)
+        stored = Band.objects.filter(pk=self.instance.pk).first() if self.instance.pk else None
+        if stored is not None and stored.label != label:
+            for problem in capped_band_problems([stored]):
+                self.add_error("label", problem)
         return cleaned
 
 

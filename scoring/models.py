@@ -536,6 +536,21 @@ class SheetQuerySet(models.QuerySet["Sheet"]):
         )
         return {pk: (settled.get(pk, 0), totals.get(group, 0)) for pk, group in sheets}
 
+    def claimed_extra_counts(self, year: AssessmentYear) -> dict[int, tuple[int, int]]:
+        """Sheet id → (bonus and deduction items the unit claimed points on whose appraisal points
+        are set or that are marked not applicable, bonus and deduction items it claimed points
+        on), in one query: a claim waits for the appraisers like any item; an item nobody
+        claimed has nothing to appraise (the appraisers may still set points on it)."""
+        claimed = Score.objects.filter(
+            sheet__in=self.filter(year=year),
+            item__is_scored=True,
+            item__method__in=EXTRA_METHODS,
+            self_points__gt=0,
+        )
+        totals = count_per(claimed, "sheet_id")
+        settled = count_per(claimed.filter(SETTLED), "sheet_id")
+        return {pk: (settled.get(pk, 0), total) for pk, total in totals.items()}
+
 
 class Sheet(models.Model):
     """A unit's score sheet for one year (phiếu tự đánh giá và thẩm định)."""

@@ -136,3 +136,61 @@ def cap_reasons(
     bands = list(bands)
     codes = set(deduction_codes)
     return "; ".join(cap_reason(cap, bands, codes) for cap in fired)
+
+
+def _shown(value: Decimal | None, decimals: int) -> str:
+    """A rule's figure as people read it: 80 → "80", 0.5 → "0,50" (points), bounds as typed."""
+    if value is None:
+        return ""
+    return number_format(value, decimals)
+
+
+def rule_label(item: Item, decimals: int = 2) -> str:
+    """An item's rule in words, for the pages and the exports: "Từ 80: 1,00 điểm; từ 50: 0,50
+    điểm; dưới 50: 0 điểm". "" for an item whose points are entered."""
+    rule = rule_spec(item)
+    if rule is None:
+        return ""
+    if rule.kind == calc.THRESHOLD:
+        pairs = sorted(rule.bounds, reverse=True)
+        parts = [
+            _("từ %(bound)s: %(points)s điểm")
+            % {"bound": _plain_figure(bound), "points": _shown(points, decimals)}
+            for bound, points in pairs
+            if bound > 0
+        ]
+        lowest = min((bound for bound, _p in pairs if bound > 0), default=None)
+        if lowest is not None:
+            zero_points = next(points for bound, points in pairs if bound == 0)
+            parts.append(
+                _("dưới %(bound)s: %(points)s điểm")
+                % {"bound": _plain_figure(lowest), "points": _shown(zero_points, decimals)}
+            )
+        text = "; ".join(parts)
+        return text[:1].upper() + text[1:]
+    if rule.kind == calc.PROPORTIONAL:
+        return _("Điểm tối đa × giá trị ÷ %(target)s (từ %(target)s trở lên: điểm tối đa)") % {
+            "target": _plain_figure(rule.target)
+        }
+    if rule.kind == calc.PER_OCCURRENCE:
+        if item.method == Method.DEDUCTION:
+            return _("Trừ %(k)s điểm mỗi lần, tối đa %(max)s điểm") % {
+                "k": _shown(rule.k, decimals),
+                "max": _shown(item.max_points, decimals),
+            }
+        return _("Điểm tối đa trừ %(k)s điểm mỗi lần, không dưới 0") % {
+            "k": _shown(rule.k, decimals)
+        }
+    if item.method == Method.DEDUCTION:
+        return _("Có: trừ %(max)s điểm; không: 0 điểm") % {"max": _shown(item.max_points, decimals)}
+    return _("Đạt: %(max)s điểm; không đạt: 0 điểm") % {"max": _shown(item.max_points, decimals)}
+
+
+def _plain_figure(value: Decimal | None) -> str:
+    """A measured value or bound without trailing zeros, with a decimal comma: 80, 92,5."""
+    if value is None:
+        return ""
+    normal = value.normalize()
+    exponent = normal.as_tuple().exponent
+    places = max(0, -exponent) if isinstance(exponent, int) else 0
+    return number_format(normal, places)

@@ -71,6 +71,11 @@ urlpatterns = [
         "tham-dinh/<code:unit_code>/<year:year>/", appraisal.appraisal_sheet, name="appraisal_sheet"
     ),
     path(
+        "tham-dinh/<code:unit_code>/<year:year>/diem-quy-tac/<code:item_code>/",
+        appraisal.rule_points_preview,
+        name="appraisal_rule_points",
+    ),
+    path(
         "tham-dinh/<code:unit_code>/<year:year>/yeu-cau/<code:item_code>/",
         appraisal.request_explanation,
         name="appraisal_request_explanation",

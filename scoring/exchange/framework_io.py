@@ -40,7 +40,7 @@ from openpyxl.styles import Alignment, Font
 from lib.requests import accepts_upload, import_request_bytes
 from scoring.calculations import value_source_text
 from scoring.exchange import exports, importers
-from scoring.models import Framework, Method
+from scoring.models import EXTRA_METHODS, Framework, Method
 from scoring.permissions import may
 from scoring.services.frameworks import ItemRow
 from scoring.specs import rule_text
@@ -204,6 +204,23 @@ def _rows_from_session(data: list[dict]) -> list[ItemRow]:
     ]
 
 
+def _section_caps(rows) -> dict[str, str]:
+    """Top rows of a bonus or deduction section whose maximum is below the sum of their items'
+    (the section's cap, as `build_items` stores it): code → the section's method label."""
+    caps = {}
+    for top in rows:
+        if "." in top.code or top.max_points is None:
+            continue
+        below = [row for row in rows if row.code.startswith(f"{top.code}.")]
+        methods = {row.method for row in below if row.method}
+        if len(methods) != 1 or not methods <= set(EXTRA_METHODS):
+            continue
+        children = [row for row in below if row.code.count(".") == 1]
+        if top.max_points < sum((row.max_points or 0 for row in children), 0):
+            caps[top.code] = str(Method(next(iter(methods))).label)
+    return caps
+
+
 def import_view(request, model_admin):
     """GET: the form; POST: the preview (nothing saved) or, with the nonce, the import."""
     _require(request)
@@ -232,12 +249,14 @@ def import_view(request, model_admin):
                 "rows": _rows_to_session(rows),
             }
             existing = Framework.objects.filter(year__year=year, group=group).first()
+            caps = _section_caps(rows)
             context.update(
                 preview=[
                     {
                         "row": row,
                         "depth": row.code.count(".") + 1,
                         "method": Method(row.method).label if row.method in Method.values else "",
+                        "cap": caps.get(row.code),
                     }
                     for row in rows
                 ],

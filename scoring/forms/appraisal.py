@@ -10,7 +10,14 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from scoring.forms.fields import TEXT_MAX_LENGTH, TEXTAREA, MultipleFileField, PointsField
+from scoring.forms.fields import (
+    TEXT_MAX_LENGTH,
+    TEXTAREA,
+    MultipleFileField,
+    PointsField,
+    ValueField,
+)
+from scoring.models import Method
 from scoring.selectors.sheets import AppraisalFields
 from scoring.services.scores import ScoreChange
 
@@ -43,18 +50,26 @@ class AppraisalForm(forms.Form):
         kwargs.setdefault("initial", {})["version"] = sheet.version
         super().__init__(*args, **kwargs)
         for row in self.rows:
-            code, score = row.item.code, row.score
-            self.fields[f"points-{code}"] = PointsField(
-                max_points=row.item.max_points,
-                label=_("Điểm thẩm định"),
-                initial=score.points if score else None,
-                # A rule item's points follow from its value (no value input here yet): shown,
-                # never posted.
-                disabled=bool(row.item.rule),
-                widget=forms.TextInput(
-                    attrs={"class": "form-control appraisal-points", "form": APPRAISAL_FORM_ID}
-                ),
-            )
+            code, score, item = row.item.code, row.score, row.item
+            if item.rule:
+                # The appraisers correct the measured value; the points follow from the rule.
+                self.fields[f"value-{code}"] = ValueField(
+                    kind=item.rule,
+                    deduction=item.method == Method.DEDUCTION,
+                    label=_("Giá trị thẩm định"),
+                    initial=score.value if score else None,
+                    attrs={"class": "form-control appraisal-value", "form": APPRAISAL_FORM_ID},
+                )
+            else:
+                self.fields[f"points-{code}"] = PointsField(
+                    max_points=item.max_points,
+                    decimals=sheet.year.decimals,
+                    label=_("Điểm thẩm định"),
+                    initial=score.points if score else None,
+                    widget=forms.TextInput(
+                        attrs={"class": "form-control appraisal-points", "form": APPRAISAL_FORM_ID}
+                    ),
+                )
             self.fields[f"reason-{code}"] = forms.CharField(
                 label=_("Lý do thẩm định"),
                 required=False,
@@ -72,13 +87,21 @@ class AppraisalForm(forms.Form):
         data = data.copy()
         for row in rows:
             if row.item.code in chosen and row.acceptable:
-                data[f"points-{row.item.code}"] = str(row.score.self_points)
+                if row.item.rule:
+                    data[f"value-{row.item.code}"] = str(row.score.self_value)
+                else:
+                    data[f"points-{row.item.code}"] = str(row.score.self_points)
         return data
 
     def fields_for(self, code: str) -> AppraisalFields | None:
-        if f"points-{code}" not in self.fields:
+        if f"reason-{code}" not in self.fields:
             return None
-        return {"points": self[f"points-{code}"], "reason": self[f"reason-{code}"]}
+        points, value = f"points-{code}", f"value-{code}"
+        return {
+            "points": self[points] if points in self.fields else None,
+            "value": self[value] if value in self.fields else None,
+            "reason": self[f"reason-{code}"],
+        }
 
     def full_clean(self):
         super().full_clean()
@@ -92,10 +115,11 @@ class AppraisalForm(forms.Form):
         changes = []
         for row in self.rows:
             code, score = row.item.code, row.score
-            old = (score.points, score.reason) if score else (None, "")
-            new = (self.cleaned_data[f"points-{code}"], self.cleaned_data[f"reason-{code}"].strip())
+            name = "value" if row.item.rule else "points"
+            old = (getattr(score, name), score.reason) if score else (None, "")
+            new = (self.cleaned_data[f"{name}-{code}"], self.cleaned_data[f"reason-{code}"].strip())
             if new != old and row.item.rule:
-                changes.append(ScoreChange(code, reason=new[1]))
+                changes.append(ScoreChange(code, value=new[0], reason=new[1]))
             elif new != old:
                 changes.append(ScoreChange(code, points=new[0], reason=new[1]))
         return changes

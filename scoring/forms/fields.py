@@ -43,8 +43,10 @@ class PointsField(forms.Field):
     than `max_points`, each with its own Vietnamese message.
     """
 
-    def __init__(self, *, max_points: Decimal | None = None, **kwargs):
+    def __init__(self, *, max_points: Decimal | None = None, decimals: int = 2, **kwargs):
         self.max_points = max_points
+        # The year's number of decimals (2 or 3, `AssessmentYear.decimals`).
+        self.decimals = decimals
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
 
@@ -55,25 +57,107 @@ class PointsField(forms.Field):
 
     def prepare_value(self, value):
         if isinstance(value, Decimal):
-            return number_format(value, 2)
+            return number_format(value, self.decimals)
         return value
 
     def to_python(self, value) -> Decimal | None:
         number = parse_points(value)
         if number is None:
             return None
-        if number != number.quantize(Decimal("0.01")):
-            raise forms.ValidationError(_("Điểm có tối đa 2 chữ số thập phân."), code="decimals")
-        return number.quantize(Decimal("0.01"))
+        quantum = Decimal(1).scaleb(-self.decimals)
+        if number != number.quantize(quantum):
+            if self.decimals == 2:
+                message = _("Điểm có tối đa 2 chữ số thập phân.")
+            else:
+                message = _("Điểm có tối đa %(decimals)s chữ số thập phân.") % {
+                    "decimals": self.decimals
+                }
+            raise forms.ValidationError(message, code="decimals")
+        return number.quantize(quantum)
 
     def validate(self, value):
         super().validate(value)
         if value is not None and self.max_points is not None and value > self.max_points:
             raise forms.ValidationError(
                 _("Điểm %(value)s vượt điểm tối đa %(max)s.")
-                % {"value": number_format(value, 2), "max": number_format(self.max_points, 2)},
+                % {
+                    "value": number_format(value, self.decimals),
+                    "max": number_format(self.max_points, self.decimals),
+                },
                 code="above_max",
             )
+
+
+# The measured value of a rule item: non-negative, up to 3 decimals and 9 integer digits
+# (`Score.self_value`/`Score.value`).
+VALUE_QUANTUM = Decimal("0.001")
+
+
+class ValueField(forms.Field):
+    """The measured value of an item scored by rule (a percentage, a count; "85,5" or "85.5").
+
+    `kind` is the rule: per_occurrence takes whole numbers; yes_no is a select of đạt (1) and
+    không đạt (0). Empty is None. Never negative.
+    """
+
+    def __init__(self, *, kind: str, deduction: bool = False, attrs: dict | None = None, **kwargs):
+        self.kind = kind
+        kwargs.setdefault("required", False)
+        if kind == "yes_no":
+            # On a deduction item the question is whether it happened (a violation): có/không.
+            yes, no = (_("Có"), _("Không")) if deduction else (_("Đạt"), _("Không đạt"))
+            kwargs["widget"] = forms.Select(
+                choices=[("", "–"), ("1", yes), ("0", no)],
+                attrs={
+                    **(attrs or {}),
+                    "class": (attrs or {})
+                    .get("class", "form-control")
+                    .replace("form-control", "form-select"),
+                },
+            )
+        else:
+            kwargs["widget"] = forms.TextInput(attrs={"class": "form-control", **(attrs or {})})
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        if self.kind != "yes_no":
+            attrs.update(
+                {
+                    "inputmode": "numeric" if self.kind == "per_occurrence" else "decimal",
+                    "autocomplete": "off",
+                    "maxlength": "14",
+                }
+            )
+        return attrs
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            if self.kind == "yes_no":
+                return "1" if value else "0"
+            normal = value.normalize()
+            places = max(0, -normal.as_tuple().exponent)  # type: ignore[operator]
+            return number_format(value, places)
+        return value
+
+    def to_python(self, value) -> Decimal | None:
+        text = (value or "").strip().replace(" ", "")
+        if not text:
+            return None
+        if not POINTS_PATTERN.match(text) or len(text) > 14:
+            raise forms.ValidationError(_("Nhập một số, ví dụ 85 hoặc 85,5."), code="not_a_number")
+        number = Decimal(text.replace(",", "."))
+        if number < 0:
+            raise forms.ValidationError(_("Giá trị không được âm."), code="negative")
+        if number != number.quantize(VALUE_QUANTUM) or number >= Decimal(10) ** 9:
+            raise forms.ValidationError(
+                _("Giá trị có tối đa 3 chữ số thập phân và 9 chữ số phần nguyên."), code="decimals"
+            )
+        if self.kind == "per_occurrence" and number != number.to_integral_value():
+            raise forms.ValidationError(_("Số lần phải là số nguyên."), code="not_whole")
+        if self.kind == "yes_no" and number not in (Decimal(0), Decimal(1)):
+            raise forms.ValidationError(_("Chọn “Đạt” hoặc “Không đạt”."), code="not_yes_no")
+        return number
 
 
 TEXTAREA = {"rows": 2, "class": "form-control"}

@@ -11,17 +11,45 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from scoring.forms.fields import TEXT_MAX_LENGTH, MultipleFileField, MultipleFileInput, PointsField
+from scoring import calculations as calc
+from scoring.forms.fields import (
+    TEXT_MAX_LENGTH,
+    MultipleFileField,
+    MultipleFileInput,
+    PointsField,
+    ValueField,
+)
 from scoring.models import Item, Method, Score
 from scoring.services.scores import UNSET, ScoreChange
+from scoring.specs import rule_spec
 
 # Field names of the sheet form: "<kind>-<item code>", e.g. "self_points-1.2.3".
-ITEM_FIELD = re.compile(r"^(self_points|note|na|points|reason)-(.+)$")
+ITEM_FIELD = re.compile(r"^(self_points|self_value|note|na|points|value|reason)-(.+)$")
+
+# The items a unit claims on its sheet: appraisal items and the bonus and deduction sections'.
+CLAIMED_METHODS = (Method.APPRAISAL, Method.BONUS, Method.DEDUCTION)
+
+
+def item_rule_points(item: Item, value: Decimal | None, rounding: str, decimals: int):
+    """The points a measured value earns on a rule item (`calculations.rule_points`): None for no
+    value or a value the rule refuses (the field's own error says why)."""
+    spec = rule_spec(item)
+    if spec is None or value is None or calc.value_problem(spec, value) is not None:
+        return None
+    return calc.rule_points(
+        spec,
+        item.max_points,
+        value,
+        rounding,
+        decimals,
+        deduction=item.method == Method.DEDUCTION,
+    )
 
 
 class SelfAssessmentForm(forms.Form):
-    """A unit's self-assessment of one sheet: for each appraisal item self points, a note and
-    (where the framework allows it) not-applicable; and the sheet's report texts.
+    """A unit's self-assessment of one sheet: for each appraisal, bonus or deduction item self
+    points (or, on an item scored by rule, the measured value), a note and (where the framework
+    allows it) not-applicable; and the sheet's report texts.
 
     Survey items get no field. Any field in the POST for an item that is not in this sheet's
     framework, a survey item, or the appraisal side (points, reason) is an error: nothing saved.
@@ -52,26 +80,37 @@ class SelfAssessmentForm(forms.Form):
         self.items = list(items)
         self.items_by_code = {item.code: item for item in self.items}
         self.scores = scores
-        self.appraisal_items = [
-            item for item in self.items if item.is_scored and item.method == Method.APPRAISAL
+        self.claimed_items = [
+            item for item in self.items if item.is_scored and item.method in CLAIMED_METHODS
         ]
+        year = sheet.year if sheet is not None else None
+        self.decimals = year.decimals if year is not None else 2
+        self.rounding = year.rounding if year is not None else calc.HALF_UP
         initial = kwargs.setdefault("initial", {})
         if sheet is not None:
             initial.setdefault("version", sheet.version)
             initial.setdefault("difficulties", sheet.difficulties)
             initial.setdefault("proposals", sheet.proposals)
         super().__init__(*args, **kwargs)
-        for item in self.appraisal_items:
+        for item in self.claimed_items:
             score = scores.get(item.id)
-            self.fields[f"self_points-{item.code}"] = PointsField(
-                max_points=item.max_points,
-                label=_("Điểm tự đánh giá"),
-                initial=score.self_points if score else None,
-                widget=forms.TextInput(attrs={"class": "form-control sheet-points"}),
-                # A rule item's points follow from its value (no value input here yet): shown,
-                # never posted.
-                disabled=bool(item.rule),
-            )
+            if item.rule:
+                # The points follow from the measured value by the item's rule.
+                self.fields[f"self_value-{item.code}"] = ValueField(
+                    kind=item.rule,
+                    deduction=item.method == Method.DEDUCTION,
+                    label=_("Giá trị tự đánh giá"),
+                    initial=score.self_value if score else None,
+                    attrs={"class": "form-control sheet-value"},
+                )
+            else:
+                self.fields[f"self_points-{item.code}"] = PointsField(
+                    max_points=item.max_points,
+                    decimals=self.decimals,
+                    label=_("Điểm tự đánh giá"),
+                    initial=score.self_points if score else None,
+                    widget=forms.TextInput(attrs={"class": "form-control sheet-points"}),
+                )
             self.fields[f"note-{item.code}"] = forms.CharField(
                 label=_("Ghi chú của đơn vị"),
                 required=False,
@@ -88,24 +127,51 @@ class SelfAssessmentForm(forms.Form):
                 )
 
     def fields_for(self, item: Item) -> dict | None:
-        """The bound fields of one item ({"self_points", "note", "na"}), None for survey items."""
-        if f"self_points-{item.code}" not in self.fields:
+        """The bound fields of one item ({"self_points" or "self_value", "note", "na"}), None for
+        survey items."""
+        if f"note-{item.code}" not in self.fields:
             return None
         na = f"na-{item.code}"
+        points, value = f"self_points-{item.code}", f"self_value-{item.code}"
         return {
-            "self_points": self[f"self_points-{item.code}"],
+            "self_points": self[points] if points in self.fields else None,
+            "self_value": self[value] if value in self.fields else None,
             "note": self[f"note-{item.code}"],
             "na": self[na] if na in self.fields else None,
         }
 
+    def typed_value(self, item: Item) -> Decimal | None:
+        """The measured value typed for a rule item (None: empty or invalid)."""
+        return getattr(self, "cleaned_data", {}).get(f"self_value-{item.code}")
+
+    def rule_rows(self) -> list[dict]:
+        """Each rule item's typed value and the points it earns (the running preview)."""
+        rows = []
+        for item in self.claimed_items:
+            if not item.rule:
+                continue
+            value = self.typed_value(item)
+            rows.append(
+                {
+                    "item": item,
+                    "value": value,
+                    "points": item_rule_points(item, value, self.rounding, self.decimals),
+                }
+            )
+        return rows
+
     def clean(self):
         super().clean()
         cleaned = self.cleaned_data
-        for item in self.appraisal_items:
-            if (
-                cleaned.get(f"na-{item.code}")
-                and cleaned.get(f"self_points-{item.code}") is not None
-            ):
+        for item in self.claimed_items:
+            if not cleaned.get(f"na-{item.code}"):
+                continue
+            if item.rule and cleaned.get(f"self_value-{item.code}") is not None:
+                self.add_error(
+                    f"self_value-{item.code}",
+                    _("Đã chọn “không áp dụng” thì để trống giá trị tự đánh giá."),
+                )
+            elif not item.rule and cleaned.get(f"self_points-{item.code}") is not None:
                 self.add_error(
                     f"self_points-{item.code}",
                     _("Đã chọn “không áp dụng” thì để trống điểm tự đánh giá."),
@@ -117,7 +183,7 @@ class SelfAssessmentForm(forms.Form):
                 continue
             kind, code = match.groups()
             posted = self.items_by_code.get(code)
-            if kind in ("points", "reason"):
+            if kind in ("points", "value", "reason"):
                 message = _(
                     "Tiêu chí %(code)s: đơn vị không được sửa điểm thẩm định hoặc lý do thẩm định."
                 )
@@ -127,6 +193,12 @@ class SelfAssessmentForm(forms.Form):
                 message = _(
                     "Tiêu chí %(code)s chấm bằng điều tra xã hội học: đơn vị không tự đánh giá."
                 )
+            elif kind == "self_points":
+                message = _(
+                    "Tiêu chí %(code)s chấm theo quy tắc: nhập giá trị, điểm tự tính theo quy tắc."
+                )
+            elif kind == "self_value":
+                message = _("Tiêu chí %(code)s nhập điểm trực tiếp, không nhập giá trị.")
             else:
                 message = _("Tiêu chí %(code)s không được chọn “không áp dụng”.")
             problems.append(message % {"code": code})
@@ -151,8 +223,8 @@ class SelfAssessmentForm(forms.Form):
         links = []
         names = [
             f"{kind}-{item.code}"
-            for item in self.appraisal_items
-            for kind in ("self_points", "na", "note")
+            for item in self.claimed_items
+            for kind in ("self_points", "self_value", "na", "note")
         ] + ["difficulties", "proposals"]
         for name in names:
             if name not in self.fields or name not in self.errors:
@@ -169,13 +241,14 @@ class SelfAssessmentForm(forms.Form):
         return links
 
     def values(self) -> dict[str, tuple[Decimal | None, bool]]:
-        """(self points, not applicable) per appraisal item as typed, invalid values as empty.
+        """(self points, not applicable) per claimed item as typed, invalid values as empty; a
+        rule item's points from its typed value by its rule.
 
         Used for the running totals of a form that is not (yet) saved.
         """
         data = getattr(self, "cleaned_data", {})
         values = {}
-        for item in self.appraisal_items:
+        for item in self.claimed_items:
             score = self.scores.get(item.id)
             na_name = f"na-{item.code}"
             na = (
@@ -183,30 +256,38 @@ class SelfAssessmentForm(forms.Form):
                 if na_name in self.fields
                 else bool(score and score.not_applicable)
             )
-            points = data.get(f"self_points-{item.code}")
+            if item.rule:
+                points = item_rule_points(
+                    item, data.get(f"self_value-{item.code}"), self.rounding, self.decimals
+                )
+            else:
+                points = data.get(f"self_points-{item.code}")
             values[item.code] = (None if na else points, na)
         return values
 
     def changes(self) -> list[ScoreChange]:
-        """The changes to save: only the items whose self points, note or N/A differ."""
+        """The changes to save: only the items whose self points (a rule item: value), note or
+        N/A differ."""
         changes = []
-        for item in self.appraisal_items:
+        for item in self.claimed_items:
             score = self.scores.get(item.id)
+            name = "self_value" if item.rule else "self_points"
             old = (
-                (score.self_points, score.note, score.not_applicable)
+                (getattr(score, name), score.note, score.not_applicable)
                 if score
                 else (None, "", False)
             )
             na_name = f"na-{item.code}"
             na = self.cleaned_data[na_name] if na_name in self.fields else old[2]
-            points = None if na else self.cleaned_data[f"self_points-{item.code}"]
+            typed = None if na else self.cleaned_data[f"{name}-{item.code}"]
             note = self.cleaned_data[f"note-{item.code}"]
-            if (points, note, na) == old:
+            if (typed, note, na) == old:
                 continue
             changes.append(
                 ScoreChange(
                     item.code,
-                    self_points=UNSET if item.rule else points,
+                    self_points=UNSET if item.rule else typed,
+                    self_value=typed if item.rule else UNSET,
                     note=note,
                     not_applicable=na if na_name in self.fields else UNSET,
                 )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from scoring import calculations as calc
 from scoring.models import (
+    EXTRA_METHODS,
     AssessmentYear,
     Evidence,
     ExplanationRequest,
@@ -60,7 +61,10 @@ class SelfTotals:
 
 
 def self_totals(
-    items: Sequence[Item], values: Mapping[str, tuple[Decimal | None, bool]], rounding: str
+    items: Sequence[Item],
+    values: Mapping[str, tuple[Decimal | None, bool]],
+    rounding: str,
+    decimals: int = 2,
 ) -> SelfTotals:
     """Totals of self points, through the same calculation as the official figures.
 
@@ -74,20 +78,23 @@ def self_totals(
         specs,
         {code: calc.ScoreValue(points, na) for code, (points, na) in values.items()},
         rounding,
+        decimals=decimals,
     )
     return SelfTotals(
         figures.appraisal,
         figures.appraisal_max,
         figures.nodes,
-        calc.ratio_index(figures.appraisal, figures.appraisal_max, rounding),
+        calc.ratio_index(figures.appraisal, figures.appraisal_max, rounding, decimals),
     )
 
 
 # Score fields shown in history, with their kind (how the page formats the values).
 HISTORY_FIELDS = (
+    ("self_value", gettext_lazy("Giá trị tự đánh giá"), "value", False),
     ("self_points", gettext_lazy("Điểm tự đánh giá"), "points", False),
     ("not_applicable", gettext_lazy("Không áp dụng"), "bool", False),
     ("note", gettext_lazy("Ghi chú của đơn vị"), "text", False),
+    ("value", gettext_lazy("Giá trị thẩm định"), "value", True),
     ("points", gettext_lazy("Điểm thẩm định"), "points", True),
     ("reason", gettext_lazy("Lý do thẩm định"), "text", True),
 )
@@ -97,7 +104,7 @@ HISTORY_FIELDS = (
 class FieldChange:
     field: str
     label: str
-    kind: str  # points, bool, text
+    kind: str  # points, value (a rule item's measured value), bool, text
     old: object
     new: object
 
@@ -162,7 +169,8 @@ def score_history(
 class AppraisalFields(TypedDict):
     """An appraisal row's inputs on the page (`forms.appraisal.AppraisalForm.fields_for`)."""
 
-    points: BoundField
+    points: BoundField | None  # an item whose points are entered
+    value: BoundField | None  # an item scored by rule: the measured value
     reason: BoundField
 
 
@@ -182,7 +190,10 @@ class AppraisalRow:
         return (
             self.score is not None
             and self.score.points is not None
-            and self.score.points != self.score.self_points
+            and (
+                self.score.points != self.score.self_points
+                or (bool(self.item.rule) and self.score.value != self.score.self_value)
+            )
         )
 
     @property
@@ -191,7 +202,11 @@ class AppraisalRow:
 
     @property
     def settled(self) -> bool:
-        """Appraised: points set, or the unit marked the item not applicable (`models.SETTLED`)."""
+        """Appraised: points set, or the unit marked the item not applicable (`models.SETTLED`).
+        A bonus or deduction item the unit claims no points on (empty or 0) has nothing to
+        appraise (the appraisers may still set points on it)."""
+        if self.item.method in EXTRA_METHODS and not (self.score and self.score.self_points):
+            return True
         return self.score is not None and (
             self.score.points is not None or self.score.not_applicable
         )
@@ -209,8 +224,17 @@ class AppraisalRow:
     @property
     def acceptable(self) -> bool:
         """The claimed points may be accepted as they are (bulk "accept the claim"): an item the
-        user may appraise, with self points, whose appraisal points are not already those."""
+        user may appraise, with self points, whose appraisal points are not already those (a rule
+        item: whose appraised value is not already the claimed one)."""
         score = self.score
+        if self.item.rule:
+            return (
+                self.editable
+                and score is not None
+                and not score.not_applicable
+                and score.self_value is not None
+                and score.value != score.self_value
+            )
         return (
             self.editable
             and score is not None
@@ -241,7 +265,8 @@ class AppraisalDomain:
 def appraisal_sheet(sheet: Sheet, editable_domains: set[str] | None) -> list[AppraisalDomain]:
     """The appraisal page's rows by domain, in a fixed number of queries.
 
-    Survey items are left out (they are entered on the survey page). A row is `editable` when
+    Survey items are left out (they are entered on the survey page); the bonus and deduction
+    sections are listed like domains. A row is `editable` when
     its domain is in `editable_domains` (None: every domain; empty: none), which the view
     decides from the year's state and the user's permissions.
     """
@@ -267,7 +292,7 @@ def appraisal_sheet(sheet: Sheet, editable_domains: set[str] | None) -> list[App
     for item in items:
         if item.parent_id is None:
             result.append(AppraisalDomain(item, []))
-        if not item.is_scored or item.method != Method.APPRAISAL or not result:
+        if not item.is_scored or item.method == Method.SURVEY or not result:
             continue
         score = scores.get(item.id)
         result[-1].rows.append(

@@ -67,6 +67,8 @@ class LostDomain:
     name: str
     lost: Decimal
     items: list[LostItem]
+    # A deduction section whose items' sum is above its cap: the cap is what is deducted.
+    cap: Decimal | None = None
 
 
 @dataclass
@@ -448,15 +450,21 @@ def _lost_by_domain(
                     reason=reasons.get(item.id, ""),
                 )
             )
-    lost = [
-        LostDomain(
-            code=code,
-            name=domains[code].name,
-            lost=sum((entry.lost for entry in entries), ZERO),
-            items=sorted(entries, key=lambda entry: -entry.lost),
+    lost = []
+    for code, entries in by_domain.items():
+        summed = sum((entry.lost for entry in entries), ZERO)
+        section = figures.nodes[code]
+        # A deduction section takes off its capped sum (`compute_unit`), not its items' sum.
+        capped = code in figures.extra_codes and section.earned < summed
+        lost.append(
+            LostDomain(
+                code=code,
+                name=domains[code].name,
+                lost=section.earned if capped else summed,
+                items=sorted(entries, key=lambda entry: -entry.lost),
+                cap=section.earned if capped else None,
+            )
         )
-        for code, entries in by_domain.items()
-    ]
     unscored = [
         UnscoredDomain(node.code, domains[node.code].name, node.unscored, node.unscored_max)
         for node in figures.domains

@@ -666,23 +666,38 @@ def update_item(item: Item, changed: Iterable[str]) -> Item:
                 _("Bộ chỉ số %(framework)s đã có điểm chấm: không thể đổi điểm tối đa.")
                 % {"framework": framework}
             )
+    old_max = (
+        Item.objects.filter(pk=item.pk).values_list("max_points", flat=True).first()
+        if "max_points" in changed and item.pk
+        else None
+    )
     item.save()
     if "max_points" in changed:
-        _recompute_ancestor_maxima(item)
+        _recompute_ancestor_maxima(item, old_max if old_max is not None else item.max_points)
         recompute_group(framework.year, framework.group)
     return item
 
 
-def _recompute_ancestor_maxima(item: Item) -> None:
+def _recompute_ancestor_maxima(item: Item, old_max: Decimal) -> None:
+    """Every ancestor's maximum is the sum of its children's again, except the cap of a bonus
+    or deduction section (its top node's maximum below the sum, `specs._section_cap`), which is
+    kept while it stays below the new sum."""
     items = list(Item.objects.filter(framework_id=item.framework_id))
     by_id = {node.pk: node for node in items}
     children: dict[int | None, list[Item]] = defaultdict(list)
     for node in items:
         children[node.parent_id].append(node)
+    delta = item.max_points - old_max
     parent_id = item.parent_id
     while parent_id is not None:
         parent = by_id[parent_id]
-        parent.max_points = sum((child.max_points for child in children[parent_id]), ZERO)
+        total = sum((child.max_points for child in children[parent_id]), ZERO)
+        capped = (
+            parent.parent_id is None
+            and parent.method in EXTRA_METHODS
+            and parent.max_points < total - delta
+        )
+        parent.max_points = min(parent.max_points, total) if capped else total
         parent.save(update_fields=["max_points"])
         parent_id = parent.parent_id
 
@@ -694,9 +709,41 @@ def save_band(band: Band) -> Band:
     if band.pk:
         stored = Band.objects.select_related("year").get(pk=band.pk)
         ensure_not_published(stored.year)
+        if (stored.label, stored.year_id, stored.group_id) != (
+            band.label,
+            band.year_id,
+            band.group_id,
+        ):
+            _ensure_no_cap_names([stored])
     band.save()
     recompute_group(band.year, band.group)
     return band
+
+
+def _ensure_no_cap_names(bands: Iterable[Band]) -> None:
+    problems = capped_band_problems(bands)
+    if problems:
+        raise ServiceError(problems)
+
+
+def capped_band_problems(bands: Iterable[Band]) -> list[str]:
+    """Why these (stored) bands may not be renamed or deleted: a cap on classification names
+    them (`BandCap`), and would name a band that no longer exists. The caps are changed first
+    (`set_bands`)."""
+    problems = []
+    for band in bands:
+        caps = BandCap.objects.filter(
+            year_id=band.year_id, group_id=band.group_id, band_label=band.label
+        )
+        if caps.exists():
+            problems.append(
+                _(
+                    "Mức “%(label)s” đang được %(count)s quy tắc giới hạn xếp loại sử dụng: hãy "
+                    "sửa hoặc bỏ các quy tắc đó trước (lệnh set_bands --cap/--no-caps)."
+                )
+                % {"label": band.label, "count": caps.count()}
+            )
+    return problems
 
 
 @transaction.atomic
@@ -705,6 +752,7 @@ def delete_bands(bands: Iterable[Band]) -> None:
     bands = list(bands)
     for band in bands:
         ensure_not_published(band.year)
+    _ensure_no_cap_names(bands)
     pairs = {(band.year_id, band.group_id): band for band in bands}
     Band.objects.filter(pk__in=[band.pk for band in bands]).delete()
     for band in pairs.values():

@@ -262,6 +262,7 @@ def publication_readiness(year: AssessmentYear) -> Readiness:
         .order_by("unit__group__order", "unit__group__code", "unit__code")
     )
     appraised = Sheet.objects.settled_counts(year, Method.APPRAISAL)
+    claimed_extras = Sheet.objects.claimed_extra_counts(year)
     surveyed = Sheet.objects.settled_counts(year, Method.SURVEY)
     explanations = count_per(
         ExplanationRequest.objects.filter(score__sheet__year=year).exclude(
@@ -292,6 +293,8 @@ def publication_readiness(year: AssessmentYear) -> Readiness:
         group = sheet.unit.group
         groups[group.pk] = group
         done, total = appraised.get(sheet.pk, (0, 0))
+        extra_done, extra_total = claimed_extras.get(sheet.pk, (0, 0))
+        done, total = done + extra_done, total + extra_total
         survey_done, survey_total = surveyed.get(sheet.pk, (0, 0))
         by_group[group.pk].append(
             UnitReadiness(

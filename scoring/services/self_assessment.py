@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from scoring.models import (
+    EXTRA_METHODS,
     AssessmentYear,
     Evidence,
     Item,
@@ -168,17 +169,28 @@ def save_self_assessment(
 def missing_for_submission(
     items: Iterable[Item], scores: Mapping[int, Score], evidence_counts: Mapping[int, int]
 ) -> tuple[list[str], list[str]]:
-    """Codes of appraisal items still without self points, and of those missing required evidence.
+    """Codes of appraisal items still without self points (a rule item: without a value), and
+    of those missing required evidence.
 
     `scores` maps item ids to scores; `evidence_counts` maps score ids to their evidence count.
-    Items marked not applicable need neither.
+    Items marked not applicable need neither. A bonus or deduction item is claimed only when it
+    applies: it never lacks points, and needs its required evidence only once points are claimed.
     """
     no_points, no_evidence = [], []
     for item in items:
-        if not item.is_scored or item.method != Method.APPRAISAL:
+        if not item.is_scored or item.method == Method.SURVEY:
             continue
         score = scores.get(item.id)
         if score is not None and score.not_applicable:
+            continue
+        if item.method in EXTRA_METHODS:
+            if (
+                item.evidence_required
+                and score is not None
+                and score.self_points
+                and not evidence_counts.get(score.id)
+            ):
+                no_evidence.append(item.code)
             continue
         if score is None or score.self_points is None:
             no_points.append(item.code)

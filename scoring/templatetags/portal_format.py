@@ -20,6 +20,8 @@ from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
+from scoring import specs
+
 register = template.Library()
 
 MISSING = "–"  # en dash: shown where there is no figure (not yet scored, no previous year)
@@ -143,3 +145,30 @@ def band_css(value) -> str:
     label = getattr(value, "label", value)
     slug = slugify(str(label or ""))
     return f"band-{slug}" if slug in BAND_SLUGS else "band-none"
+
+
+@register.filter
+def measured(value, item=None) -> str:
+    """A rule item's measured value as people read it: 85,5; "3 lần" on a per_occurrence item;
+    "Đạt"/"Không đạt" for a yes_no rule ("Có"/"Không" on a deduction item: did it happen); "–"
+    when missing."""
+    number = _decimal(value)
+    if number is None:
+        return MISSING
+    if getattr(item, "rule", "") == "yes_no":
+        if getattr(item, "method", "") == "deduction":
+            return gettext("Có") if number else gettext("Không")
+        return gettext("Đạt") if number else gettext("Không đạt")
+    normal = number.normalize()
+    exponent = normal.as_tuple().exponent
+    places = max(0, -exponent) if isinstance(exponent, int) else 0
+    shown = number_format(normal, places, use_l10n=True)
+    if getattr(item, "rule", "") == "per_occurrence":
+        return gettext("%(value)s lần") % {"value": shown}
+    return shown
+
+
+@register.filter
+def rule_label(item, decimals=2) -> str:
+    """An item's rule in words ("Từ 80: 1,00 điểm; …", `specs.rule_label`); "" without one."""
+    return specs.rule_label(item, 3 if decimals == 3 else 2)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,7 +29,9 @@ from scoring.forms.appraisal import (
     ExplanationAnswerForm,
     ExplanationRequestForm,
 )
+from scoring.forms.fields import ValueField
 from scoring.forms.filters import AppraisalListFilter
+from scoring.forms.sheet import item_rule_points
 from scoring.models import (
     AssessmentYear,
     Evidence,
@@ -49,7 +52,13 @@ from scoring.services.appraisal import (
     explanation_closed_reason,
 )
 from scoring.services.errors import ServiceError, StaleSheetError
-from scoring.views.loading import current_year, load_explanation, load_sheet, load_year
+from scoring.views.loading import (
+    current_year,
+    load_explanation,
+    load_item,
+    load_sheet,
+    load_year,
+)
 
 # --------------------------------------------------------------------------- loading
 
@@ -201,6 +210,7 @@ def _render_sheet(
             if row.score
         },
         sheet.year.rounding,
+        sheet.year.decimals,
     )
     context = {
         **_sheet_context(request, sheet, domains),
@@ -339,6 +349,32 @@ def appraisal_sheet(request, unit_code: str, year: int):
         return _render_saved(request, sheet, scope, saved=saved)
     messages.success(request, saved)
     return redirect(_appraisal_url(sheet, f"domain-{asked}" if asked else ""))
+
+
+@login_required
+def rule_points_preview(request, unit_code: str, year: int, item_code: str):
+    """The points a typed value earns on a rule item (htmx, as the appraiser types): the server
+    computes them by the rule (`calculations.rule_points`), nothing is saved."""
+    require(request.user, "scoring.view_tracker")
+    sheet = load_sheet(request.user, unit_code, year, "scoring.view_sheet")
+    item = load_item(sheet, item_code)
+    value = None
+    if item.rule:  # an item whose points are entered has no rule points: an empty answer
+        try:
+            value = ValueField(kind=item.rule).clean(request.GET.get(f"value-{item.code}", ""))
+        except ValidationError:
+            value = None
+    return render(
+        request,
+        "scoring/sheet/_rule_points.html",
+        {
+            "item": item,
+            "value": value,
+            "points": item_rule_points(item, value, sheet.year.rounding, sheet.year.decimals),
+            "decimals": sheet.year.decimals,
+            "target_id": f"appraisal-rule-points-{item.code}",
+        },
+    )
 
 
 def _render_explanations(request, sheet: Sheet, item_code: str, *, saved="", errors=None):

@@ -23,6 +23,7 @@ from lib.requests import accepts_upload, answer_request_bytes
 from scoring.duties import UNIT_ROLES, request_duties
 from scoring.forms.sheet import EvidenceUploadForm, SelfAssessmentForm
 from scoring.models import (
+    EXTRA_METHODS,
     AssessmentYear,
     Evidence,
     Framework,
@@ -137,9 +138,17 @@ def _progress(items, values, evidence_counts: dict[int, int]) -> Progress:
     """`values`: item code → (self points, not applicable); `evidence_counts`: item id → files."""
     progress = Progress()
     for item in items:
-        if not item.is_scored or item.method != Method.APPRAISAL:
+        if not item.is_scored or item.method == Method.SURVEY:
             continue
         points, na = values.get(item.code, (None, False))
+        if item.method in EXTRA_METHODS:
+            # A bonus or deduction item is claimed only when it applies: never counted as left
+            # to do; its required evidence only once points are claimed.
+            if item.evidence_required and points:
+                progress.evidence.total += 1
+                if evidence_counts.get(item.id):
+                    progress.evidence.done += 1
+            continue
         answered = na or points is not None
         domain = progress.domains.setdefault(item.domain_code, Count())
         domain.total += 1
@@ -235,7 +244,7 @@ def _render_sheet(request, sheet, items, scores, *, form=None, stale=None, statu
             for item in items
             if item.id in scores
         }
-    totals = self_totals(items, values, sheet.year.rounding)
+    totals = self_totals(items, values, sheet.year.rounding, sheet.year.decimals)
     progress = _progress(
         items,
         values,
@@ -314,9 +323,11 @@ def sheet(request, unit_code: str, year: int):
     return redirect(_sheet_url(sheet))
 
 
-def _shown(kind: str, value) -> str:
+def _shown(kind: str, value, decimals: int = 2) -> str:
     if kind == "points":
-        return "–" if value is None else number_format(value, 2)
+        return "–" if value is None else number_format(value, decimals)
+    if kind == "value":
+        return "–" if value is None else number_format(value.normalize())
     if kind == "bool":
         return _("Có") if value else _("Không")
     return value or "–"
@@ -332,9 +343,10 @@ def _render_stale(request, sheet, form):
     items, scores = _items_and_scores(fresh)
     typed = form.cleaned_data
     newer = []
-    for item in form.appraisal_items:
+    for item in form.claimed_items:
         score = scores.get(item.id)
         for name, label, kind, stored in (
+            ("self_value", _("Giá trị tự đánh giá"), "value", score.self_value if score else None),
             ("self_points", _("Điểm tự đánh giá"), "points", score.self_points if score else None),
             ("na", _("Không áp dụng"), "bool", bool(score and score.not_applicable)),
             ("note", _("Ghi chú"), "text", score.note if score else ""),
@@ -345,8 +357,8 @@ def _render_stale(request, sheet, form):
                     {
                         "code": item.code,
                         "label": label,
-                        "stored": _shown(kind, stored),
-                        "typed": _shown(kind, typed[key]),
+                        "stored": _shown(kind, stored, fresh.year.decimals),
+                        "typed": _shown(kind, typed[key], fresh.year.decimals),
                     }
                 )
     for name, label in (
@@ -378,7 +390,7 @@ def sheet_preview(request, unit_code: str, year: int):
     form = SelfAssessmentForm(request.POST, items=items, scores=scores, sheet=sheet)
     form.is_valid()
     values = form.values()
-    totals = self_totals(items, values, sheet.year.rounding)
+    totals = self_totals(items, values, sheet.year.rounding, sheet.year.decimals)
     progress = _progress(items, values, _evidence_counts(sheet))
     return render(
         request,
@@ -387,6 +399,9 @@ def sheet_preview(request, unit_code: str, year: int):
             "totals": totals,
             "progress": progress,
             "domains": _domain_heads(items, totals, progress),
+            # Each rule item's points from the typed value, by the rule (swapped out of band).
+            "rule_rows": form.rule_rows(),
+            "decimals": sheet.year.decimals,
             "oob": True,
             "preview": True,
         },
@@ -439,7 +454,7 @@ def _is_htmx(request) -> bool:
 def _evidence_context(request, sheet: Sheet, item: Item, form=None) -> dict:
     can_edit = may(request.user, "scoring.edit_self_assessment", sheet)
     lock_reason = self_assessment_lock_reason(sheet) if can_edit else None
-    may_upload = can_edit and lock_reason is None and item.method == Method.APPRAISAL
+    may_upload = can_edit and lock_reason is None and item.method != Method.SURVEY
     form = form if form is not None else EvidenceUploadForm()
     return {
         "sheet": sheet,

@@ -1,7 +1,8 @@
 /*
  * The self-assessment sheet (templates/scoring/sheet/sheet.html), on <form data-sheet-form>:
  *   - asks before leaving the page with unsaved changes (not when the form itself is saved);
- *   - a "không áp dụng" box empties and disables its item's points (the server refuses both);
+ *   - a "không áp dụng" box empties and disables its item's points or value (the server refuses
+ *     both);
  *   - a link of the error banner puts the cursor in the field it names.
  * Evidence drop zones (the sheet, an item's evidence page, the answer to an explanation request),
  * on [data-evidence-drop] around an <input type="file" data-evidence-input>:
@@ -35,7 +36,10 @@
 
     var boxes = form.querySelectorAll('input[type="checkbox"][name^="na-"]');
     Array.prototype.forEach.call(boxes, function (box) {
-      var points = document.getElementById("id_self_points-" + box.name.slice(3));
+      // Points, or the measured value of an item scored by rule.
+      var points =
+        document.getElementById("id_self_points-" + box.name.slice(3)) ||
+        document.getElementById("id_self_value-" + box.name.slice(3));
       if (!points) {
         return;
       }

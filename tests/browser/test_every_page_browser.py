@@ -67,8 +67,9 @@ VISITOR_ONLY = {
     "password_reset_confirm",
     "password_reset_complete",
 }
-# Routes that are actions rather than pages, whatever GET answers (and a fragment a page loads).
-SKIPPED = {"logout", "set_language", "survey:profile_notes"}
+# Routes that are actions rather than pages, whatever GET answers; and fragments the pages fetch
+# in the background (htmx), not pages of their own.
+SKIPPED = {"logout", "set_language", "appraisal_rule_points", "survey:profile_notes"}
 # Pages reached with a query string rather than a route argument.
 EXTRA_PAGES = [
     "/?year=2026",

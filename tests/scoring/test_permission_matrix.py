@@ -498,6 +498,13 @@ CASES = [
     Case("appraisal_list", "year", COUNCIL_READS, kwargs={"year": APPRAISAL}),
     Case("appraisal_sheet", "A", COUNCIL_READS, kwargs={"unit_code": A, "year": APPRAISAL}),
     Case(
+        "appraisal_rule_points",
+        "A",
+        COUNCIL_READS,
+        kwargs={"unit_code": A, "year": APPRAISAL, "item_code": "1.1.1"},
+        query="value-1.1.1=80",
+    ),
+    Case(
         "appraisal_sheet",
         "appraise A",
         appraises(Redirect(f"/tham-dinh/{A}/{APPRAISAL}/", writes=True)),

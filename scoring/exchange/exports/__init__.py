@@ -73,6 +73,16 @@ class Table:
     tree_column: int | None = None  # the column indented by depth
     footer: list[list] = field(default_factory=list)  # totals, xlsx only
     generated_at: datetime | None = None
+    decimals: int = 2  # the year's number of decimals (`AssessmentYear.decimals`): 2 or 3
+
+
+def points_format(decimals: int) -> str:
+    """The xlsx number format of points in a year of `decimals` decimals: 0.00 or 0.000."""
+    return "0." + "0" * (3 if decimals == 3 else 2)
+
+
+def _quantum(decimals: int) -> Decimal:
+    return Decimal("0.001") if decimals == 3 else CENT
 
 
 def owner_name(year: AssessmentYear) -> str:
@@ -131,24 +141,24 @@ def _sheet_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def _shown_length(value, kind: str) -> int:
+def _shown_length(value, kind: str, decimals: int = 2) -> int:
     if value is None:
         return 0
     if kind == POINTS:
-        return len(f"{value:.2f}") + 1
+        return len(f"{value:.{decimals}f}") + 1
     if kind == DATETIME:
         return 16
     return max((len(line) for line in str(value).splitlines()), default=0)
 
 
-def _write_value(cell, value, kind: str) -> None:
+def _write_value(cell, value, kind: str, decimals: int = 2) -> None:
     if value is None:
         return
     if isinstance(value, bool):
         write_text(cell, yes_no(value))
     elif kind == POINTS and isinstance(value, Decimal | int):
-        cell.value = Decimal(value).quantize(CENT)
-        cell.number_format = POINTS_FORMAT
+        cell.value = Decimal(value).quantize(_quantum(decimals))
+        cell.number_format = points_format(decimals)
     elif kind == INTEGER and isinstance(value, int):
         cell.value = value
         cell.number_format = "0"
@@ -196,7 +206,7 @@ def _fill_sheet(ws, table: Table, now: datetime) -> None:
         number = header_row + offset
         for index, (column, value) in enumerate(zip(table.columns, values, strict=True), start=1):
             cell = ws.cell(row=number, column=index)
-            _write_value(cell, value, column.kind)
+            _write_value(cell, value, column.kind, table.decimals)
             cell.border = BORDER
             wrap = column.wrap
             indent = 0
@@ -206,7 +216,7 @@ def _fill_sheet(ws, table: Table, now: datetime) -> None:
             if is_footer or depth == 1:
                 cell.font = Font(bold=True)
                 cell.fill = DOMAIN_FILL
-            length = _shown_length(value, column.kind) + indent
+            length = _shown_length(value, column.kind, table.decimals) + indent
             widths[index - 1] = max(widths[index - 1], min(length, 50 if wrap else MAX_WIDTH))
     for index, value in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = max(MIN_WIDTH, value + 2)
@@ -239,13 +249,13 @@ def to_xlsx(tables: Sequence[Table], *, now: datetime | None = None) -> bytes:
 # --------------------------------------------------------------------------- CSV
 
 
-def _csv_value(value, kind: str) -> str:
+def _csv_value(value, kind: str, decimals: int = 2) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return yes_no(value)
     if kind == POINTS and isinstance(value, Decimal | int):
-        return format(Decimal(value).quantize(CENT), "f")
+        return format(Decimal(value).quantize(_quantum(decimals)), "f")
     if isinstance(value, int):
         return str(value)
     if isinstance(value, datetime):
@@ -261,7 +271,9 @@ def to_csv(table: Table) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([csv_safe(column.label) for column in table.columns])
     for row in table.rows:
-        writer.writerow([_csv_value(v, c.kind) for c, v in zip(table.columns, row, strict=True)])
+        writer.writerow(
+            [_csv_value(v, c.kind, table.decimals) for c, v in zip(table.columns, row, strict=True)]
+        )
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

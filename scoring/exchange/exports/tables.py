@@ -28,6 +28,7 @@ from scoring.models import AssessmentYear, Evidence, Method, PublicationDecision
 from scoring.selectors.common import sheet_state_label, stored_figures
 from scoring.selectors.sheets import self_totals
 from scoring.services.scores import framework_for
+from scoring.specs import rule_label
 
 # --------------------------------------------------------------------------- the ranking
 
@@ -36,6 +37,7 @@ def ranking_table(year: AssessmentYear, overview) -> Table:
     """One unit group's ranking (a `dashboards.province.GroupOverview`) as the home page shows it."""
     rows = overview.rows
     extra = any(r.result.bonus or r.result.deduction for r in rows)
+    capped = any(r.result.cap_reason for r in rows)
     notes = PublicationDecision.objects.notes(year.pk, [r.result.unit_id for r in rows])
     columns = [
         Column(_("Xếp hạng"), INTEGER),
@@ -49,6 +51,7 @@ def ranking_table(year: AssessmentYear, overview) -> Table:
         Column(_("Điểm tối đa áp dụng"), POINTS),
         Column(_("Chỉ số (%)"), POINTS),
         Column(_("Xếp loại")),
+        *([Column(_("Lý do giới hạn xếp loại"), wrap=True)] if capped else []),
         Column(_("Chỉ số năm %(year)s (%%)") % {"year": year.year - 1}, POINTS),
         Column(_("Thay đổi chỉ số"), POINTS),
         Column(_("Thay đổi thứ hạng"), INTEGER),
@@ -73,6 +76,7 @@ def ranking_table(year: AssessmentYear, overview) -> Table:
                 r.max_points,
                 r.index,
                 r.band_label,
+                *([r.cap_reason] if capped else []),
                 previous_index,
                 row.index_change,
                 row.rank_move,
@@ -89,7 +93,16 @@ def ranking_table(year: AssessmentYear, overview) -> Table:
         columns=columns,
         rows=body,
         notes=[] if year.is_published else [_("Số liệu tạm tính, chưa công bố.")],
+        decimals=year.decimals,
     )
+
+
+def _value(score, name: str) -> str:
+    """A measured value as written in the file: 85.5, 3 (no trailing zeros)."""
+    value = getattr(score, name) if score is not None else None
+    if value is None:
+        return ""
+    return format(value.normalize(), "f")
 
 
 def _previous(previous) -> tuple[Decimal | None, str]:
@@ -137,8 +150,14 @@ def sheet_table(sheet: Sheet, *, sees_appraisal: bool) -> Table:
         Column(_("Phương pháp")),
         Column(_("Điểm tối đa"), POINTS),
         Column(_("Không áp dụng")),
-        Column(_("Điểm tự đánh giá"), POINTS),
     ]
+    # Items scored by rule: the rule in words and the measured values (the points follow).
+    rules = any(item.rule for item in items)
+    if rules:
+        columns += [Column(_("Quy tắc chấm"), wrap=True), Column(_("Giá trị tự đánh giá"))]
+        if sees_appraisal:
+            columns += [Column(_("Giá trị thẩm định"))]
+    columns += [Column(_("Điểm tự đánh giá"), POINTS)]
     if sees_appraisal:
         columns += [
             Column(_("Điểm thẩm định / ĐTXHH"), POINTS),
@@ -172,8 +191,12 @@ def sheet_table(sheet: Sheet, *, sees_appraisal: bool) -> Table:
             item.get_method_display() if item.method else "",
             item.max_points,
             yes_no(True) if na else "",
-            self_points,
         ]
+        if rules:
+            row += [rule_label(item, year.decimals), _value(score, "self_value")]
+            if sees_appraisal:
+                row += [_value(score, "value")]
+        row += [self_points]
         if sees_appraisal:
             row += [points, lost]
         row += [score.note if score else ""]
@@ -189,7 +212,9 @@ def sheet_table(sheet: Sheet, *, sees_appraisal: bool) -> Table:
         "",
         sum((i.max_points for i in items if i.parent_id is None), Decimal(0)),
     ]
-    footer += ["", claims.earned]
+    footer += (
+        [""] + (["", ""] + ([""] if sees_appraisal else []) if rules else []) + [claims.earned]
+    )
     if sees_appraisal:
         footer += [figures.total, figures.lost]
     footer += [""] + ([""] if sees_appraisal else []) + [None]
@@ -207,6 +232,7 @@ def sheet_table(sheet: Sheet, *, sees_appraisal: bool) -> Table:
         depths=depths,
         tree_column=1,
         footer=[footer],
+        decimals=year.decimals,
     )
 
 

@@ -285,6 +285,36 @@ def results_report(year: AssessmentYear, *, published_only_previous: bool = True
             numeric=(0, 2, 3, 4, 5),
             widths=(1.3, 5.4, 2.0, 1.9, 1.9, 1.7, 1.8),
         )
+        extras = [
+            _("%(unit)s: điểm thưởng %(bonus)s, điểm trừ %(deduction)s")
+            % {
+                "unit": row.result.unit.name,
+                "bonus": points(row.result.bonus),
+                "deduction": points(row.result.deduction),
+            }
+            for row in g.rows
+            if row.result.bonus or row.result.deduction
+        ]
+        if extras:
+            paragraph(
+                document,
+                _("Tổng điểm đã gồm điểm thưởng, điểm trừ: %(list)s.")
+                % {"list": "; ".join(extras)},
+                italic=True,
+                size=12,
+            )
+        capped = [
+            f"{row.result.unit.name}: {row.result.cap_reason}"
+            for row in g.rows
+            if row.result.cap_reason
+        ]
+        if capped:
+            paragraph(
+                document,
+                _("Xếp loại bị giới hạn: %(list)s.") % {"list": "; ".join(capped)},
+                italic=True,
+                size=12,
+            )
     if any(g.shows_applicable_max for g in groups):
         paragraph(
             document,

@@ -253,3 +253,62 @@ class TestImport:
                 )
             )
         ]
+
+
+class TestRealFrameworksRoundTrip:
+    """Rules, bonus and deduction sections and a section's cap go out and come back in."""
+
+    ROWS = [
+        ("1", "Chỉ đạo", None, ""),
+        ("1.1", "Tỷ lệ hồ sơ trực tuyến", D(2), "threshold 80:2 50:1 0:0"),
+        ("1.2", "Kế hoạch", D(8), ""),
+        ("T", "Điểm thưởng", None, ""),
+        ("T.1", "Sáng kiến", D(1), ""),
+        ("D", "Điểm trừ", D(1), ""),
+        ("D.1", "Chậm báo cáo", D(1), "per_occurrence 0.25"),
+        ("D.2", "Vi phạm", D(2), "yes_no"),
+    ]
+    METHODS = {"1.1": "appraisal", "1.2": "appraisal", "T.1": "bonus"}
+
+    def test_the_export_previews_with_its_rules_and_cap_and_imports_back_the_same(
+        self, client, admin_user
+    ):
+        from scoring.services.frameworks import ItemRow, replace_framework
+        from scoring.specs import rule_text
+        from tests.factories import make_group
+
+        year = AssessmentYear.objects.create(year=2026, state=YearState.PREPARING)
+        group = make_group("SO")
+        replace_framework(
+            year,
+            group,
+            [
+                ItemRow(
+                    code,
+                    name,
+                    maximum,
+                    self.METHODS.get(
+                        code, "deduction" if "." in code and code.startswith("D") else None
+                    ),
+                    rule=rule,
+                )
+                for code, name, maximum, rule in self.ROWS
+            ],
+        )
+        framework = Framework.objects.select_related("year", "group").get(year=year)
+        data = framework_workbook(framework)
+        before = [(i.code, i.max_points, i.method, rule_text(i)) for i in framework.items.all()]
+
+        client.force_login(admin_user)
+        preview = client.post(IMPORT_URL, {"year": 2026, "group": "SO", "file": upload(data)})
+        lines = {line["row"].code: line for line in preview.context["preview"]}
+        assert lines["1.1"]["row"].rule == "threshold 80:2 50:1 0:0"
+        assert lines["D"]["cap"] == "Điểm trừ"
+        assert lines["T"]["cap"] is None
+        page = preview.content.decode()
+        assert "<code>threshold 80:2 50:1 0:0</code>" in page
+        assert "mức trần của mục Điểm trừ" in page
+
+        client.post(IMPORT_URL, {"nonce": preview.context["nonce"]})
+        again = Framework.objects.get(year=year)
+        assert [(i.code, i.max_points, i.method, rule_text(i)) for i in again.items.all()] == before

@@ -188,10 +188,10 @@ def test_typed_points_go_through_the_one_web_parser(client, years, typed):
 
 
 def test_the_page_reads_a_fixed_number_of_queries(client, years, django_assert_num_queries):
-    # years, unit, result, items, scores, bands, the other units' indices
-    with django_assert_num_queries(7):
+    # years, unit, result, items, scores, bands, the other units' indices, the caps
+    with django_assert_num_queries(8):
         client.get(URL + "?full=2.1")
     add_units(years[2023], 3)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(URL + "?full=2.1")
     assert response.context["projection"].rank_of == 7

@@ -155,3 +155,29 @@ class TestCapsOnResults:
         appraise(sheet, [ScoreChange("D.1", value=D(0), reason=reason)], user=None, domains=None)
         result.refresh_from_db()
         assert (result.band_label, result.uncapped_label, result.cap_reason) == ("Tốt", "", "")
+
+
+class TestPointsLost:
+    def test_a_capped_deduction_section_loses_its_cap_and_its_items_say_deduction(self, sheet):
+        from scoring.selectors.unit import unit_profile
+
+        to_appraisal(sheet)
+        appraise(
+            sheet,
+            [
+                ScoreChange("1.2", points=D(8), reason="Đủ hồ sơ."),
+                ScoreChange("D.1", value=D(3), reason="3 báo cáo chậm."),
+            ],
+            user=None,
+            domains=None,
+        )
+        year = AssessmentYear.objects.get(pk=sheet.year_id)
+
+        profile = unit_profile(sheet.unit, year, [year])
+
+        section = next(domain for domain in profile.lost if domain.code == "D")
+        # D.1 deducts 3 × 0,25 = 0,75, the section's cap is 0,50.
+        assert (section.lost, section.cap) == (D("0.5"), D("0.5"))
+        assert [(i.code, i.method, i.lost) for i in section.items] == [
+            ("D.1", "deduction", D("0.75"))
+        ]
