@@ -168,7 +168,7 @@ def delete_demo() -> None:
     sheet_ids = list(
         Sheet.objects.filter(Q(year__in=years) | Q(unit__in=units)).values_list("id", flat=True)
     )
-    score_ids = Score.objects.filter(sheet_id__in=sheet_ids).values("id")
+    score_ids = Score.all_versions.filter(sheet_id__in=sheet_ids).values("id")
     Result.objects.filter(Q(year__in=years) | Q(unit__in=units)).delete()
     for evidence in Evidence.objects.filter(score_id__in=score_ids):
         evidence.file.delete(save=False)
@@ -178,7 +178,7 @@ def delete_demo() -> None:
     Score.history.filter(sheet_id__in=sheet_ids).delete()
     # Deleting Score rows one by one would send a signal per row (history); their history is
     # deleted just above, so the rows go in one statement.
-    scores = Score.objects.filter(sheet_id__in=sheet_ids)
+    scores = Score.all_versions.filter(sheet_id__in=sheet_ids)
     scores._raw_delete(scores.db)
     Sheet.objects.filter(id__in=sheet_ids).delete()
     years.delete()
