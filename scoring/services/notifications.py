@@ -30,7 +30,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
 from scoring.duties import UNIT_ROLES, UnitDuties, unit_duties
-from scoring.models import AssessmentYear, ExplanationRequest, Result, Sheet
+from scoring.models import AssessmentYear, ExplanationRequest, Result, Sheet, SheetReplacement
 from units.models import Membership, Role, Unit
 
 logger = logging.getLogger(__name__)
@@ -190,6 +190,31 @@ def notify_sheet_submitted(sheet: Sheet) -> int:
     )
     messages = [(subject, body, None, [email]) for email in recipients]
     return _safely(lambda: send_mass_mail(messages), f"phiếu {sheet.pk} đã gửi")
+
+
+def notify_framework_replaced(record: SheetReplacement) -> int:
+    """Tell a unit that its sheet went back to draft because the framework was replaced, with
+    what it must look at again."""
+    record = SheetReplacement.objects.select_related(
+        "sheet__unit", "sheet__year", "new_framework"
+    ).get(pk=record.pk)
+    sheet = record.sheet
+    recipients = unit_recipients([sheet.unit])[sheet.unit_id]
+    if not recipients:
+        return 0
+    subject, body = render_email(
+        "framework_replaced",
+        {
+            "record": record,
+            "framework": record.new_framework,
+            "unit": sheet.unit,
+            "year": sheet.year,
+            "url": link("sheet", sheet.unit.code, sheet.year.year),
+        },
+    )
+    return _safely(
+        lambda: send_mail(subject, body, None, recipients), f"thay bộ chỉ số {record.pk}"
+    )
 
 
 def notify_published(year: AssessmentYear) -> int:
