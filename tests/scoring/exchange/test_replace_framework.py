@@ -33,7 +33,7 @@ from scoring.models import (
 )
 from scoring.services.replacement import old_values_beside
 from scoring.services.scores import ScoreChange, apply_score_changes
-from tests.factories import make_sheet, make_unit, make_user, make_year
+from tests.factories import db_snapshot, make_sheet, make_unit, make_user, make_year
 from tests.scoring.exchange.test_commands import refused, run
 from units.models import Role
 
@@ -333,3 +333,28 @@ def test_na_no_longer_allowed_is_listed(tmp_path, unit_a, year):
         "2.2: tiêu chí không còn được chọn “không áp dụng”; cần tự đánh giá lại."
         in record.to_review
     )
+
+
+def test_the_round_trip_refuses_a_file_made_from_the_old_version(tmp_path, year):
+    from scoring.exchange import roundtrip
+
+    unit = make_unit("B")
+    user = make_user("canbo.b", role=Role.STAFF, unit=unit)
+    sheet = claims(unit, year, item_code="1.1.1", self_points=D("4"))
+
+    def subject():
+        fresh = Sheet.objects.select_related("unit__group", "year").get(pk=sheet.pk)
+        return roundtrip.sheet_subject(fresh, roundtrip.SELF, user)
+
+    old_file = roundtrip.to_xlsx(subject())
+    replace(tmp_path)
+    before = db_snapshot()
+    with pytest.raises(roundtrip.RoundTripError) as error:
+        roundtrip.read_upload(old_file, subject(), user=user)
+    assert error.value.messages == [
+        "Tệp này được tạo theo phiên bản 1 của bộ chỉ số; bộ chỉ số đã được thay bằng phiên "
+        "bản 2. Hãy tải tệp mới và nhập lại."
+    ]
+    assert db_snapshot() == before
+    # A file made from the new version goes through.
+    roundtrip.read_upload(roundtrip.to_xlsx(subject()), subject(), user=user)
