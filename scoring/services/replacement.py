@@ -488,21 +488,3 @@ def _carry_crosswalks(
                 ItemCrosswalk(from_item_id=link.from_item_id, to_item=item, note=link.note)
             )
     ItemCrosswalk.objects.bulk_create(links, ignore_conflicts=True)
-
-
-def old_values_beside(sheet: Sheet, framework: Framework) -> dict[int, list[dict[str, Any]]]:
-    """New item id → the old items' values (from the sheet as it was) for each item the unit
-    must re-enter (split, merged), for the sheet to show beside the inputs."""
-    record = SheetReplacement.objects.filter(sheet=sheet, new_framework=framework).first()
-    if record is None:
-        return {}
-    by_code = {entry["code"]: entry for entry in record.old_scores}
-    beside: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for line in ItemReplacement.objects.filter(
-        framework=framework, kind__in=[Mapping.SPLIT, Mapping.MERGE]
-    ).select_related("from_item"):
-        if line.to_item_id is not None and line.from_item is not None:
-            entry = by_code.get(line.from_item.code)
-            if entry is not None:
-                beside[line.to_item_id].append(entry)
-    return dict(beside)

@@ -15,6 +15,7 @@ from decimal import Decimal as D
 import pytest
 from django.core import mail
 from django.core.files.base import ContentFile
+from django.urls import reverse
 from django.utils import timezone
 
 from scoring.models import (
@@ -31,7 +32,7 @@ from scoring.models import (
     YearState,
     YearTransition,
 )
-from scoring.services.replacement import old_values_beside
+from scoring.selectors.versions import sheet_replacement
 from scoring.services.scores import ScoreChange, apply_score_changes
 from tests.factories import db_snapshot, make_sheet, make_unit, make_user, make_year
 from tests.scoring.exchange.test_commands import refused, run
@@ -215,11 +216,12 @@ def test_split_merged_and_new_items_are_listed_with_the_old_values_beside(tmp_pa
     assert not Score.objects.filter(sheet=sheet, item__code__in=["1.1.3", "2.3"]).exists()
     assert Score.all_versions.get(sheet=sheet, item__code="1.1.2").self_points == D("9")
     framework = Framework.objects.get(year=year)
-    beside = old_values_beside(sheet, framework)
+    beside = sheet_replacement(sheet).beside
     new_items = {item.code: item.pk for item in framework.items.all()}
-    assert [e["code"] for e in beside[new_items["1.1.4"]]] == ["1.1.2"]
-    assert beside[new_items["1.1.4"]][0]["note"] == "Đã hoàn thành 9/10 nhiệm vụ"
-    assert sorted(e["code"] for e in beside[new_items["2.3"]]) == ["1.2", "2.1"]
+    assert [e.code for e in beside[new_items["1.1.4"]]] == ["1.1.2"]
+    assert beside[new_items["1.1.4"]][0].note == "Đã hoàn thành 9/10 nhiệm vụ"
+    assert beside[new_items["1.1.4"]][0].self_points == D("9")
+    assert sorted(e.code for e in beside[new_items["2.3"]]) == ["1.2", "2.1"]
 
 
 def test_a_changed_submitted_sheet_goes_back_to_draft_and_the_unit_is_told(
@@ -358,3 +360,65 @@ def test_the_round_trip_refuses_a_file_made_from_the_old_version(tmp_path, year)
     assert db_snapshot() == before
     # A file made from the new version goes through.
     roundtrip.read_upload(roundtrip.to_xlsx(subject()), subject(), user=user)
+
+
+# --------------------------------------------------------------------------- the pages
+
+
+@pytest.fixture
+def staff_a(unit_a):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username="canbo.a")
+
+
+def test_the_sheet_shows_what_changed_and_the_old_values_beside_the_new_inputs(
+    client, tmp_path, unit_a, staff_a, year
+):
+    replace(tmp_path)
+    client.force_login(staff_a)
+    page = client.get(reverse("sheet", args=["A", 2026])).content.decode()
+    assert "Bộ chỉ số đã được thay: phiên bản 1 → phiên bản 2" in page
+    assert "QĐ 2712/QĐ-UBND, 31/10/2026" in page
+    assert "1.1.1: 8,00 điểm tự đánh giá vượt điểm tối đa mới 5,00; cần nhập lại." in page
+    # Beside 1.1.4 (split from 1.1.2): the old claim, note; beside 2.3 the two merged items.
+    item = page[page.index('id="item-1.1.4"') :]
+    item = item[: item.index('id="item-2.2"')]
+    assert "Cần nhập lại. Theo phiên bản cũ:" in item
+    assert "1.1.2. Mức độ hoàn thành kế hoạch" in item
+    assert "9,00" in item and "Đã hoàn thành 9/10 nhiệm vụ" in item
+    merged = page[page.index('id="item-2.3"') :]
+    assert "1.2. Tuyên truyền CCHC" in merged and "2.1. Công bố, công khai TTHC" in merged
+    assert reverse("sheet_version", args=["A", 2026, 1]) in page
+
+
+def test_the_sheet_can_be_shown_as_it_was_under_the_old_version(
+    client, tmp_path, unit_a, staff_a, year
+):
+    replace(tmp_path)
+    client.force_login(staff_a)
+    response = client.get(reverse("sheet_version", args=["A", 2026, 1]))
+    page = response.content.decode()
+    assert "Phiếu theo bộ chỉ số phiên bản 1" in page
+    row = page[page.index("1.1.1. Ban hành kế hoạch đúng hạn") :]
+    row = row[: row.index("</tr>")]
+    assert "10,00" in row and "8,00" in row  # the old maximum and the claim it held
+    assert "bao-cao.pdf" in page
+    assert client.get(reverse("sheet_version", args=["A", 2026, 2])).status_code == 404
+
+
+def test_the_items_history_goes_on_from_the_old_version(client, tmp_path, unit_a, staff_a, year):
+    replace(tmp_path)
+    client.force_login(staff_a)
+    page = client.get(reverse("item_history", args=["A", 2026, "1.1.1"])).content.decode()
+    assert "Thay bộ chỉ số" in page
+    assert "1.1.1 (phiên bản 1)" in page and "1.1.1 (phiên bản 2)" in page
+    assert "8,00" in page  # the claim made under version 1, then cleared
+
+
+def test_the_years_page_shows_the_replacement(client, tmp_path, unit_a, year):
+    replace(tmp_path)
+    client.force_login(make_user("quantri", is_superuser=True, is_staff=True))
+    page = client.get(reverse("year_manage", args=[2026])).content.decode()
+    assert "Đang tự đánh giá (giữ trạng thái)" in page
+    assert "Thay bộ chỉ số khối SO: phiên bản 1 → 2 (QĐ 2712/QĐ-UBND)" in page
