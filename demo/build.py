@@ -37,6 +37,7 @@ from demo.data import (
     ITEM_NAMES_FROM_2025,
     LINEAGE_2025,
     LINEAGE_NOTES,
+    MAXIMA_2026,
     NEW_UNITS,
     NOTE_NOT_APPLICABLE,
     PASSWORD,
@@ -44,6 +45,7 @@ from demo.data import (
     PUBLICATION,
     RENUMBERED_FROM_2023,
     REORGANISED,
+    REPLACED_2026,
     RULE_GUIDANCE_2026,
     RULES_2026,
     SECTIONS_2026,
@@ -353,8 +355,50 @@ def framework_rows(group_code: str, year: int) -> list[ItemRow]:
                 row=number,
             )
         )
+    if year >= FIRST_REAL_FRAMEWORK_YEAR and group_code in MAXIMA_2026:
+        maxima = MAXIMA_2026[group_code]
+        rows = [
+            replace(
+                row,
+                max_points=Decimal(maxima[row.code][0]),
+                guidance=maxima[row.code][1] or row.guidance,
+            )
+            if row.code in maxima
+            else row
+            for row in rows
+        ]
     if year >= FIRST_REAL_FRAMEWORK_YEAR and group_code in RULES_2026:
         rows = real_framework_rows(group_code, rows)
+    return rows
+
+
+def replacement_rows(year: int) -> list[ItemRow]:
+    """The second version of REPLACED_2026's group framework in `year` (issued in October)."""
+    spec = REPLACED_2026
+    rows = [
+        replace(
+            row,
+            max_points=Decimal(spec["maxima"][row.code][0]),
+            guidance=spec["maxima"][row.code][1],
+        )
+        if row.code in spec["maxima"]
+        else row
+        for row in framework_rows(spec["group"], year)
+        if row.code not in spec["drop"]
+    ]
+    number = len(rows)
+    for code, name, maximum, guidance in spec["add"]:
+        number += 1
+        rows.append(
+            ItemRow(
+                code=code,
+                name=name,
+                max_points=Decimal(maximum),
+                method=Method.APPRAISAL,
+                guidance=guidance,
+                row=number,
+            )
+        )
     return rows
 
 
