@@ -378,16 +378,16 @@ def replacement_rows(year: int) -> list[ItemRow]:
     rows = [
         replace(
             row,
-            max_points=Decimal(spec["maxima"][row.code][0]),
-            guidance=spec["maxima"][row.code][1],
+            max_points=Decimal(spec.maxima[row.code][0]),
+            guidance=spec.maxima[row.code][1],
         )
-        if row.code in spec["maxima"]
+        if row.code in spec.maxima
         else row
-        for row in framework_rows(spec["group"], year)
-        if row.code not in spec["drop"]
+        for row in framework_rows(spec.group, year)
+        if row.code not in spec.drop
     ]
     number = len(rows)
-    for code, name, maximum, guidance in spec["add"]:
+    for code, name, maximum, guidance in spec.add:
         number += 1
         rows.append(
             ItemRow(

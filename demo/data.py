@@ -9,6 +9,7 @@ districts, and the central agencies under their new names.
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from units.models import LineageKind, Role
 
@@ -1000,16 +1001,30 @@ MAXIMA_2026 = {
 
 # The sector units' 2026 framework was issued again in October, after the units had submitted:
 # 2.3.1 split in two, 1.3.1 and 1.3.2 merged, 6.1.4 new, 2.2.1's maximum from 5 to 4.
-REPLACED_2026 = {
-    "group": "NGANHDOC",
-    "days_before_deadline": 25,
-    "decision": "QĐ 2712/QĐ-UBND",
-    "reason": (
+
+
+@dataclass(frozen=True)
+class Replacement:
+    group: str
+    days_before_deadline: int
+    decision: str
+    reason: str
+    drop: tuple[str, ...]
+    add: list[tuple[str, str, str, str]]  # code, name, maximum, guidance
+    maxima: dict[str, tuple[str, str]]  # code → (maximum, guidance)
+    map: list[tuple[str, str]]  # (old code, new code)
+
+
+REPLACED_2026 = Replacement(
+    group="NGANHDOC",
+    days_before_deadline=25,
+    decision="QĐ 2712/QĐ-UBND",
+    reason=(
         "UBND tỉnh ban hành lại Bộ chỉ số CCHC các cơ quan ngành dọc năm 2026 theo Đề án đổi mới "
         "phương pháp đánh giá (QĐ 1187/QĐ-BNV ngày 15/10/2025)"
     ),
-    "drop": ("1.3.1", "1.3.2", "2.3.1"),
-    "add": [
+    drop=("1.3.1", "1.3.2", "2.3.1"),
+    add=[
         (
             "1.3.3",
             "Tuyên truyền CCHC và niêm yết thông tin CCHC tại trụ sở",
@@ -1035,12 +1050,12 @@ REPLACED_2026 = {
             "Kết nối và sử dụng thường xuyên: 1 điểm.",
         ),
     ],
-    "maxima": {
+    maxima={
         "2.2.1": (
             "4",
             "Từ 98% trở lên: 4 điểm; từ 95% đến dưới 98%: 3 điểm; từ 90% đến dưới 95%: 1,5 "
             "điểm; dưới 90%: 0 điểm.",
         )
     },
-    "map": [("2.3.1", "2.3.3"), ("2.3.1", "2.3.4"), ("1.3.1", "1.3.3"), ("1.3.2", "1.3.3")],
-}
+    map=[("2.3.1", "2.3.3"), ("2.3.1", "2.3.4"), ("1.3.1", "1.3.3"), ("1.3.2", "1.3.3")],
+)

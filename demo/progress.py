@@ -178,15 +178,15 @@ def _replace_framework(
     their submitted sheets go back to draft, and each unit enters the new items and the points
     that no longer fitted and submits again three days later."""
     spec = REPLACED_2026
-    when = deadline - datetime.timedelta(days=spec["days_before_deadline"])
+    when = deadline - datetime.timedelta(days=spec.days_before_deadline)
     summary = replace_version(
         year,
-        groups[spec["group"]],
+        groups[spec.group],
         replacement_rows(year.year),
-        [MapRow(old, new, row=n) for n, (old, new) in enumerate(spec["map"], start=2)],
-        decision=spec["decision"],
+        [MapRow(old, new, row=n) for n, (old, new) in enumerate(spec.map, start=2)],
+        decision=spec.decision,
         issued_on=when.date(),
-        reason=spec["reason"],
+        reason=spec.reason,
         user=users.get("admin"),
         now=when,
     )

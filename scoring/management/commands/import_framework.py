@@ -68,6 +68,7 @@ class Command(BaseCommand):
                 importers.check_year_number(options["year"])
                 group = importers.get_group(options["group"])
                 rows = importers.read_framework_rows(data)
+                summary: object
                 if options["replace"]:
                     mapping = (
                         importers.read_map_rows(read_file(options["crosswalk"]))
