@@ -422,3 +422,22 @@ def test_the_years_page_shows_the_replacement(client, tmp_path, unit_a, year):
     page = client.get(reverse("year_manage", args=[2026])).content.decode()
     assert "Đang tự đánh giá (giữ trạng thái)" in page
     assert "Thay bộ chỉ số khối SO: phiên bản 1 → 2 (QĐ 2712/QĐ-UBND)" in page
+
+
+def test_the_crosswalk_from_other_years_follows_the_new_version(tmp_path, unit_a, year):
+    from scoring.models import ItemCrosswalk
+
+    earlier = make_year(2025, state=YearState.PUBLISHED)
+    ItemCrosswalk.objects.create(
+        from_item=Item.objects.get(framework__year=earlier, code="1.1.1"),
+        to_item=Item.objects.get(framework__year=year, code="1.1.2"),
+        note="đánh số lại",
+    )
+    replace(tmp_path)
+    current = ItemCrosswalk.objects.filter(to_item__framework__active=True).values_list(
+        "from_item__code", "to_item__code", "to_item__framework__version", "note"
+    )
+    assert sorted(current) == [
+        ("1.1.1", "1.1.3", 2, "đánh số lại"),
+        ("1.1.1", "1.1.4", 2, "đánh số lại"),
+    ]
