@@ -441,3 +441,20 @@ def test_the_crosswalk_from_other_years_follows_the_new_version(tmp_path, unit_a
         ("1.1.1", "1.1.3", 2, "đánh số lại"),
         ("1.1.1", "1.1.4", 2, "đánh số lại"),
     ]
+
+
+def test_an_open_explanation_on_a_replaced_item_no_longer_counts(tmp_path, unit_a, year):
+    from scoring.duties import unit_duties
+    from scoring.models import ExplanationRequest, ExplanationState
+
+    score = Score.objects.get(sheet__unit=unit_a, item__code="1.2")  # merged into 2.3
+    ExplanationRequest.objects.create(score=score, question="Bổ sung số liệu")
+    AssessmentYear.objects.filter(pk=year.pk).update(state=YearState.APPRAISAL)
+    (before,) = unit_duties([unit_a])
+    assert len(before.requests) == 1
+    AssessmentYear.objects.filter(pk=year.pk).update(state=YearState.SELF_ASSESSMENT)
+    replace(tmp_path)
+    AssessmentYear.objects.filter(pk=year.pk).update(state=YearState.APPRAISAL)
+    (after,) = unit_duties([unit_a])
+    assert not after.requests
+    assert ExplanationRequest.objects.get().state == ExplanationState.OPEN  # kept, not counted
