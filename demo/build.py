@@ -38,6 +38,7 @@ from demo.data import (
     ITEM_NAMES_FROM_2025,
     LINEAGE_2025,
     LINEAGE_NOTES,
+    MAXIMA_2026,
     NEW_UNITS,
     NOTE_NOT_APPLICABLE,
     PASSWORD,
@@ -45,6 +46,7 @@ from demo.data import (
     PUBLICATION,
     RENUMBERED_FROM_2023,
     REORGANISED,
+    REPLACED_2026,
     RULE_GUIDANCE_2026,
     RULES_2026,
     SECTIONS_2026,
@@ -172,7 +174,7 @@ def delete_demo() -> None:
     sheet_ids = list(
         Sheet.objects.filter(Q(year__in=years) | Q(unit__in=units)).values_list("id", flat=True)
     )
-    score_ids = Score.objects.filter(sheet_id__in=sheet_ids).values("id")
+    score_ids = Score.all_versions.filter(sheet_id__in=sheet_ids).values("id")
     Result.objects.filter(Q(year__in=years) | Q(unit__in=units)).delete()
     for evidence in Evidence.objects.filter(score_id__in=score_ids):
         evidence.file.delete(save=False)
@@ -182,7 +184,7 @@ def delete_demo() -> None:
     Score.history.filter(sheet_id__in=sheet_ids).delete()
     # Deleting Score rows one by one would send a signal per row (history); their history is
     # deleted just above, so the rows go in one statement.
-    scores = Score.objects.filter(sheet_id__in=sheet_ids)
+    scores = Score.all_versions.filter(sheet_id__in=sheet_ids)
     scores._raw_delete(scores.db)
     Sheet.objects.filter(id__in=sheet_ids).delete()
     delete_survey(years)
@@ -358,8 +360,50 @@ def framework_rows(group_code: str, year: int) -> list[ItemRow]:
                 row=number,
             )
         )
+    if year >= FIRST_REAL_FRAMEWORK_YEAR and group_code in MAXIMA_2026:
+        maxima = MAXIMA_2026[group_code]
+        rows = [
+            replace(
+                row,
+                max_points=Decimal(maxima[row.code][0]),
+                guidance=maxima[row.code][1] or row.guidance,
+            )
+            if row.code in maxima
+            else row
+            for row in rows
+        ]
     if year >= FIRST_REAL_FRAMEWORK_YEAR and group_code in RULES_2026:
         rows = real_framework_rows(group_code, rows)
+    return rows
+
+
+def replacement_rows(year: int) -> list[ItemRow]:
+    """The second version of REPLACED_2026's group framework in `year` (issued in October)."""
+    spec = REPLACED_2026
+    rows = [
+        replace(
+            row,
+            max_points=Decimal(spec.maxima[row.code][0]),
+            guidance=spec.maxima[row.code][1],
+        )
+        if row.code in spec.maxima
+        else row
+        for row in framework_rows(spec.group, year)
+        if row.code not in spec.drop
+    ]
+    number = len(rows)
+    for code, name, maximum, guidance in spec.add:
+        number += 1
+        rows.append(
+            ItemRow(
+                code=code,
+                name=name,
+                max_points=Decimal(maximum),
+                method=Method.APPRAISAL,
+                guidance=guidance,
+                row=number,
+            )
+        )
     return rows
 
 

@@ -9,6 +9,7 @@ districts, and the central agencies under their new names.
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from units.models import LineageKind, Role
 
@@ -991,3 +992,84 @@ APPRAISED_VALUES_2026 = {
         "Theo báo cáo theo dõi nhiệm vụ UBND tỉnh giao: 23/25 nhiệm vụ hoàn thành đúng hạn (92%).",
     ),
 }
+
+# --------------------------------------------------------------------------- the split and a
+# framework replaced during 2026 (issue 16)
+
+# The communes' 2026 framework shares its points 65 (appraisal) / 35 (survey): five appraisal
+# items lose a point each, the five survey items weigh 7 instead of 6. Earlier years keep 70/30.
+MAXIMA_2026 = {
+    "XA": {
+        "5.1.3": ("1", "Hoàn thành kế hoạch: 1 điểm."),
+        "5.2.2": ("1", "Không có: 1 điểm."),
+        "7.1.1": ("2", "100% văn bản được xử lý trên hệ thống: 2 điểm."),
+        "7.2.1": ("2", "Đầy đủ, kịp thời: 2 điểm."),
+        "7.3.1": ("2", "Hoạt động thường xuyên, có kết quả: 2 điểm."),
+        "8.1.1": ("7", ""),
+        "8.1.2": ("7", ""),
+        "8.1.3": ("7", ""),
+        "8.1.4": ("7", ""),
+        "8.1.5": ("7", ""),
+    }
+}
+
+# The sector units' 2026 framework was issued again in October, after the units had submitted:
+# 2.3.1 split in two, 1.3.1 and 1.3.2 merged, 6.1.4 new, 2.2.1's maximum from 5 to 4.
+
+
+@dataclass(frozen=True)
+class Replacement:
+    group: str
+    days_before_deadline: int
+    decision: str
+    reason: str
+    drop: tuple[str, ...]
+    add: list[tuple[str, str, str, str]]  # code, name, maximum, guidance
+    maxima: dict[str, tuple[str, str]]  # code → (maximum, guidance)
+    map: list[tuple[str, str]]  # (old code, new code)
+
+
+REPLACED_2026 = Replacement(
+    group="NGANHDOC",
+    days_before_deadline=25,
+    decision="QĐ 2712/QĐ-UBND",
+    reason=(
+        "UBND tỉnh ban hành lại Bộ chỉ số CCHC các cơ quan ngành dọc năm 2026 theo Đề án đổi mới "
+        "phương pháp đánh giá (QĐ 1187/QĐ-BNV ngày 15/10/2025)"
+    ),
+    drop=("1.3.1", "1.3.2", "2.3.1"),
+    add=[
+        (
+            "1.3.3",
+            "Tuyên truyền CCHC và niêm yết thông tin CCHC tại trụ sở",
+            "2",
+            "Có hình thức tuyên truyền trong năm: 1 điểm; niêm yết đầy đủ, dễ tiếp cận: 1 điểm.",
+        ),
+        (
+            "2.3.3",
+            "Tỷ lệ hồ sơ trực tuyến toàn trình đối với TTHC do ngành giải quyết",
+            "1.5",
+            "Đạt chỉ tiêu của ngành: 1,5 điểm; đạt từ 70% chỉ tiêu: 0,75 điểm.",
+        ),
+        (
+            "2.3.4",
+            "Tỷ lệ hồ sơ trực tuyến toàn trình đối với TTHC liên thông với tỉnh",
+            "1.5",
+            "Đạt chỉ tiêu của tỉnh: 1,5 điểm; đạt từ 70% chỉ tiêu: 0,75 điểm.",
+        ),
+        (
+            "6.1.4",
+            "Sử dụng nền tảng số dùng chung của tỉnh",
+            "1",
+            "Kết nối và sử dụng thường xuyên: 1 điểm.",
+        ),
+    ],
+    maxima={
+        "2.2.1": (
+            "4",
+            "Từ 98% trở lên: 4 điểm; từ 95% đến dưới 98%: 3 điểm; từ 90% đến dưới 95%: 1,5 "
+            "điểm; dưới 90%: 0 điểm.",
+        )
+    },
+    map=[("2.3.1", "2.3.3"), ("2.3.1", "2.3.4"), ("1.3.1", "1.3.3"), ("1.3.2", "1.3.3")],
+)

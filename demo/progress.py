@@ -16,7 +16,15 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from demo.build import all_units, at, record_transition, rule_value, score_rows, units_of
+from demo.build import (
+    all_units,
+    at,
+    record_transition,
+    replacement_rows,
+    rule_value,
+    score_rows,
+    units_of,
+)
 from demo.data import (
     APPRAISALS_2026,
     APPRAISED_UNIT_2026,
@@ -27,6 +35,7 @@ from demo.data import (
     PROPOSALS,
     REASON_HIGHER,
     REASONS_LOWER,
+    REPLACED_2026,
     WORKFLOW_UNIT_2026,
     groups_of,
 )
@@ -34,16 +43,20 @@ from demo.scores import generate_scores, points
 from scoring import permissions
 from scoring.models import (
     AssessmentYear,
+    Framework,
     Item,
     Method,
     Score,
     Sheet,
+    SheetReplacement,
     SheetState,
     YearState,
+    YearTransition,
 )
 from scoring.permissions import Account
 from scoring.services import year_states
 from scoring.services.appraisal import appraise, request_explanation
+from scoring.services.replacement import MapRow, replace_version
 from scoring.services.results import recompute_group
 from scoring.services.scores import ScoreChange
 from scoring.services.self_assessment import add_evidence, save_self_assessment, submit_sheet
@@ -144,6 +157,7 @@ def build_year_in_progress(
         before_deadline,
     )
     _save_part_of_a_draft(by_code[DRAFTS_2026[0]], before_deadline - datetime.timedelta(days=9))
+    _replace_framework(year, groups, users, deadline)
     year_states.start_appraisal(year, user=admin)
     record_dates = list(year.transitions.order_by("-id").values_list("pk", flat=True)[:1])
     year.transitions.filter(pk__in=record_dates).update(
@@ -152,6 +166,63 @@ def build_year_in_progress(
     _appraise(by_code[APPRAISED_UNIT_2026], users)
     for group_code in groups_of(number):
         recompute_group(year, groups[group_code])
+
+
+def _replace_framework(
+    year: AssessmentYear,
+    groups: dict[str, UnitGroup],
+    users: dict[str, Account],
+    deadline: datetime.datetime,
+) -> None:
+    """October: the sector units' framework is issued again (REPLACED_2026) through the service;
+    their submitted sheets go back to draft, and each unit enters the new items and the points
+    that no longer fitted and submits again three days later."""
+    spec = REPLACED_2026
+    when = deadline - datetime.timedelta(days=spec.days_before_deadline)
+    summary = replace_version(
+        year,
+        groups[spec.group],
+        replacement_rows(year.year),
+        [MapRow(old, new, row=n) for n, (old, new) in enumerate(spec.map, start=2)],
+        decision=spec.decision,
+        issued_on=when.date(),
+        reason=spec.reason,
+        user=users.get("admin"),
+        now=when,
+    )
+    framework = summary.framework
+    YearTransition.objects.filter(pk=year.transitions.order_by("-id").values("pk")[:1]).update(
+        at=when
+    )
+    SheetReplacement.objects.filter(new_framework=framework).update(at=when)
+    Framework.versions.filter(pk=framework.pk).update(issued_on=when.date())
+    items = [i for i in Item.objects.filter(framework=framework) if i.is_scored]
+    for record in SheetReplacement.objects.filter(
+        new_framework=framework, sent_back=True
+    ).select_related("sheet__unit"):
+        sheet = record.sheet
+        rng = random.Random(f"cchc-demo-reentry:{sheet.unit.code}")  # noqa: S311 - sample data
+        scores = {s.item_id: s for s in Score.objects.filter(sheet=sheet).select_related("item")}
+        appraised = {
+            s.item.domain_code
+            for s in scores.values()
+            if s.points is not None and s.item.method == Method.APPRAISAL
+        }
+        for item in items:
+            if item.method != Method.APPRAISAL:
+                continue
+            score = scores.get(item.id) or Score(sheet=sheet, item=item)
+            if score.self_points is not None or score.not_applicable:
+                continue
+            share = Decimal(rng.choice(("1", "1", "0.75", "0.5")))
+            score.self_points = (item.max_points * share).quantize(Decimal("0.01"))
+            if item.domain_code in appraised:
+                score.points = score.self_points
+            score._change_reason = "form"  # type: ignore[attr-defined]
+            score.save()
+        Sheet.objects.filter(pk=sheet.pk).update(
+            state=SheetState.SUBMITTED, submitted_at=when + datetime.timedelta(days=3)
+        )
 
 
 def _self_assess_and_submit(

@@ -128,6 +128,8 @@ def unit_duties(units: Sequence[Unit], now: datetime | None = None) -> list[Unit
             state=ExplanationState.OPEN,
             score__sheet__unit_id__in=ids,
             score__sheet__year__state=YearState.APPRAISAL,
+            # not on an item of a replaced framework version (kept, shown beside the new items)
+            score__item__framework__active=True,
         )
         .order_by("requested_at", "pk")
         .values_list(

@@ -258,7 +258,12 @@ class FrameworkQuerySet(models.QuerySet["Framework"]):
         # From the unit's sheet to one of its scores, unordered: a join from the frameworks,
         # sorted for .first(), took ~0.1 s per unit on PostgreSQL (a 100-unit import: 20 s).
         scored = list(
-            Score.objects.filter(sheet__unit=unit, sheet__year=year, item__framework__year=year)
+            Score.objects.filter(
+                sheet__unit=unit,
+                sheet__year=year,
+                item__framework__year=year,
+                item__framework__active=True,
+            )
             .order_by()
             .values_list("item__framework_id", flat=True)[:1]
         )
@@ -274,8 +279,24 @@ class FrameworkQuerySet(models.QuerySet["Framework"]):
         )
 
 
+class ActiveFrameworkManager(models.Manager["Framework"]):
+    """Only the version in force: every page, export, command and computation reads this one."""
+
+    def get_queryset(self) -> FrameworkQuerySet:
+        return FrameworkQuerySet(self.model, using=self._db).filter(active=True)
+
+    def scored_on(self, unit: Unit, year: AssessmentYear) -> Framework | None:
+        return self.get_queryset().scored_on(unit, year)
+
+
 class Framework(models.Model):
-    """The criteria framework (bộ chỉ số) of one year for one unit group."""
+    """The criteria framework (bộ chỉ số) of one year for one unit group.
+
+    A year and group may have several versions when the province re-issued its framework during
+    the year (`services.replacement`); exactly one is `active`, the others stay readable with
+    their items and the scores they had (`SheetReplacement.old_scores`). `objects` lists the
+    active versions only, `versions` every one.
+    """
 
     year = models.ForeignKey(
         AssessmentYear, on_delete=models.CASCADE, related_name="frameworks", verbose_name=_("năm")
@@ -284,19 +305,44 @@ class Framework(models.Model):
         UnitGroup, on_delete=models.PROTECT, related_name="frameworks", verbose_name=_("khối")
     )
     name = models.CharField(_("tên"), max_length=255, blank=True)
+    version = models.PositiveSmallIntegerField(_("phiên bản"), default=1)
+    decision = models.CharField(
+        _("văn bản ban hành"),
+        max_length=255,
+        blank=True,
+        help_text=_("Số, ký hiệu và cơ quan ban hành, ví dụ QĐ 2712/QĐ-UBND."),
+    )
+    issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    active = models.BooleanField(_("đang áp dụng"), default=True)
+    replaced_at = models.DateTimeField(_("bị thay lúc"), null=True, blank=True)
 
-    objects = FrameworkQuerySet.as_manager()
+    objects = ActiveFrameworkManager()
+    versions = FrameworkQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-year__year", "group__order"]
+        ordering = ["-year__year", "group__order", "-version"]
+        base_manager_name = "versions"
         verbose_name = _("bộ chỉ số")
         verbose_name_plural = _("bộ chỉ số")
         constraints = [
-            models.UniqueConstraint(fields=["year", "group"], name="framework_one_per_year_group")
+            models.UniqueConstraint(
+                fields=["year", "group", "version"], name="framework_version_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["year", "group"],
+                condition=Q(active=True),
+                name="framework_one_active_per_year_group",
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="framework_version_from_one"),
         ]
 
     def __str__(self) -> str:
         return self.name or f"{self.group} {self.year}"
+
+
+class ActiveItemManager(models.Manager["Item"]):
+    def get_queryset(self) -> models.QuerySet[Item]:
+        return super().get_queryset().filter(framework__active=True)
 
 
 def code_sort_key(code: str) -> str:
@@ -349,7 +395,14 @@ class Item(models.Model):
     source_component = models.CharField(_("thành phần nguồn"), max_length=30, blank=True)
     source_period = models.CharField(_("kỳ nguồn"), max_length=12, blank=True)
 
+    # Items of the versions in force only (`Framework.active`); `all_versions` also reads the
+    # items of a replaced version, which keep their scores on split, merged and dropped items.
+    all_versions = models.Manager()
+    objects = ActiveItemManager()
+
     class Meta:
+        base_manager_name = "all_versions"
+        default_manager_name = "objects"
         ordering = ["framework", "sort_key"]
         verbose_name = _("tiêu chí")
         verbose_name_plural = _("tiêu chí")
@@ -602,6 +655,11 @@ class Sheet(models.Model):
         return f"{self.unit} · {self.year}"
 
 
+class ActiveScoreManager(models.Manager["Score"]):
+    def get_queryset(self) -> models.QuerySet[Score]:
+        return super().get_queryset().filter(item__framework__active=True)
+
+
 class Score(models.Model):
     """The points of one unit on one scored item in one year.
 
@@ -645,7 +703,14 @@ class Score(models.Model):
         verbose_name=_("lịch sử điểm"), excluded_fields=["updated_at"], cascade_delete_history=True
     )
 
+    # Scores on the items of the versions in force only; a replaced version keeps the scores of
+    # its split, merged and dropped items (`all_versions`), shown beside the new inputs.
+    all_versions = models.Manager()
+    objects = ActiveScoreManager()
+
     class Meta:
+        base_manager_name = "all_versions"
+        default_manager_name = "objects"
         ordering = ["sheet", "item__sort_key"]
         verbose_name = _("điểm")
         verbose_name_plural = _("điểm")
@@ -872,3 +937,93 @@ class DomainResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.result} · {self.code}"
+
+
+class Mapping(models.TextChoices):
+    """How an item of a replaced framework version leads to the version that replaced it."""
+
+    SAME = "same", _("Chuyển nguyên")
+    SPLIT = "split", _("Tách")
+    MERGE = "merge", _("Gộp")
+    NEW = "new", _("Mới")
+    DROPPED = "dropped", _("Bỏ")
+
+
+class ItemReplacement(models.Model):
+    """One line of a replacement's map within a year: an old item (none for a new item) to a new
+    item (none for a dropped one). Written by `services.replacement`, read by the sheet to show
+    the old values beside the inputs to re-enter."""
+
+    framework = models.ForeignKey(
+        Framework,
+        on_delete=models.CASCADE,
+        related_name="replacements",
+        verbose_name=_("phiên bản mới"),
+    )
+    from_item = models.ForeignKey(
+        Item,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        verbose_name=_("tiêu chí cũ"),
+    )
+    to_item = models.ForeignKey(
+        Item,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="replaces",
+        verbose_name=_("tiêu chí mới"),
+    )
+    kind = models.CharField(_("cách chuyển"), max_length=10, choices=Mapping.choices)
+
+    class Meta:
+        verbose_name = _("chuyển tiêu chí giữa hai phiên bản")
+        verbose_name_plural = _("chuyển tiêu chí giữa hai phiên bản")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(from_item__isnull=False) | Q(to_item__isnull=False),
+                name="itemreplacement_names_an_item",
+            )
+        ]
+
+    def __str__(self) -> str:
+        old = self.from_item.code if self.from_item else "–"
+        new = self.to_item.code if self.to_item else "–"
+        return f"{old} → {new} ({self.kind})"
+
+
+class SheetReplacement(models.Model):
+    """What a framework replacement did to one unit's sheet: the sheet as it was under the old
+    version (`old_scores`, one dict per scored item, shown as it was), what the unit must look
+    at again (`to_review`: points that no longer fit, items to re-enter) and whether the sheet
+    went back to draft, with the reason."""
+
+    sheet = models.ForeignKey(
+        Sheet, on_delete=models.CASCADE, related_name="replacements", verbose_name=_("phiếu")
+    )
+    old_framework = models.ForeignKey(
+        Framework, on_delete=models.PROTECT, related_name="+", verbose_name=_("phiên bản cũ")
+    )
+    new_framework = models.ForeignKey(
+        Framework, on_delete=models.PROTECT, related_name="+", verbose_name=_("phiên bản mới")
+    )
+    old_scores = models.JSONField(_("phiếu theo phiên bản cũ"), default=list)
+    to_review = models.JSONField(_("việc đơn vị cần xem lại"), default=list)
+    sent_back = models.BooleanField(_("trả về đang soạn"), default=False)
+    decision = models.TextField(_("quyết định"), blank=True)
+    at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("phiếu khi thay bộ chỉ số")
+        verbose_name_plural = _("phiếu khi thay bộ chỉ số")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sheet", "new_framework"], name="sheetreplacement_once_per_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sheet} · v{self.new_framework.version}"

@@ -33,6 +33,11 @@ urlpatterns = [
         "phieu/<code:unit_code>/<year:year>/tam-tinh/", sheets.sheet_preview, name="sheet_preview"
     ),
     path("phieu/<code:unit_code>/<year:year>/gui/", sheets.submit, name="sheet_submit"),
+    path(
+        "phieu/<code:unit_code>/<year:year>/phien-ban/<int:version>/",
+        sheets.sheet_version,
+        name="sheet_version",
+    ),
     path("phieu/<code:unit_code>/<year:year>/rut/", sheets.withdraw, name="sheet_withdraw"),
     path(
         "phieu/<code:unit_code>/<year:year>/minh-chung/<code:item_code>/tai-len/",

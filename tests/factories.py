@@ -182,7 +182,17 @@ def xlsx_file(tmp_path, rows, *, name: str = "data.xlsx"):
 
 def db_snapshot() -> dict:
     """Every row of the tables an import may touch, as comparable values (before == after)."""
-    from scoring.models import Band, BandCap, DomainResult, Framework, Item, Result, Score
+    from scoring.models import (
+        Band,
+        BandCap,
+        DomainResult,
+        Framework,
+        Item,
+        Result,
+        Score,
+        SheetReplacement,
+        YearTransition,
+    )
 
     def rows(model, *fields):
         return sorted(model.objects.values_list(*fields))
@@ -191,7 +201,13 @@ def db_snapshot() -> dict:
         "groups": rows(UnitGroup, "code", "name", "order"),
         "units": rows(Unit, "code", "name", "group__code"),
         "years": rows(AssessmentYear, "year", "state", "results_version", "decimals", "rounding"),
-        "frameworks": rows(Framework, "year__year", "group__code"),
+        "frameworks": sorted(
+            Framework.versions.values_list("year__year", "group__code", "version", "active")
+        ),
+        "all_items": Item.all_versions.count(),
+        "all_scores": Score.all_versions.count(),
+        "sheet_replacements": SheetReplacement.objects.count(),
+        "transitions": YearTransition.objects.count(),
         "items": rows(
             Item,
             "framework__year__year",
@@ -210,7 +226,7 @@ def db_snapshot() -> dict:
         ),
         "bands": rows(Band, "year__year", "group__code", "label", "min_index"),
         "caps": rows(BandCap, "year__year", "group__code", "band_label", "kind", "code", "figure"),
-        "sheets": rows(Sheet, "unit__code", "year__year", "version"),
+        "sheets": rows(Sheet, "unit__code", "year__year", "version", "state"),
         "scores": rows(
             Score,
             "sheet__unit__code",

@@ -42,6 +42,7 @@ from scoring.models import (
 from scoring.permissions import Account
 from scoring.services.errors import ServiceError, ensure_not_published
 from scoring.services.frameworks import CapRow, ItemRow, replace_framework
+from scoring.services.replacement import MapRow, ReplacementSummary, replace_version
 from scoring.services.results import recompute_group
 from scoring.services.scores import (
     UNSET,
@@ -223,6 +224,40 @@ def import_framework(
         ),
         survey_max=sum((i.max_points for i in scored if i.method == Method.SURVEY), Decimal(0)),
     )
+
+
+def read_map_rows(data) -> list[MapRow]:
+    """Read a crosswalk between two versions (columns old_code, new_code) into MapRows; raise
+    TableError with every cell problem. Codes are checked by `services.replacement`."""
+    rows = tabular.read_table(
+        data, required=("old_code", "new_code"), optional=(), limits=FRAMEWORK_LIMITS
+    )
+    problems = tabular.Problems()
+    map_rows = []
+    for row in rows:
+        old_code = problems.parse(row, "old_code", tabular.parse_text)
+        new_code = problems.parse(row, "new_code", tabular.parse_text)
+        for column, value in (("old_code", old_code), ("new_code", new_code)):
+            if value == "":
+                problems.add(row, column, _("không được để trống"))
+        map_rows.append(MapRow(old_code=old_code or "", new_code=new_code or "", row=row.number))
+    problems.raise_if_any()
+    return map_rows
+
+
+def replace_framework_version(
+    year_number: int,
+    group: UnitGroup | str,
+    rows: Sequence[ItemRow],
+    mapping: Sequence[MapRow] = (),
+    **options: Any,
+) -> ReplacementSummary:
+    """A new version of an existing year and group's framework (`services.replacement`)."""
+    check_year_number(year_number)
+    if not isinstance(group, UnitGroup):
+        group = get_group(group)
+    year = get_year(year_number)
+    return replace_version(year, group, rows, mapping, **options)
 
 
 # --------------------------------------------------------------------------- bands

@@ -9,6 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TypedDict
 
+from django.db.models import Q
 from django.forms import BoundField
 from django.utils.translation import gettext_lazy
 
@@ -35,6 +36,7 @@ SOURCE_LABELS = {
     "admin": gettext_lazy("Trang quản trị"),
     "command": gettext_lazy("Lệnh quản trị"),
     "upload": gettext_lazy("Tải lên tệp Excel"),
+    "framework_replaced": gettext_lazy("Thay bộ chỉ số"),
 }
 
 
@@ -129,17 +131,38 @@ def score_history(
     """
     if sheet.pk is None:
         return []
+    # A score carried over from a replaced version keeps its row: its history under the old
+    # item is this item's history too.
+    carried = Score.objects.filter(sheet=sheet, item=item).values_list("pk", flat=True)
     records = (
-        Score.history.filter(sheet_id=sheet.pk, item_id=item.pk)
+        Score.history.filter(Q(item_id=item.pk) | Q(id__in=list(carried)), sheet_id=sheet.pk)
         .select_related("history_user")
         .order_by("history_date", "history_id")
     )
     fields = [f for f in HISTORY_FIELDS if include_appraisal or not f[3]]
+    records = list(records)
+    item_ids = {record.item_id for record in records}
+    labels = {
+        pk: gettext_lazy("%(code)s (phiên bản %(version)s)") % {"code": code, "version": version}
+        for pk, code, version in Item.all_versions.filter(pk__in=item_ids).values_list(
+            "pk", "code", "framework__version"
+        )
+    }
     entries, previous = [], None
     for record in records:
         if record.history_type == "-":
             continue
         changes = []
+        if previous is not None and previous.item_id != record.item_id:
+            changes.append(
+                FieldChange(
+                    "item",
+                    str(gettext_lazy("Tiêu chí")),
+                    "text",
+                    str(labels.get(previous.item_id, "")),
+                    str(labels.get(record.item_id, "")),
+                )
+            )
         for name, label, kind, _appraisal in fields:
             new = getattr(record, name)
             if previous is None:

@@ -89,7 +89,9 @@ def tracker_rows(
     waiting = {
         sheet_id: (open_count, overdue_count)
         for sheet_id, open_count, overdue_count in ExplanationRequest.objects.filter(
-            score__sheet__in=sheets, state=ExplanationState.OPEN
+            score__sheet__in=sheets,
+            state=ExplanationState.OPEN,
+            score__item__framework__active=True,
         )
         .values("score__sheet_id")
         .annotate(
@@ -138,7 +140,11 @@ def appraisal_progress(year: AssessmentYear) -> dict[int, AppraisalProgress]:
         )
     )
     answered = count_per(
-        ExplanationRequest.objects.filter(score__sheet__year=year, state=ExplanationState.ANSWERED),
+        ExplanationRequest.objects.filter(
+            score__sheet__year=year,
+            state=ExplanationState.ANSWERED,
+            score__item__framework__active=True,
+        ),
         "score__sheet_id",
     )
     return {

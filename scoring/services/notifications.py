@@ -32,7 +32,7 @@ from django.utils import translation
 
 from jobs.mail import queue_mail
 from scoring.duties import UNIT_ROLES, UnitDuties, unit_duties
-from scoring.models import AssessmentYear, ExplanationRequest, Result, Sheet
+from scoring.models import AssessmentYear, ExplanationRequest, Result, Sheet, SheetReplacement
 from units.models import Membership, Role, Unit
 
 logger = logging.getLogger(__name__)
@@ -185,6 +185,31 @@ def notify_sheet_submitted(sheet: Sheet) -> int:
     )
     key = f"sheet-submitted:{sheet.pk}:{_stamp(sheet.submitted_at)}"
     return sum(_queue(f"{key}:{email}", subject, body, [email]) for email in recipients)
+
+
+def notify_framework_replaced(record: SheetReplacement) -> int:
+    """Tell a unit that its sheet went back to draft because the framework was replaced, with
+    what it must look at again."""
+    record = SheetReplacement.objects.select_related(
+        "sheet__unit", "sheet__year", "new_framework"
+    ).get(pk=record.pk)
+    sheet = record.sheet
+    recipients = unit_recipients([sheet.unit])[sheet.unit_id]
+    if not recipients:
+        return 0
+    subject, body = render_email(
+        "framework_replaced",
+        {
+            "record": record,
+            "framework": record.new_framework,
+            "unit": sheet.unit,
+            "year": sheet.year,
+            "url": link("sheet", sheet.unit.code, sheet.year.year),
+        },
+    )
+    return _safely(
+        lambda: send_mail(subject, body, None, recipients), f"thay bộ chỉ số {record.pk}"
+    )
 
 
 def notify_published(year: AssessmentYear) -> int:

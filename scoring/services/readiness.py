@@ -265,9 +265,9 @@ def publication_readiness(year: AssessmentYear) -> Readiness:
     claimed_extras = Sheet.objects.claimed_extra_counts(year)
     surveyed = Sheet.objects.settled_counts(year, Method.SURVEY)
     explanations = count_per(
-        ExplanationRequest.objects.filter(score__sheet__year=year).exclude(
-            state=ExplanationState.CLOSED
-        ),
+        ExplanationRequest.objects.filter(
+            score__sheet__year=year, score__item__framework__active=True
+        ).exclude(state=ExplanationState.CLOSED),
         "score__sheet_id",
     )
     with_framework = set(Framework.objects.filter(year=year).values_list("group_id", flat=True))

@@ -36,6 +36,7 @@ from scoring.models import (
 )
 from scoring.permissions import may, memberships, require, sees_appraisal
 from scoring.selectors.sheets import score_history, self_totals, sheet_explanations, sheet_for
+from scoring.selectors.versions import sheet_as_it_was, sheet_replacement
 from scoring.services import evidence
 from scoring.services.errors import ServiceError, StaleSheetError
 from scoring.services.self_assessment import (
@@ -111,6 +112,8 @@ class Row:
     score: Score | None
     documents: list[Evidence]
     fields: dict | None
+    # The old items' values shown beside a split or merged item (`selectors.versions`).
+    beside: list = field(default_factory=list)
 
 
 @dataclass
@@ -260,7 +263,13 @@ def _render_sheet(request, sheet, items, scores, *, form=None, stale=None, statu
         items, scores, {sid: len(docs) for sid, docs in documents_by_score.items()}
     )
     domains = _domain_blocks(items, scores, documents_by_score, form, totals, progress)
+    replacement = sheet_replacement(sheet)
+    if replacement is not None:
+        for domain in domains:
+            for row in domain.rows:
+                row.beside = replacement.beside.get(row.item.id, [])
     context = {
+        "replacement": replacement,
         "sheet": sheet,
         "unit": sheet.unit,
         "year": sheet.year,
@@ -567,6 +576,25 @@ def evidence_delete(request, unit_code: str, year: int, pk: int):
 
 
 # --------------------------------------------------------------------------- history
+
+
+@login_required
+def sheet_version(request, unit_code: str, year: int, version: int):
+    """The sheet as it was under a replaced version of the framework (read-only)."""
+    sheet = load_sheet(request.user, unit_code, year, "scoring.view_sheet")
+    found = sheet_as_it_was(sheet, version) if sheet.pk else None
+    if found is None:
+        raise Http404(_("Phiếu không có phiên bản bộ chỉ số này."))
+    record, rows = found
+    context = {
+        "sheet": sheet,
+        "unit": sheet.unit,
+        "year": sheet.year,
+        "record": record,
+        "rows": rows,
+        "sees_appraisal": sees_appraisal(request.user, sheet),
+    }
+    return render(request, "scoring/sheet/version.html", context)
 
 
 @login_required

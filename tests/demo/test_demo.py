@@ -29,10 +29,12 @@ from scoring.models import (
     Framework,
     Item,
     ItemCrosswalk,
+    ItemReplacement,
     Method,
     Result,
     Score,
     Sheet,
+    SheetReplacement,
     YearState,
 )
 from scoring.selectors.tracker import tracker_rows
@@ -220,7 +222,7 @@ class TestOtherYears:
 
 
 class TestFrameworks:
-    def test_every_framework_has_70_appraisal_and_30_survey_points(self):
+    def test_every_framework_has_70_appraisal_and_30_survey_points_but_2026_communes_65_35(self):
         frameworks = Framework.objects.filter(year__year__in=demo.YEARS)
         assert frameworks.count() == 18
         assert set(frameworks.filter(year__year=2025).values_list("group__code", flat=True)) == {
@@ -234,7 +236,12 @@ class TestFrameworks:
                 method: sum(i.max_points for i in scored if i.method == method)
                 for method in (Method.APPRAISAL, Method.SURVEY)
             }
-            assert by_method == {Method.APPRAISAL: D("70"), Method.SURVEY: D("30")}, framework
+            split = (
+                (D("65"), D("35"))
+                if (framework.year.year, framework.group.code) == (2026, "XA")
+                else (D("70"), D("30"))
+            )
+            assert by_method == {Method.APPRAISAL: split[0], Method.SURVEY: split[1]}, framework
 
     def test_department_and_district_frameworks_have_8_domains_and_over_80_scored_items(self):
         for framework in Framework.objects.filter(group__code__in=["SO", "HUYEN"]):
@@ -579,9 +586,11 @@ class TestTheYearInProgress:
         transitions = AssessmentYear.objects.get(year=2026).transitions.order_by("at")
         assert [(t.from_state, t.to_state) for t in transitions] == [
             (YearState.PREPARING, YearState.SELF_ASSESSMENT),
+            # the sector units' framework replaced in October (TestReplacedFramework)
+            (YearState.SELF_ASSESSMENT, YearState.SELF_ASSESSMENT),
             (YearState.SELF_ASSESSMENT, YearState.APPRAISAL),
         ]
-        assert "3 phiếu chưa gửi" in transitions[1].reason
+        assert "3 phiếu chưa gửi" in transitions[2].reason
 
 
 class TestWhatALeaderSees:
@@ -720,3 +729,67 @@ class TestRealFrameworks:
                 assert score.history.filter(
                     history_change_reason="từ chỉ số 766 kỳ 2026-11"
                 ).exists()
+
+
+class TestReplacedFrameworkAndSplit:
+    """2026 (issue 16): the sector units' framework issued again in October (a split, a merge,
+    a new item, a smaller maximum), the communes' framework shared 65/35."""
+
+    def test_the_sector_units_have_two_versions_the_second_in_force(self):
+        versions = Framework.versions.filter(year__year=2026, group__code="NGANHDOC")
+        assert [(f.version, f.active, f.decision) for f in versions.order_by("version")] == [
+            (1, False, ""),
+            (2, True, "QĐ 2712/QĐ-UBND"),
+        ]
+        kinds = {
+            (r.from_item.code if r.from_item else "", r.to_item.code if r.to_item else ""): r.kind
+            for r in ItemReplacement.objects.filter(framework__year__year=2026)
+        }
+        assert kinds[("2.3.1", "2.3.3")] == kinds[("2.3.1", "2.3.4")] == "split"
+        assert kinds[("1.3.1", "1.3.3")] == kinds[("1.3.2", "1.3.3")] == "merge"
+        assert kinds[("", "6.1.4")] == "new"
+        assert kinds[("2.2.1", "2.2.1")] == "same"
+        new = Framework.objects.get(year__year=2026, group__code="NGANHDOC")
+        assert new.items.get(code="2.2.1").max_points == D("4.00")
+        transition = AssessmentYear.objects.get(year=2026).transitions.get(
+            from_state=YearState.SELF_ASSESSMENT, to_state=YearState.SELF_ASSESSMENT
+        )
+        assert transition.reason.startswith("Thay bộ chỉ số khối NGANHDOC: phiên bản 1 → 2")
+        # During the self-assessment, 25 days before its deadline (October when the demo is
+        # loaded in early December; the demo's dates follow the day it is loaded).
+        year = AssessmentYear.objects.get(year=2026)
+        assert year.self_assessment_deadline - transition.at == datetime.timedelta(days=25)
+
+    def test_each_sector_sheet_went_back_then_was_submitted_again_on_the_new_version(self):
+        records = SheetReplacement.objects.filter(sheet__year__year=2026)
+        assert (
+            records.count()
+            == Sheet.objects.filter(year__year=2026, unit__group__code="NGANHDOC").count()
+        )
+        assert all(r.sent_back for r in records)
+        assert all(r.sheet.state == "submitted" for r in records)
+        record = records.get(sheet__unit__code="NGD-CA")
+        assert any(n.startswith("2.2.1: ") and "tối đa mới 4,00" in n for n in record.to_review)
+        assert {e["code"] for e in record.old_scores} >= {"1.3.1", "1.3.2", "2.3.1"}
+        # Results follow the new version: the appraisal is the sum over its items only, while
+        # the old version's split and merged items keep their scores, unread.
+        result_ca = result(2026, "NGD-CA")
+        on_new = Score.objects.filter(
+            sheet__unit__code="NGD-CA", sheet__year__year=2026, item__method=Method.APPRAISAL
+        )
+        assert result_ca.appraisal == sum(s.points or 0 for s in on_new)
+        assert on_new.filter(item__code="1.3.3").exists()
+        assert Score.all_versions.filter(
+            sheet__unit__code="NGD-CA", sheet__year__year=2026, item__code="1.3.1"
+        ).exists()
+
+    def test_the_communes_share_65_35_and_published_years_keep_70_30(self):
+        communes = Result.objects.filter(year__year=2026, group__code="XA")
+        assert {(r.appraisal_max, r.survey_max) for r in communes if r.max_points == 100} == {
+            (D("65.00"), D("35.00"))
+        }
+        assert {
+            (r.appraisal_max, r.survey_max)
+            for r in Result.objects.filter(year__year=2025, group__code="XA")
+            if r.max_points == 100
+        } == {(D("70.00"), D("30.00"))}

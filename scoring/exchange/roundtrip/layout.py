@@ -185,6 +185,9 @@ class Subject:
     lines: list[Line] = field(default_factory=list)
     framework_hash: str = ""
     version: int = 0
+    # The version of the framework a sheet's file was made from (0: a survey file, which spans
+    # groups; its hash covers a change of framework).
+    framework_version: int = 0
 
     @property
     def layout(self) -> Layout:
@@ -248,6 +251,7 @@ def sheet_subject(sheet: Sheet, kind: str, user: User) -> Subject:
         lines=lines,
         framework_hash=_framework_hash([(i.code, i.max_points, i.method) for i in items]),
         version=sheet.version,
+        framework_version=framework.version,
     )
 
 
@@ -290,6 +294,7 @@ def token(subject: Subject) -> str:
         "g": subject.group_code,
         "v": subject.version,
         "f": subject.framework_hash,
+        "fv": subject.framework_version,
         "d": {
             line.key: "".join(digest(f.kind, line.values.get(f.name)) for f in fields)
             for line in subject.lines

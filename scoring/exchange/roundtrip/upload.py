@@ -172,6 +172,15 @@ def _check_meta(meta: dict[str, str], subject: Subject) -> dict:
         )
     if payload.get("g", "") != subject.group_code:
         raise RoundTripError(_("Tệp này là của khối khác; hãy tải tệp của khối đang xem."))
+    made_from = payload.get("fv", 0)
+    if made_from and made_from != subject.framework_version:
+        raise RoundTripError(
+            _(
+                "Tệp này được tạo theo phiên bản %(old)s của bộ chỉ số; bộ chỉ số đã được thay "
+                "bằng phiên bản %(new)s. Hãy tải tệp mới và nhập lại."
+            )
+            % {"old": made_from, "new": subject.framework_version}
+        )
     shown_values = {
         META_YEAR: str(subject.year.year),
         META_UNIT: expected_unit if subject.sheet else None,

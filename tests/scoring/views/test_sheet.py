@@ -609,5 +609,6 @@ class TestTheSheetPageQueryCount(TestCase):
         self.assertEqual(small, large)
         # session, user, unit, year, sheet, memberships, framework, items, scores, documents,
         # explanation requests, Django's own permissions (asked once, when `rules` says no), and
-        # the navigation's badge of what the unit has to do (open requests, sheets due).
-        self.assertEqual(large, 15)
+        # the navigation's badge of what the unit has to do (open requests, sheets due), and
+        # whether the framework was replaced under the sheet (selectors.versions).
+        self.assertEqual(large, 16)
