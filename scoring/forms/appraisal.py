@@ -10,7 +10,13 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from scoring.forms.fields import TEXT_MAX_LENGTH, TEXTAREA, MultipleFileField, PointsField
+from scoring.forms.fields import (
+    TEXT_MAX_LENGTH,
+    TEXTAREA,
+    MultipleFileField,
+    PointsField,
+    PointsInput,
+)
 from scoring.selectors.sheets import AppraisalFields
 from scoring.services.scores import ScoreChange
 
@@ -48,7 +54,7 @@ class AppraisalForm(forms.Form):
                 max_points=row.item.max_points,
                 label=_("Điểm thẩm định"),
                 initial=score.points if score else None,
-                widget=forms.TextInput(
+                widget=PointsInput(
                     attrs={"class": "form-control appraisal-points", "form": APPRAISAL_FORM_ID}
                 ),
             )

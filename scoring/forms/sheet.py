@@ -11,7 +11,13 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from scoring.forms.fields import TEXT_MAX_LENGTH, MultipleFileField, MultipleFileInput, PointsField
+from scoring.forms.fields import (
+    TEXT_MAX_LENGTH,
+    MultipleFileField,
+    MultipleFileInput,
+    PointsField,
+    PointsInput,
+)
 from scoring.models import Item, Method, Score
 from scoring.services.scores import UNSET, ScoreChange
 
@@ -67,7 +73,7 @@ class SelfAssessmentForm(forms.Form):
                 max_points=item.max_points,
                 label=_("Điểm tự đánh giá"),
                 initial=score.self_points if score else None,
-                widget=forms.TextInput(attrs={"class": "form-control sheet-points"}),
+                widget=PointsInput(attrs={"class": "form-control sheet-points"}),
             )
             self.fields[f"note-{item.code}"] = forms.CharField(
                 label=_("Ghi chú của đơn vị"),
