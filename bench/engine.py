@@ -258,6 +258,7 @@ def pages() -> dict:
     return {
         "password": PASSWORD,
         "published": published,
+        "previous": published - 1,
         "published_year": published,
         "year": current.year,
         "unit": first.code,

@@ -4,7 +4,7 @@
 
 persona: None (anonymous) or a key of PERSONAS, signed in through the real login form.
 path: a URL with placeholders filled from the setup of bench/engine.py (`pages`): {year} the year
-being appraised, {published} the latest published year, {unit} the unit staff's unit, {group}
+being appraised, {published} the latest published year, {previous} the one before it, {unit} the unit staff's unit, {group}
 a unit group; {profiles} and {groups} are lists, and the page then rotates over them.
 kind: the target it is held to (KINDS). A page added by another feature is one more line.
 """
@@ -72,7 +72,7 @@ PAGES = [
         "comparison_xlsx",
         "comparison export `/xuat/so-sanh.xlsx?group=…`",
         None,
-        "/xuat/so-sanh.xlsx?group={group}",
+        "/xuat/so-sanh.xlsx?from={previous}&to={published}&group={group}",
         "anonymous",
     ),
     (

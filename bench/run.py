@@ -370,7 +370,20 @@ def bench_size(
             if only and name not in only:
                 continue
             paths, cookie = expand(path, setup), sessions.get(persona)
-            warm_up(port, paths, cookie)
+            try:
+                warm_up(port, paths, cookie)
+            except (RuntimeError, OSError) as error:
+                # One page that fails is a row marked NOT MET, not the end of the run.
+                say(f"{size}: {name} failed: {error}")
+                figures[name] = {
+                    "rps": 0.0,
+                    "p50": 0.0,
+                    "p99": 0.0,
+                    "requests": 0,
+                    "share": 0.0,
+                    "errors": 1,
+                }
+                continue
             wrk(port, paths, cookie, 2, folder)  # connections and workers warm
             # The machine is shared: the bare view runs just before the page, `rounds` times;
             # each figure is the median over the rounds (the share: of each round's pair).

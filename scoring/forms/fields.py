@@ -46,7 +46,9 @@ class PointsInput(forms.TextInput):
 
     def render(self, name, value, attrs=None, renderer=None) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]
-        parts = [format_html('<input type="{}" name="{}"', widget["type"], widget["name"])]
+        parts: list[str] = [
+            format_html('<input type="{}" name="{}"', widget["type"], widget["name"])
+        ]
         if widget["value"] is not None:
             parts.append(format_html(' value="{}"', widget["value"]))
         for key, attr in widget["attrs"].items():

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.db import connection, models, transaction
 from django.db.models import F
@@ -353,7 +353,11 @@ def _update_rows(scores: list[Score], names: list[str]) -> None:
     values are each field's own database value; on PostgreSQL they are cast to the column's type
     (a NULL in the first row would otherwise make the VALUES column text); SQLite needs no cast.
     """
-    fields = [Score._meta.get_field(name) for name in names]
+    fields: list[models.Field[Any, Any]] = []
+    for name in names:
+        field = Score._meta.get_field(name)
+        assert isinstance(field, models.Field)  # noqa: S101 - concrete columns of Score
+        fields.append(field)
     quote = connection.ops.quote_name
     cast = connection.vendor == "postgresql"
     placeholders = ["%s"] + [
@@ -362,12 +366,13 @@ def _update_rows(scores: list[Score], names: list[str]) -> None:
     if cast:
         placeholders[0] = f"CAST(%s AS {Score._meta.pk.db_type(connection)})"
     row = "(" + ", ".join(placeholders) + ")"
-    columns = ", ".join(["id", *(quote(field.column) for field in fields)])
-    assignments = ", ".join(f"{quote(field.column)} = v.{quote(field.column)}" for field in fields)
+    names_in_table = [quote(str(field.column)) for field in fields]
+    columns = ", ".join(["id", *names_in_table])
+    assignments = ", ".join(f"{column} = v.{column}" for column in names_in_table)
     table = quote(Score._meta.db_table)
     for start in range(0, len(scores), UPDATE_BATCH):
         batch = scores[start : start + UPDATE_BATCH]
-        params: list[object] = []
+        params: list[Any] = []
         for score in batch:
             params.append(score.pk)
             params += [
