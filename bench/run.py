@@ -1,15 +1,17 @@
-"""`make bench`: data at scale, the engine, the pages under load and memory, as one table.
+"""`make bench`: the pages, the writes and the deadline week at scale, every target met or not.
 
     python bench/run.py                          # both sizes (BENCH_SIZES=province,country)
-    python bench/run.py --sizes province --duration 5
+    python bench/run.py --sizes province --duration 5 --rounds 1 --only fixed,overview --load 0
 
 For each size: a scratch PostgreSQL database (cchc_bench_<size>, generated once with
-`generate_data` and reused while complete; --fresh builds it again), the engine benchmarks
-(bench/engine.py), then gunicorn (2 workers, --no-control-socket, DEBUG off, persistent
-connections, Redis cache under a key prefix of its own, whitenoise's manifest) and wrk from
-another process on 127.0.0.1 (8 connections) on each page: requests per second as a share of a
-fixed-string Django view measured in the same run, p50 and p99 latency. Last, the peak resident
-memory (VmHWM) of the workers. Needs PostgreSQL, Redis and wrk (apt-get install wrk).
+`generate_data`, reused while complete, VACUUM ANALYZE before measuring; --fresh builds it
+again); the writes (bench/engine.py); then the bare Django project (bench/bare_project.py) and
+the portal under gunicorn (2 workers, --no-control-socket, DEBUG off, persistent connections,
+Redis under a key prefix of its own, whitenoise's manifest), and wrk from another process on
+127.0.0.1 (8 connections) on each page of bench/pages.py, signed in through the login form where
+the page has a persona: requests per second as a share of the bare view measured just before,
+p50 and p99. Then the deadline week (bench/deadline_week.py, locust) on a copy of the database,
+and the peak resident memory (VmHWM) of the workers. Needs PostgreSQL, Redis, wrk and locust.
 """
 
 from __future__ import annotations
