@@ -252,6 +252,7 @@ def apply_score_changes(
     prepare: Prepare | None = None,
     bump_unchanged: bool = True,
     recompute: bool = True,
+    framework: Framework | None = None,
 ) -> Sheet:
     """Write score changes to one sheet, all or nothing; the one save path for points.
 
@@ -262,8 +263,9 @@ def apply_score_changes(
     problem at once; write the changed scores with their history (the user and `source`: form,
     import, admin, command, upload); bump the sheet's version (also when nothing changed, unless
     `bump_unchanged` is off); recompute the unit's result and its group's ranks when a field that
-    counts changed. With `recompute=False` the caller recomputes (importers: once per group).
-    Returns the locked sheet as saved.
+    counts changed. With `recompute=False` the caller recomputes (importers: once per group);
+    `framework`: the unit's framework when the caller has just resolved it in the same
+    transaction (importers), else it is loaded here. Returns the locked sheet as saved.
     """
     sheet = lock_sheet(sheet)
     ensure_not_published(sheet.year)
@@ -271,7 +273,8 @@ def apply_score_changes(
         state_check(sheet)
     if expected_version is not None and sheet.version != expected_version:
         raise StaleSheetError(sheet)
-    framework = framework_for(sheet.unit, sheet.year)
+    if framework is None:
+        framework = framework_for(sheet.unit, sheet.year)
     items = list(framework.items.all())
     items_by_code = {item.code: item for item in items}
     code_by_id = {item.pk: item.code for item in items}
