@@ -62,8 +62,10 @@ faults: install
 backup: install
 	$(PY) scripts/backup.py create
 
-# Benchmarks (README: "Hiệu năng / Performance"): PostgreSQL, Redis and wrk; not part of `make test`.
-# BENCH_SIZES=province,country (default both), BENCH_FRESH=1 regenerates the data.
+# Benchmarks (README: "Hiệu năng / Performance"): PostgreSQL, Redis, wrk and locust; not part of
+# `make test`. BENCH_SIZES=province,country (default both), BENCH_FRESH=1 regenerates the data,
+# BENCH_DURATION (s a wrk run), BENCH_ROUNDS, BENCH_LOAD (s of the deadline week, 0: none).
+# The pages are data: bench/pages.py, one line each.
 bench: install
 	$(PY) bench/run.py
 	$(PY) bench/indices.py

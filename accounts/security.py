@@ -73,6 +73,9 @@ class OTPRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            # No session: nobody is signed in yet (the login's own request included).
+            return self.get_response(request)
         user = getattr(request, "user", None)
         if (
             user is not None

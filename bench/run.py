@@ -1,15 +1,17 @@
-"""`make bench`: data at scale, the engine, the pages under load and memory, as one table.
+"""`make bench`: the pages, the writes and the deadline week at scale, every target met or not.
 
     python bench/run.py                          # both sizes (BENCH_SIZES=province,country)
-    python bench/run.py --sizes province --duration 5
+    python bench/run.py --sizes province --duration 5 --rounds 1 --only fixed,overview --load 0
 
 For each size: a scratch PostgreSQL database (cchc_bench_<size>, generated once with
-`generate_data` and reused while complete; --fresh builds it again), the engine benchmarks
-(bench/engine.py), then gunicorn (2 workers, --no-control-socket, DEBUG off, persistent
-connections, Redis cache under a key prefix of its own, whitenoise's manifest) and wrk from
-another process on 127.0.0.1 (8 connections) on each page: requests per second as a share of a
-fixed-string Django view measured in the same run, p50 and p99 latency. Last, the peak resident
-memory (VmHWM) of the workers. Needs PostgreSQL, Redis and wrk (apt-get install wrk).
+`generate_data`, reused while complete, VACUUM ANALYZE before measuring; --fresh builds it
+again); the writes (bench/engine.py); then the bare Django project (bench/bare_project.py) and
+the portal under gunicorn (2 workers, --no-control-socket, DEBUG off, persistent connections,
+Redis under a key prefix of its own, whitenoise's manifest), and wrk from another process on
+127.0.0.1 (8 connections) on each page of bench/pages.py, signed in through the login form where
+the page has a persona: requests per second as a share of the bare view measured just before,
+p50 and p99. Then the deadline week (bench/deadline_week.py, locust) on a copy of the database,
+and the peak resident memory (VmHWM) of the workers. Needs PostgreSQL, Redis, wrk and locust.
 """
 
 from __future__ import annotations
@@ -27,46 +29,36 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
+from http.cookiejar import CookieJar
 from pathlib import Path
+
+from pages import KINDS, PAGES, PERSONAS, expand
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+LOCUST = str(ROOT / ".venv" / "bin" / "locust")
 
 SIZES = {
     "province": {"units": 100, "years": 10},
     "country": {"units": 1000, "years": 10},
 }
-# (page, share of the baseline's requests per second, p99 in ms) per size; None: no target.
-TARGETS = {
-    "province": {
-        "overview": (0.25, 50),
-        "profile": (0.25, 50),
-        "comparison": (0.15, 50),
-        "public": (0.25, 50),
-        "csv": (None, 50),
-    },
-    "country": {
-        "overview": (0.15, 100),
-        "profile": (0.15, 100),
-        "comparison": (0.15, 100),
-        "public": (0.15, 100),
-        "csv": (None, 100),
-    },
-}
-PAGE_NAMES = {
-    "baseline": "baseline: fixed string `/_bench/baseline/`",
-    "overview": "province overview `/`",
-    "profile": "unit profile `/don-vi/<code>/` (100 units in turn)",
-    "comparison": "year-over-year comparison `/so-sanh/?group=…` (each group in turn)",
-    "public": "public results page `/mo/`",
-    "csv": "CSV export `/mo/ket-qua-<year>.csv`",
-    "overview_signed_in": "province overview `/`, signed in (leadership)",
-}
 ROUNDS = 3
-ENGINE_TARGETS = {"recompute_ms": 1000, "save_sheet_ms": 300}
-MEMORY_TARGET_MB = {"country": 200}
+# The writes (bench/engine.py), in ms at the median: (key, label, limit or None).
+ENGINE_ROWS = [
+    ("recompute_ms", "recompute a year ({units} units × {items} items)", 200),
+    ("save_sheet_ms", "save a full sheet ({save_sheet_items} items, results included)", 150),
+    ("appraise_domain_ms", "save one domain of an appraisal ({appraise_domain_items} items)", 150),
+    ("submit_ms", "submit a sheet", None),
+    ("publish_ms", "publish a year (readiness, recompute, state)", None),
+    ("import_ms", "import a score file ({import_units} units, {import_rows} rows)", 3000),
+    ("survey_import_ms", "import a survey file ({survey_rows} rows)", None),
+]
+MEMORY_LIMIT_MB = 200
+DEADLINE_P99_MS = 300
 
 
 def say(message: str) -> None:
@@ -111,6 +103,7 @@ def prepare_database(size: str, env: dict, fresh: bool) -> float | None:
     name = f"cchc_bench_{size}"
     if not fresh and database_ready(size):
         say(f"{size}: reusing {name}")
+        analyze(name)
         return None
     say(f"{size}: creating {name}")
     from psycopg import sql
@@ -137,12 +130,22 @@ def prepare_database(size: str, env: dict, fresh: bool) -> float | None:
         cwd=ROOT,
         check=True,
     )
-    return time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    analyze(name)
+    return seconds
+
+
+def analyze(name: str) -> None:
+    """The planner's statistics, as a database in use has them (autovacuum): right after a bulk
+    load PostgreSQL has none, and it then joins the 150,000 scores of a year by nested loops
+    (the appraisal list took 1.3 s instead of 0.1 s before this step)."""
+    say(f"{name}: VACUUM ANALYZE")
+    psql(name, "VACUUM ANALYZE")
 
 
 def django_json(env: dict, what: str) -> dict:
     output = subprocess.run(  # noqa: S603 - our own commands
-        [PYTHON, str(ROOT / "bench" / "engine.py"), what],
+        [PYTHON, str(ROOT / "bench" / "engine.py"), *what.split()],
         env=env,
         cwd=ROOT,
         check=True,
@@ -161,11 +164,19 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(env: dict, port: int) -> subprocess.Popen:
+def start_gunicorn(
+    env: dict,
+    port: int,
+    app: str = "cchc_portal.wsgi",
+    probe: str = "/_bench/baseline/",
+    chdir: Path = ROOT,
+) -> subprocess.Popen:
     process = subprocess.Popen(  # noqa: S603 - our own commands
         [
             GUNICORN,
-            "cchc_portal.wsgi",
+            app,
+            "--chdir",
+            str(chdir),
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
@@ -175,13 +186,13 @@ def start_gunicorn(env: dict, port: int) -> subprocess.Popen:
             "warning",
         ],
         env=env,
-        cwd=ROOT,
+        cwd=chdir,
         start_new_session=True,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_bench/baseline/", timeout=2):  # noqa: S310
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{probe}", timeout=2):  # noqa: S310
                 return process
         except OSError:
             if process.poll() is not None:
@@ -248,9 +259,12 @@ def wrk(port: int, paths: list[str], cookie: str | None, duration: int, folder: 
         [*command, f"http://127.0.0.1:{port}"], check=True, capture_output=True, text=True
     ).stdout
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    if errors or "Socket errors" in output:
-        raise RuntimeError(f"wrk saw errors on {paths[0]}:\n{output}")
+    sockets = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
     return {
+        "errors": (int(errors.group(1)) if errors else 0)
+        + (sum(int(n) for n in sockets.groups()) if sockets else 0),
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
         "p50": to_ms(re.search(r"\s50%\s+(\S+)", output).group(1)),
         "p99": to_ms(re.search(r"\s99%\s+(\S+)", output).group(1)),
@@ -258,21 +272,64 @@ def wrk(port: int, paths: list[str], cookie: str | None, duration: int, folder: 
     }
 
 
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
 def warm_up(port: int, paths: list[str], cookie: str | None) -> None:
-    """Every path once, so that the measured run reads the cache as in a busy week."""
+    """Every path once, so that the measured run reads the cache as in a busy week; a page that
+    answers anything but 200 (a redirect to the login, a 403) stops the benchmark."""
+    opener = urllib.request.build_opener(NoRedirect)
     for path in paths:
         request = urllib.request.Request(f"http://127.0.0.1:{port}{path}")  # noqa: S310
         if cookie:
             request.add_header("Cookie", f"sessionid={cookie}")
-        with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310
-            if response.status != 200:
-                raise RuntimeError(f"{path}: HTTP {response.status}")
+        try:
+            with opener.open(request, timeout=300) as response:
+                status = response.status
+        except urllib.error.HTTPError as error:
+            status = error.code
+        if status != 200:
+            raise RuntimeError(f"{path}: HTTP {status}")
+
+
+def login(port: int, username: str, password: str) -> str:
+    """A real sign-in through the login form (CSRF token, django-axes, the session): the
+    session cookie's value."""
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
+    url = f"http://127.0.0.1:{port}/tai-khoan/login/"
+    with opener.open(url, timeout=60) as response:
+        page = response.read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    body = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": token, "username": username, "password": password}
+    ).encode()
+    request = urllib.request.Request(url, data=body, headers={"Referer": url})  # noqa: S310
+    try:
+        opener.open(request, timeout=60)
+    except urllib.error.HTTPError as error:
+        if error.code != 302:
+            raise RuntimeError(f"login of {username}: HTTP {error.code}") from None
+    sessions = [cookie.value for cookie in jar if cookie.name == "sessionid"]
+    if not sessions:
+        raise RuntimeError(f"login of {username} gave no session")
+    return sessions[0]
 
 
 # --------------------------------------------------------------------------- one size
 
 
-def bench_size(size: str, duration: int, fresh: bool, folder: Path) -> dict:
+def bench_size(
+    size: str,
+    duration: int,
+    rounds: int,
+    fresh: bool,
+    folder: Path,
+    only: set[str] | None,
+    load: int,
+) -> dict:
     prefix = f"bench-{os.getpid()}-{size}"
     env = {
         **os.environ,
@@ -281,6 +338,10 @@ def bench_size(size: str, duration: int, fresh: bool, folder: Path) -> dict:
         "SECRET_KEY": "bench-only-not-secret",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "0",
+        # Plain HTTP on 127.0.0.1 (TLS is the proxy's in production): the login's cookies must
+        # come back to the server, from urllib and from locust.
+        "SESSION_COOKIE_SECURE": "0",
+        "CSRF_COOKIE_SECURE": "0",
         "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0"),
         "CACHE_KEY_PREFIX": prefix,
         "BENCHMARK_VIEWS": "1",
@@ -288,47 +349,66 @@ def bench_size(size: str, duration: int, fresh: bool, folder: Path) -> dict:
         "LOG_LEVEL": "WARNING",
     }
     generation = prepare_database(size, env, fresh)
-    say(f"{size}: engine benchmarks")
-    engine = django_json(env, "engine")
     setup = django_json(env, "pages")
+    say(f"{size}: the writes")
+    engine = django_json(env, "engine") if not only or "engine" in only else {}
     subprocess.run(  # noqa: S603 - our own commands
         [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env=env, cwd=ROOT, check=True
     )
-    pages = {
-        "baseline": (["/_bench/baseline/"], None),
-        "overview": (["/"], None),
-        "profile": (setup["profiles"], None),
-        "comparison": (setup["comparisons"], None),
-        "public": (["/mo/"], None),
-        "csv": ([setup["csv"]], None),
-        "overview_signed_in": (["/"], setup["session"]),
-    }
-    port = free_port()
-    say(f"{size}: gunicorn on 127.0.0.1:{port}")
+    bare_env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    bare_port, port = free_port(), free_port()
+    say(f"{size}: the bare Django project on :{bare_port}, the portal on :{port}")
+    bare = start_gunicorn(bare_env, bare_port, "bare_project:application", "/", ROOT / "bench")
     server = start_gunicorn(env, port)
-    figures, memory, baselines = {}, [], []
-    baseline_paths = pages.pop("baseline")[0]
+    figures, memory, pairs, deadline = {}, [], [], None
     try:
-        warm_up(port, baseline_paths, None)
-        wrk(port, baseline_paths, None, 2, folder)
-        for name, (paths, cookie) in pages.items():
-            warm_up(port, paths, cookie)
+        sessions = {
+            persona: login(port, username, setup["password"])
+            for persona, username in PERSONAS.items()
+        }
+        wrk(bare_port, ["/"], None, 2, folder)
+        bare_before = wrk(bare_port, ["/"], None, duration, folder)
+        for name, _label, persona, path, _kind in PAGES:
+            if only and name not in only:
+                continue
+            paths, cookie = expand(path, setup), sessions.get(persona)
+            try:
+                warm_up(port, paths, cookie)
+            except (RuntimeError, OSError) as error:
+                # One page that fails is a row marked NOT MET, not the end of the run.
+                say(f"{size}: {name} failed: {error}")
+                figures[name] = {
+                    "rps": 0.0,
+                    "p50": 0.0,
+                    "p99": 0.0,
+                    "requests": 0,
+                    "share": 0.0,
+                    "errors": 1,
+                }
+                continue
             wrk(port, paths, cookie, 2, folder)  # connections and workers warm
-            # The machine may be shared: the baseline runs just before the page, ROUNDS times,
-            # and each figure is the median over the rounds (the share: of each round's pair).
-            rounds = []
-            for _round in range(ROUNDS):
-                baseline = wrk(port, baseline_paths, None, duration, folder)
+            # The machine is shared: the bare view runs just before the page, `rounds` times;
+            # each figure is the median over the rounds (the share: of each round's pair).
+            measured = []
+            for _round in range(rounds):
+                floor = wrk(bare_port, ["/"], None, duration, folder)
                 page = wrk(port, paths, cookie, duration, folder)
-                baselines.append(baseline)
-                rounds.append({**page, "share": page["rps"] / baseline["rps"]})
-            figures[name] = median_figures(rounds)
+                pairs.append(floor)
+                measured.append({**page, "share": page["rps"] / floor["rps"]})
+            figures[name] = {
+                **median_figures(measured),
+                "errors": sum(m["errors"] for m in measured),
+            }
             say(f"{size}: {name} {figures[name]}")
+        bare_after = wrk(bare_port, ["/"], None, duration, folder)
         memory = [peak_memory_mb(pid) for pid in workers(server.pid)]
     finally:
         stop(server)
+        stop(bare)
         clear_cache(env["REDIS_URL"], prefix)
-    figures = {"baseline": {**median_figures(baselines), "share": 1.0}, **figures}
+    if load:
+        deadline = deadline_week(size, env, setup, load, folder)
+        memory += deadline.pop("worker_peak_mb")
     return {
         "size": size,
         "generation_s": generation,
@@ -336,9 +416,120 @@ def bench_size(size: str, duration: int, fresh: bool, folder: Path) -> dict:
             k: setup[k] for k in ("units", "scores", "items_per_framework", "published_year")
         },
         "engine": engine,
+        "bare": {
+            "before": bare_before,
+            "after": bare_after,
+            "paired": median_figures(pairs) if pairs else {},
+        },
         "pages": figures,
+        "deadline_week": deadline,
         "worker_peak_mb": memory,
     }
+
+
+def deadline_week(size: str, env: dict, setup: dict, seconds: int, folder: Path) -> dict:
+    """The locust scenario (bench/deadline_week.py) against gunicorn on a copy of the scratch
+    database, then the check that nothing acknowledged was lost and the results equal a
+    recompute; the copy is dropped afterwards."""
+    import resource
+
+    from psycopg import sql
+
+    source, copy = f"cchc_bench_{size}", f"cchc_bench_{size}_load"
+    say(f"{size}: the deadline week ({seconds} s) on a copy, {copy}")
+    psql("postgres", sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(copy)))
+    psql(
+        "postgres",
+        sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+            sql.Identifier(copy), sql.Identifier(source)
+        ),
+    )
+    load_env = {
+        **env,
+        "DATABASE_URL": f"{admin_url()}/{copy}",
+        "CACHE_KEY_PREFIX": env["CACHE_KEY_PREFIX"] + "-load",
+    }
+    people = django_json(load_env, "load-setup")
+    setup_file, acks = folder / f"load-{size}.json", folder / f"acks-{size}.jsonl"
+    setup_file.write_text(json.dumps({**setup, **people}))
+    acks.write_text("")
+    port = free_port()
+    server = start_gunicorn(load_env, port)
+    try:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.perf_counter()
+        subprocess.run(  # noqa: S603 - our own commands
+            [
+                LOCUST,
+                "-f",
+                str(ROOT / "bench" / "deadline_week.py"),
+                "--headless",
+                "--host",
+                f"http://127.0.0.1:{port}",
+                "--users",
+                "310",
+                "--spawn-rate",
+                "10",
+                "--run-time",
+                f"{seconds}s",
+                "--stop-timeout",
+                "20",
+                "--csv",
+                str(folder / f"locust-{size}"),
+                "--only-summary",
+                "--loglevel",
+                "WARNING",
+            ],
+            env={**os.environ, "BENCH_LOAD_SETUP": str(setup_file), "BENCH_LOAD_ACKS": str(acks)},
+            cwd=ROOT,
+            check=False,
+            capture_output=True,
+        )
+        wall = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        memory = [peak_memory_mb(pid) for pid in workers(server.pid)]
+    finally:
+        stop(server)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    kinds = []
+    with open(folder / f"locust-{size}_stats.csv") as stats:
+        import csv
+
+        for row in csv.DictReader(stats):
+            if row["Name"] == "Aggregated":
+                continue
+            kinds.append(
+                {
+                    "name": f"{row['Type']} {row['Name']}",
+                    "count": int(row["Request Count"]),
+                    "failures": int(row["Failure Count"]),
+                    "rps": float(row["Requests/s"]),
+                    "p50": float(row["50%"] if row["50%"] != "N/A" else 0),
+                    "p99": float(row["99%"] if row["99%"] != "N/A" else 0),
+                }
+            )
+    verified = django_json(load_env, f"load-verify {acks}")
+    psql("postgres", sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(copy)))
+    return {
+        "seconds": seconds,
+        "wall_s": wall,
+        "locust_cpu_s": cpu,
+        "kinds": kinds,
+        "acknowledged": verified["acknowledged"],
+        "lost": verified["lost"],
+        "lost_examples": verified["lost_examples"],
+        "differing": verified["differing"],
+        "worker_peak_mb": memory,
+    }
+
+
+def deadline_summary(deadline: dict) -> str:
+    return (
+        f"The deadline week: 100 unit staff, 10 appraisers and 200 readers for {deadline['seconds']} s "
+        f"(locust from a second process used {deadline['locust_cpu_s']:.0f} s of CPU in "
+        f"{deadline['wall_s']:.0f} s, i.e. {deadline['locust_cpu_s'] / deadline['wall_s']:.0%} of one core); "
+        f"{deadline['acknowledged']} cells saved and acknowledged."
+    )
 
 
 def median_figures(runs: list[dict]) -> dict:
@@ -363,66 +554,88 @@ def verdict(ok: bool | None) -> str:
 
 def report(runs: list[dict]) -> tuple[str, bool]:
     lines, all_ok = [], True
-    lines.append(f"Machine: {machine()}")
-    lines.append("")
-    lines.append("| size | page | req/s | share of baseline | p50 ms | p99 ms | target | met |")
-    lines.append("| --- | --- | ---: | ---: | ---: | ---: | --- | :---: |")
-    for run in runs:
-        size, pages = run["size"], run["pages"]
-        for name, page in pages.items():
-            share = page["share"]
-            target, ok = "", None
-            if name in TARGETS[size]:
-                minimum, p99 = TARGETS[size][name]
-                parts = ([f"≥ {minimum:.0%}"] if minimum else []) + [f"p99 < {p99} ms"]
-                target = ", ".join(parts)
-                ok = (minimum is None or share >= minimum) and page["p99"] < p99
-                all_ok &= ok
-            lines.append(
-                f"| {size} | {PAGE_NAMES[name]} | {page['rps']:.0f} | {share:.0%} | "
-                f"{page['p50']:.2f} | {page['p99']:.2f} | {target} | {verdict(ok)} |"
-            )
-    lines.append("")
-    lines.append("| size | engine | median | target | met |")
-    lines.append("| --- | --- | ---: | --- | :---: |")
-    for run in runs:
-        size, engine = run["size"], run["engine"]
-        rows = [
-            (
-                "recompute_ms",
-                f"recompute a year ({engine['units']} units × {engine['items']} items)",
-            ),
-            (
-                "save_sheet_ms",
-                f"save a full sheet ({engine['save_sheet_items']} items, results included)",
-            ),
-            (
-                "import_ms",
-                f"import a score file ({engine['import_units']} units, {engine['import_rows']} rows)",
-            ),
-        ]
-        for key, label in rows:
-            limit = ENGINE_TARGETS.get(key)
-            ok = None if limit is None else engine[key] < limit
-            if ok is not None:
-                all_ok &= ok
-            target = f"< {limit} ms" if limit else ""
-            lines.append(f"| {size} | {label} | {engine[key]:.0f} ms | {target} | {verdict(ok)} |")
-    lines.append("")
-    lines.append("| size | data | generated in | worker peak RSS | target | met |")
-    lines.append("| --- | --- | ---: | ---: | --- | :---: |")
-    for run in runs:
-        size, setup = run["size"], run["setup"]
-        peak = max(run["worker_peak_mb"], default=0)
-        limit = MEMORY_TARGET_MB.get(size)
-        ok = None if limit is None else peak < limit
+
+    def mark(ok: bool | None) -> str:
+        nonlocal all_ok
         if ok is not None:
             all_ok &= ok
-        generated = "reused" if run["generation_s"] is None else f"{run['generation_s']:.0f} s"
+        return "" if ok is None else ("met" if ok else "NOT MET")
+
+    lines.append(f"Machine: {machine()}")
+    labels = {name: (label, kind) for name, label, _persona, _path, kind in PAGES}
+    for run in runs:
+        size, bare = run["size"], run["bare"]
+        lines += [
+            "",
+            f"### {size}: {run['setup']['units']} units, {run['setup']['scores']:,} scores",
+            "",
+        ]
         lines.append(
-            f"| {size} | {setup['units']} units, {setup['scores']:,} scores | {generated} | "
-            f"{peak:.0f} MB | {f'< {limit} MB' if limit else ''} | {verdict(ok)} |"
+            "| page | req/s | share of bare Django | p50 ms | p99 ms | errors | target | |"
         )
+        lines.append("| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |")
+        for when in ("before", "after"):
+            figure = bare[when]
+            lines.append(
+                f"| bare Django view ({when} the pages) | {figure['rps']:.0f} | 100% | "
+                f"{figure['p50']:.2f} | {figure['p99']:.2f} | {figure['errors']} | | |"
+            )
+        for name, page in run["pages"].items():
+            label, kind = labels[name]
+            share_min, p99_max = KINDS[kind]
+            parts = ([f"≥ {share_min:.0%}"] if share_min else []) + (
+                [f"p99 < {p99_max} ms"] if p99_max else []
+            )
+            ok = None
+            if parts:
+                ok = (share_min is None or page["share"] >= share_min) and (
+                    p99_max is None or page["p99"] < p99_max
+                )
+            if page["errors"]:
+                ok = False
+            lines.append(
+                f"| {label} | {page['rps']:.0f} | {page['share']:.1%} | {page['p50']:.2f} | "
+                f"{page['p99']:.2f} | {page['errors']} | {', '.join(parts)} | {mark(ok)} |"
+            )
+        engine = run["engine"]
+        if engine:
+            lines += ["", "| write | median | target | |", "| --- | ---: | --- | --- |"]
+            for key, label, limit in ENGINE_ROWS:
+                value = engine.get(key)
+                refusal = engine.get(key.replace("_ms", "_refusal"))
+                shown = f"{value:.0f} ms" if value is not None else f"refused: {refusal}"
+                ok = None if limit is None or value is None else value < limit
+                lines.append(
+                    f"| {label.format(**engine)} | {shown} | {f'< {limit} ms' if limit else ''} | {mark(ok)} |"
+                )
+        deadline = run.get("deadline_week")
+        if deadline:
+            lines += ["", deadline_summary(deadline), ""]
+            lines.append("| request | count | req/s | p50 ms | p99 ms | failures | target | |")
+            lines.append("| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |")
+            for kind in deadline["kinds"]:
+                ok = kind["p99"] < DEADLINE_P99_MS and kind["failures"] == 0
+                lines.append(
+                    f"| {kind['name']} | {kind['count']} | {kind['rps']:.1f} | {kind['p50']:.0f} | "
+                    f"{kind['p99']:.0f} | {kind['failures']} | p99 < {DEADLINE_P99_MS} ms, no error | {mark(ok)} |"
+                )
+            lines.append(
+                f"| after the load: acknowledged saves lost | {deadline['lost']} | | | | | none | "
+                f"{mark(deadline['lost'] == 0)} |"
+            )
+            lines.append(
+                f"| after the load: results differing from a recompute | {deadline['differing']} | | | | | none | "
+                f"{mark(deadline['differing'] == 0)} |"
+            )
+        peak = max(run["worker_peak_mb"], default=0)
+        generated = (
+            "reused" if run["generation_s"] is None else f"generated in {run['generation_s']:.0f} s"
+        )
+        lines += [
+            "",
+            f"Peak resident memory of a worker: {peak:.0f} MB (target < {MEMORY_LIMIT_MB} MB: "
+            f"{mark(peak < MEMORY_LIMIT_MB)}); data {generated}.",
+        ]
     return "\n".join(lines), all_ok
 
 
@@ -447,10 +660,20 @@ def main() -> int:
         "--duration",
         type=int,
         default=int(os.environ.get("BENCH_DURATION", "5")),
-        help="seconds of each wrk run (each page: 3 rounds of baseline, then page)",
+        help="seconds of each wrk run (each page: rounds of the bare view, then the page)",
     )
     parser.add_argument(
         "--fresh", action="store_true", default=os.environ.get("BENCH_FRESH") == "1"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=int(os.environ.get("BENCH_ROUNDS", str(ROUNDS)))
+    )
+    parser.add_argument("--only", help="comma-separated page names (bench/pages.py), 'engine'")
+    parser.add_argument(
+        "--load",
+        type=int,
+        default=int(os.environ.get("BENCH_LOAD", "60")),
+        help="seconds of the deadline week's locust scenario (0: skip it)",
     )
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
@@ -460,7 +683,12 @@ def main() -> int:
     runs = []
     with tempfile.TemporaryDirectory(prefix="cchc-bench-") as folder:
         for size in [s.strip() for s in args.sizes.split(",") if s.strip()]:
-            runs.append(bench_size(size, args.duration, args.fresh, Path(folder)))
+            only = {n.strip() for n in args.only.split(",")} if args.only else None
+            runs.append(
+                bench_size(
+                    size, args.duration, args.rounds, args.fresh, Path(folder), only, args.load
+                )
+            )
     table, ok = report(runs)
     print(table)
     if args.json:

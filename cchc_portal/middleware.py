@@ -9,23 +9,85 @@ admin templates write style attributes). Scripts stay 'self' only, also in the a
 
 from pathlib import PurePosixPath
 
-from csp.middleware import CSPMiddleware
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.middleware import CheckableLazyObject, CSPMiddleware
+from csp.utils import build_policy
+from django.conf import settings
+from django.contrib.messages.middleware import MessageMiddleware
+from django.contrib.messages.storage import default_storage
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
+from django.utils.functional import SimpleLazyObject, empty
 from django.utils.translation import gettext as _
 
 from lib.requests import request_limit
 from scoring.views.loading import YearUnderReview
 
 
+def signed_out(request) -> bool:
+    """True when the request cannot be signed in and nothing has asked who sent it: no session
+    cookie, and `request.user` still the unread lazy object (a login during the request replaces
+    it). The middleware below then skip their checks of the user, which would otherwise cost
+    every anonymous request the session, the user and the two-factor lookups (`make bench`)."""
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return False
+    user = request.__dict__.get("user")
+    return user is None or (isinstance(user, SimpleLazyObject) and user._wrapped is empty)
+
+
 class PortalCSPMiddleware(CSPMiddleware):
+    """django-csp's middleware, with the header of a response that changes nothing in the policy
+    (no nonce, no decorator, not the admin) built once instead of on every request."""
+
+    def __init__(self, get_response):
+        super().__init__(get_response)
+        self.header = build_policy()
+        self.header_report_only = build_policy(report_only=True)
+
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only=report_only)
         match = getattr(request, "resolver_match", None)
         if not report_only and match is not None and "admin" in match.namespaces:
             parts.update = {**(parts.update or {}), "style-src": ["'unsafe-inline'"]}
         return parts
+
+    def process_response(self, request, response):
+        match = getattr(request, "resolver_match", None)
+        own = any(
+            getattr(response, f"_csp_{part}{ro}", None) is not None
+            for part in ("config", "update", "replace", "exempt")
+            for ro in ("", "_ro")
+        )
+        if (
+            own
+            or getattr(request, "_csp_nonce", None) is not None
+            or (match is not None and "admin" in match.namespaces)
+            or (settings.DEBUG and response.status_code in (404, 500))
+            or settings.CONTENT_SECURITY_POLICY.get("EXCLUDE_URL_PREFIXES")
+            or getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
+        ):
+            return super().process_response(request, response)
+        if self.header and HEADER not in response:
+            response[HEADER] = self.header
+        if self.header_report_only and HEADER_REPORT_ONLY not in response:
+            response[HEADER_REPORT_ONLY] = self.header_report_only
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        return response
+
+
+class LazyMessageMiddleware(MessageMiddleware):
+    """Django's MessageMiddleware with the storage made when a view or template first reads or
+    adds a message: a request that never does pays nothing (its storage would store nothing)."""
+
+    def process_request(self, request):
+        request._messages = SimpleLazyObject(lambda: default_storage(request))
+
+    def process_response(self, request, response):
+        messages = getattr(request, "_messages", None)
+        if isinstance(messages, SimpleLazyObject) and messages._wrapped is empty:
+            return response
+        return super().process_response(request, response)
 
 
 class PrivatePagesMiddleware:
@@ -38,6 +100,8 @@ class PrivatePagesMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        if signed_out(request):
+            return response
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
             response["Cache-Control"] = "private, no-store"

@@ -75,7 +75,7 @@ MIDDLEWARE = [
     "cchc_portal.middleware.RequestSizeMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "cchc_portal.middleware.LazyMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, so that it sees a view's exception first: a reopened year's page instead of a 404.
@@ -436,7 +436,7 @@ _after(
     "django_otp.middleware.OTPMiddleware",
 )
 _after(
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "cchc_portal.middleware.LazyMessageMiddleware",
     "accounts.security.OTPRequiredMiddleware",
 )
 _after(

@@ -584,6 +584,8 @@ def import_scores(
                 source=source,
                 where=_row_prefix,
                 recompute=False,
+                # Resolved above in this transaction (a query per unit, not two).
+                framework=frameworks[unit.id],
             )
         except ServiceError as exc:  # changed since it was checked: report, save nothing
             failures.extend(exc.messages)

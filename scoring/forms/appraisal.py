@@ -15,6 +15,7 @@ from scoring.forms.fields import (
     TEXTAREA,
     MultipleFileField,
     PointsField,
+    PointsInput,
     ValueField,
 )
 from scoring.models import Method
@@ -66,7 +67,7 @@ class AppraisalForm(forms.Form):
                     decimals=sheet.year.decimals,
                     label=_("Điểm thẩm định"),
                     initial=score.points if score else None,
-                    widget=forms.TextInput(
+                    widget=PointsInput(
                         attrs={"class": "form-control appraisal-points", "form": APPRAISAL_FORM_ID}
                     ),
                 )

@@ -17,6 +17,7 @@ from scoring.forms.fields import (
     MultipleFileField,
     MultipleFileInput,
     PointsField,
+    PointsInput,
     ValueField,
 )
 from scoring.models import Item, Method, Score
@@ -109,7 +110,7 @@ class SelfAssessmentForm(forms.Form):
                     decimals=self.decimals,
                     label=_("Điểm tự đánh giá"),
                     initial=score.self_points if score else None,
-                    widget=forms.TextInput(attrs={"class": "form-control sheet-points"}),
+                    widget=PointsInput(attrs={"class": "form-control sheet-points"}),
                 )
             self.fields[f"note-{item.code}"] = forms.CharField(
                 label=_("Ghi chú của đơn vị"),

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from scoring.forms.fields import PointsField
+from scoring.forms.fields import PointsField, PointsInput
 from scoring.selectors.survey import SurveyGroup
 
 
@@ -25,7 +25,7 @@ class SurveyGridForm(forms.Form):
                         max_points=item.max_points,
                         label=f"{unit.name} · {item.code}",
                         initial=values.get(item.code),
-                        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+                        widget=PointsInput(attrs={"class": "form-control form-control-sm"}),
                     )
                     self.cells.append((unit.code, item.code, values.get(item.code)))
 

@@ -207,9 +207,7 @@ def notify_framework_replaced(record: SheetReplacement) -> int:
             "url": link("sheet", sheet.unit.code, sheet.year.year),
         },
     )
-    return _safely(
-        lambda: send_mail(subject, body, None, recipients), f"thay bộ chỉ số {record.pk}"
-    )
+    return _queue(f"framework-replaced:{record.pk}", subject, body, recipients)
 
 
 def notify_published(year: AssessmentYear) -> int:

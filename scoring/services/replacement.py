@@ -468,7 +468,7 @@ def replace_version(
     )
     recompute_group(year, group)
     for record in SheetReplacement.objects.filter(new_framework=new, sent_back=True):
-        notifications.on_commit(notifications.notify_framework_replaced, record)
+        notifications.notify_framework_replaced(record)
     return summary
 
 

@@ -15,14 +15,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Protocol
+from typing import Any, Protocol
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
 
 from scoring import calculations as calc
 from scoring.models import AssessmentYear, Framework, Item, Method, Result, Score, Sheet
@@ -180,11 +180,13 @@ def validate_score_changes(
     problems = []
     for change in changes:
         item = items_by_code.get(change.item_code)
-        prefix = where(change) if where is not None else None
+        # The place and the labels are translated only for a problem (an import checks
+        # 15,000 changes: translating them all was a second of a 100-unit file).
+        prefix = _Place(where, change)
         if item is None or not item.is_scored:
             problems.append(
                 placed(
-                    prefix,
+                    prefix.text(),
                     _("tiêu chí “%(code)s” không có (hoặc không được chấm) trong bộ chỉ số.")
                     % {"code": change.item_code},
                 )
@@ -202,13 +204,13 @@ def validate_score_changes(
             else (score.self_points if score else None)
         )
         points = change.points if change.points is not UNSET else (score.points if score else None)
-        problems.extend(placed(prefix, message) for message in _rule_problems(item, change))
+        problems.extend(placed(prefix.text(), message) for message in _rule_problems(item, change))
         if na and any(
             isinstance(getattr(change, name), Decimal) for name in ("self_value", "value")
         ):
             problems.append(
                 placed(
-                    prefix,
+                    prefix.text(),
                     _("tiêu chí %(code)s không áp dụng thì không có giá trị.")
                     % {"code": item.code},
                 )
@@ -222,11 +224,13 @@ def validate_score_changes(
             if item.rule:
                 continue  # refused above: points of a rule item follow from its value
             if value < 0:
-                problems.append(placed(prefix, _("%(field)s không được âm.") % {"field": label}))
+                problems.append(
+                    placed(prefix.text(), _("%(field)s không được âm.") % {"field": label})
+                )
             elif value != value.quantize(calc.quantum(decimals)):
                 problems.append(
                     placed(
-                        prefix,
+                        prefix.text(),
                         _("%(field)s có tối đa %(decimals)s chữ số thập phân.")
                         % {"field": label, "decimals": decimals},
                     )
@@ -234,7 +238,7 @@ def validate_score_changes(
             elif value > item.max_points:
                 problems.append(
                     placed(
-                        prefix,
+                        prefix.text(),
                         _("%(field)s %(value)s vượt điểm tối đa %(max)s của tiêu chí %(code)s.")
                         % {
                             "field": label,
@@ -249,11 +253,11 @@ def validate_score_changes(
             and self_points is not None
             and change.self_points is not UNSET
         ):
-            problems.append(placed(prefix, survey_not_self_scored(item.code)))
+            problems.append(placed(prefix.text(), survey_not_self_scored(item.code)))
         if na and not item.na_allowed and change.not_applicable is not UNSET:
             problems.append(
                 placed(
-                    prefix,
+                    prefix.text(),
                     _("tiêu chí %(code)s không được chọn “không áp dụng”.") % {"code": item.code},
                 )
             )
@@ -263,7 +267,7 @@ def validate_score_changes(
         ):
             problems.append(
                 placed(
-                    prefix,
+                    prefix.text(),
                     _("tiêu chí %(code)s không áp dụng thì không có điểm.") % {"code": item.code},
                 )
             )
@@ -314,6 +318,16 @@ def _rule_problems(item: Item, change: ScoreChange) -> list[str]:
     return problems
 
 
+class _Place:
+    """`where(change)`, asked only when a problem is found."""
+
+    def __init__(self, where: Callable[[ScoreChange], str] | None, change: ScoreChange):
+        self.where, self.change = where, change
+
+    def text(self) -> str | None:
+        return self.where(self.change) if self.where is not None else None
+
+
 def placed(prefix: str | None, message: str) -> str:
     """A message after its place, or on its own as a sentence (first letter capitalised)."""
     if prefix is None:
@@ -334,6 +348,7 @@ def apply_score_changes(
     prepare: Prepare | None = None,
     bump_unchanged: bool = True,
     recompute: bool = True,
+    framework: Framework | None = None,
 ) -> Sheet:
     """Write score changes to one sheet, all or nothing; the one save path for points.
 
@@ -344,8 +359,9 @@ def apply_score_changes(
     problem at once; write the changed scores with their history (the user and `source`: form,
     import, admin, command, upload); bump the sheet's version (also when nothing changed, unless
     `bump_unchanged` is off); recompute the unit's result and its group's ranks when a field that
-    counts changed. With `recompute=False` the caller recomputes (importers: once per group).
-    Returns the locked sheet as saved.
+    counts changed. With `recompute=False` the caller recomputes (importers: once per group);
+    `framework`: the unit's framework when the caller has just resolved it in the same
+    transaction (importers), else it is loaded here. Returns the locked sheet as saved.
     """
     sheet = lock_sheet(sheet)
     ensure_not_published(sheet.year)
@@ -353,7 +369,8 @@ def apply_score_changes(
         state_check(sheet)
     if expected_version is not None and sheet.version != expected_version:
         raise StaleSheetError(sheet)
-    framework = framework_for(sheet.unit, sheet.year)
+    if framework is None:
+        framework = framework_for(sheet.unit, sheet.year)
     items = list(framework.items.all())
     items_by_code = {item.code: item for item in items}
     code_by_id = {item.pk: item.code for item in items}
@@ -418,11 +435,57 @@ def _write_scores(created: list[Score], updated: list[Score], fields: Iterable[s
         score.updated_at = now  # bulk_update does not apply auto_now
     bulk_create_with_history(created, Score)
     if updated:
-        bulk_update_with_history(
+        _update_rows(
             updated,
-            Score,
             [name for name in SCORE_FIELDS if name in fields] + ["updated_by", "updated_at"],
         )
+        get_history_manager_for_model(Score).bulk_history_create(updated, update=True)
+
+
+UPDATE_BATCH = 1000
+
+
+def _update_rows(scores: list[Score], names: list[str]) -> None:
+    """`WITH v AS (VALUES …) UPDATE … FROM v`: the `names` fields of the scores, a batch a statement.
+
+    Django's bulk_update writes a CASE WHEN per field and row, and building those expressions
+    was most of a 100-unit import's time (profile in README "Hiệu năng / Performance"). The
+    values are each field's own database value; on PostgreSQL they are cast to the column's type
+    (a NULL in the first row would otherwise make the VALUES column text); SQLite needs no cast.
+    """
+    fields: list[models.Field[Any, Any]] = []
+    for name in names:
+        field = Score._meta.get_field(name)
+        assert isinstance(field, models.Field)  # noqa: S101 - concrete columns of Score
+        fields.append(field)
+    quote = connection.ops.quote_name
+    cast = connection.vendor == "postgresql"
+    placeholders = ["%s"] + [
+        f"CAST(%s AS {field.db_type(connection)})" if cast else "%s" for field in fields
+    ]
+    if cast:
+        placeholders[0] = f"CAST(%s AS {Score._meta.pk.db_type(connection)})"
+    row = "(" + ", ".join(placeholders) + ")"
+    names_in_table = [quote(str(field.column)) for field in fields]
+    columns = ", ".join(["id", *names_in_table])
+    assignments = ", ".join(f"{column} = v.{column}" for column in names_in_table)
+    table = quote(Score._meta.db_table)
+    for start in range(0, len(scores), UPDATE_BATCH):
+        batch = scores[start : start + UPDATE_BATCH]
+        params: list[Any] = []
+        for score in batch:
+            params.append(score.pk)
+            params += [
+                field.get_db_prep_save(getattr(score, field.attname), connection)
+                for field in fields
+            ]
+        values = ", ".join([row] * len(batch))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH v({columns}) AS (VALUES {values}) "  # noqa: S608 - names from the model, values as parameters
+                f"UPDATE {table} SET {assignments} FROM v WHERE {table}.id = v.id",
+                params,
+            )
 
 
 def score_change_problems(sheet: Sheet, change: ScoreChange) -> list[str]:

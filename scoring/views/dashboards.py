@@ -23,6 +23,7 @@ from scoring.models import AssessmentYear, Result, Sheet
 from scoring.permissions import User, sees_provisional, sees_reasons
 from scoring.selectors import dashboards as shared
 from scoring.selectors.cache import cached_page
+from scoring.selectors.common import framework_items
 from scoring.selectors.losses import most_lost as most_lost_items
 from scoring.selectors.moving_up import Candidate, move_up_basis, project
 from scoring.selectors.years import visible_years
@@ -199,6 +200,26 @@ def compare(request):
     return render(request, "scoring/dashboards/compare.html", context)
 
 
+def _most_lost_query(request, years: list[AssessmentYear]) -> dict[str, str]:
+    """?year= and ?group= as the view loads them (404 when invalid); ?item= kept only when it
+    is a scored item of that year and group (else ignored: the page without it)."""
+    query = request.GET
+    year = load_visible_year(years, query.get("year"))
+    checked = {"year": str(year.year)} if query.get("year") and year else {}
+    groups = groups_with_results([year]) if year else []
+    group = load_named_group(groups, query["group"]) if query.get("group") else None
+    if group is not None:
+        checked["group"] = group.code
+    if query.get("item") and year:
+        code = checked_code(query["item"])
+        shown = group or (groups[0] if groups else None)
+        items = framework_items([(year.id, shown.id)]).get((year.id, shown.id), []) if shown else []
+        if any(item.code == code and item.is_scored for item in items):
+            checked["item"] = code
+    return checked
+
+
+@cached_page("most_lost", query=("year", "group", "item"), check=_most_lost_query)
 def most_lost(request):
     years = visible_years(request.user)
     year = load_visible_year(years, request.GET.get("year"))

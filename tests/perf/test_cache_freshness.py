@@ -244,3 +244,19 @@ def test_a_request_with_messages_to_show_is_neither_served_a_stored_page_nor_sto
     assert not response.page_cache.page_hit
     assert response.page_cache.key is None  # not stored either
     assert "Đã lưu." in response.content.decode()
+
+
+def test_a_saved_score_is_on_most_points_lost_at_once(client, years, people):
+    client.force_login(people["leadership"])
+    before = main(client.get("/mat-diem/?year=2024&group=SO"))
+    assert main(client.get("/mat-diem/?year=2024&group=SO")) == before
+    cached_page(client, "/mat-diem/?year=2024&group=SO")
+
+    apply_score_changes(snv_2024(years), [ScoreChange("3.2", points=D("10"))])
+
+    after = fresh_page(client, "/mat-diem/?year=2024&group=SO")
+    assert (
+        main(client.get("/mat-diem/?year=2024&group=SO"))
+        == after[after.index("<main") : after.index("</main>")]
+    )
+    assert after[after.index("<main") : after.index("</main>")] != before

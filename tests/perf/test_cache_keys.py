@@ -192,3 +192,27 @@ def test_a_page_is_not_stored_without_a_generation_to_store_it_under(client, yea
     assert response.status_code == 200
     assert not response.page_cache.hit
     assert entries() == 0
+
+
+def test_most_points_lost_is_cached_and_an_unknown_item_is_served_from_the_page_without_it(
+    client, years, backend
+):
+    plain = client.get("/mat-diem/?year=2023&group=SO")
+    assert plain.status_code == 200
+    assert client.get("/mat-diem/?year=2023&group=SO&utm=1").page_cache.page_hit
+    stored = entries()
+    unknown = client.get("/mat-diem/?year=2023&group=SO&item=9.9.9")
+    assert unknown.page_cache.page_hit
+    assert unknown.page_cache.key == plain.page_cache.key
+    assert entries() == stored
+    for url in ("/mat-diem/?year=1999", "/mat-diem/?year=2023&group=NOPE", "/mat-diem/?item=%00"):
+        assert client.get(url).status_code == 404
+    assert entries() == stored
+
+
+def test_an_item_of_most_points_lost_is_a_page_of_its_own(client, years):
+    plain = client.get("/mat-diem/?year=2023&group=SO")
+    item = client.get("/mat-diem/?year=2023&group=SO&item=3.2")
+    assert item.status_code == 200
+    assert item.page_cache.key != plain.page_cache.key
+    assert client.get("/mat-diem/?year=2023&group=SO&item=3.2").page_cache.page_hit

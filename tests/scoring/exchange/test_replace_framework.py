@@ -35,6 +35,7 @@ from scoring.models import (
 from scoring.selectors.versions import sheet_replacement
 from scoring.services.scores import ScoreChange, apply_score_changes
 from tests.factories import db_snapshot, make_sheet, make_unit, make_user, make_year
+from tests.queue import then_run_jobs
 from tests.scoring.exchange.test_commands import refused, run
 from units.models import Role
 
@@ -224,10 +225,8 @@ def test_split_merged_and_new_items_are_listed_with_the_old_values_beside(tmp_pa
     assert sorted(e.code for e in beside[new_items["2.3"]]) == ["1.2", "2.1"]
 
 
-def test_a_changed_submitted_sheet_goes_back_to_draft_and_the_unit_is_told(
-    tmp_path, unit_a, year, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
+def test_a_changed_submitted_sheet_goes_back_to_draft_and_the_unit_is_told(tmp_path, unit_a, year):
+    with then_run_jobs():
         replace(tmp_path)
     sheet = Sheet.objects.get(unit=unit_a)
     assert sheet.state == SheetState.DRAFT
@@ -258,9 +257,7 @@ def test_results_follow_the_new_version_at_once(tmp_path, unit_a, year):
     assert result.total == D("14.00")
 
 
-def test_past_the_deadline_the_administrator_decides(
-    tmp_path, unit_a, year, django_capture_on_commit_callbacks
-):
+def test_past_the_deadline_the_administrator_decides(tmp_path, unit_a, year):
     AssessmentYear.objects.filter(pk=year.pk).update(
         self_assessment_deadline=timezone.now() - timedelta(days=1)
     )
@@ -274,7 +271,7 @@ def test_past_the_deadline_the_administrator_decides(
     )
     assert "phiếu đã gửi của A thay đổi theo phiên bản mới" in message
     assert "--past-deadline keep" in message
-    with django_capture_on_commit_callbacks(execute=True):
+    with then_run_jobs():
         replace(tmp_path, past_deadline="keep")
     sheet = Sheet.objects.get(unit=unit_a)
     assert sheet.state == SheetState.SUBMITTED

@@ -104,10 +104,14 @@ def test_the_year_in_progress_is_not_found_for_the_public(client, years):
 
 
 def test_the_page_reads_a_fixed_number_of_queries(client, years, django_assert_num_queries):
-    # years, groups, results, items, scores
-    with django_assert_num_queries(5):
+    # The page is cached (scoring/selectors/cache.py): on a miss, the years and the check of
+    # ?item= (groups, items), then the view's years, groups, results, items, scores: 8.
+    with django_assert_num_queries(8):
         client.get("/mat-diem/?item=2.1")
+    # A hit: the years, for the key.
+    with django_assert_num_queries(1):
+        assert client.get("/mat-diem/?item=2.1").page_cache.page_hit
     add_units(years[2023], 3)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(8):
         response = client.get("/mat-diem/?item=2.1")
     assert response.context["losses"].units_counted == 7
