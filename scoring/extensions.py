@@ -18,8 +18,9 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.html import conditional_escape
 from django.utils.module_loading import import_string
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 
@@ -29,7 +30,8 @@ def panels(page: str, request: HttpRequest, **context: Any) -> list[SafeString]:
     for path in getattr(settings, "PAGE_PANELS", {}).get(page, ()):
         html = import_string(path)(request, **context)
         if html:
-            shown.append(mark_safe(html))  # noqa: S308 - a rendered template, escaped there
+            # A rendered template (render_to_string) is safe already; anything else is escaped.
+            shown.append(conditional_escape(html))
     return shown
 
 

@@ -482,7 +482,8 @@ def _update_rows(scores: list[Score], names: list[str]) -> None:
         values = ", ".join([row] * len(batch))
         with connection.cursor() as cursor:
             cursor.execute(
-                f"WITH v({columns}) AS (VALUES {values}) "  # noqa: S608 - names from the model, values as parameters
+                # Names come from the model (quoted), every value is a parameter.
+                f"WITH v({columns}) AS (VALUES {values}) "  # noqa: S608  # nosec B608
                 f"UPDATE {table} SET {assignments} FROM v WHERE {table}.id = v.id",
                 params,
             )
