@@ -183,8 +183,8 @@ class QuestionnaireAdmin(SurveyManagersOnly, PublishedYearReadOnlyMixin, admin.M
         return obj.n_questions
 
     @admin.display(description=gettext_lazy("phiếu đã thu"))
-    def ballot_count(self, obj) -> str:
-        return number_format(obj.n_ballots, 0, force_grouping=True)
+    def ballot_count(self, obj) -> int:
+        return obj.n_ballots
 
     @admin.display(description=gettext_lazy("công cụ"))
     def tools(self, obj) -> str:

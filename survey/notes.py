@@ -38,6 +38,22 @@ def tracker_notes(year: AssessmentYear) -> list[Note]:
     return notes
 
 
+def tracker_unit_notes(year: AssessmentYear) -> dict[int, list[Note]]:
+    """Per unit: ballots collected per respondent type against the sample target, one compact
+    line ("Khảo sát: Người dân 8/20 · Công chức 4/10"), linked to the survey page."""
+    url = reverse("survey:home", args=[year.year])
+    found = {}
+    for unit_id, cells in selectors.unit_progress(year).items():
+        parts = [
+            f"{rtype.name} {cell.collected}/{cell.target}"
+            if cell.target
+            else f"{rtype.name} {cell.collected}"
+            for rtype, cell in cells
+        ]
+        found[unit_id] = [Note(_("Khảo sát: %(progress)s") % {"progress": " · ".join(parts)}, url)]
+    return found
+
+
 def profile_notes(user: Any, unit: Unit, year: AssessmentYear | None) -> list[Note]:
     """The questions of the unit's survey below 80 % satisfaction, for those who may see the
     unit's survey results (its own people, appraisers, leadership, admins)."""

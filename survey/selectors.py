@@ -337,3 +337,37 @@ def unit_question_results(
                 result.answers, sums[unit_id, question_id], 2, year.rounding
             )
     return [(unit, [per_unit[unit.pk][q.pk] for q in questions]) for unit in units]
+
+
+# --------------------------------------------------------------------------- the tracker's lines
+
+
+def unit_progress(year: AssessmentYear) -> dict[int, list[tuple[RespondentType, ProgressCell]]]:
+    """Per unit with a target or a ballot in the year: ballots collected per respondent type
+    against the sample target, the types in their order (three queries, whatever the units)."""
+    counts = {
+        (u, t): n
+        for u, t, n in Ballot.objects.filter(questionnaire__year=year)
+        .values_list("unit_id", "respondent_type_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    targets: dict[tuple[int, int], int] = {}
+    for u, t, n in SampleTarget.objects.filter(questionnaire__year=year).values_list(
+        "unit_id", "respondent_type_id", "target"
+    ):
+        targets[u, t] = n
+    types = {
+        t.pk: t for t in RespondentType.objects.filter(pk__in={t for _u, t in {*counts, *targets}})
+    }
+    found: dict[int, list[tuple[RespondentType, ProgressCell]]] = defaultdict(list)
+    for unit_id, type_id in sorted(
+        {*counts, *targets}, key=lambda key: (key[0], types[key[1]].order, types[key[1]].code)
+    ):
+        found[unit_id].append(
+            (
+                types[type_id],
+                ProgressCell(counts.get((unit_id, type_id), 0), targets.get((unit_id, type_id))),
+            )
+        )
+    return dict(found)

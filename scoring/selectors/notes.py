@@ -26,3 +26,16 @@ TRACKER_NOTES: list[Callable[[AssessmentYear], list[Note]]] = []
 
 def tracker_notes(year: AssessmentYear) -> list[Note]:
     return [note for source in TRACKER_NOTES for note in source(year)]
+
+
+#: year → {unit id: notes}, a compact line under each unit of the tracker (the survey: ballots
+#: collected per respondent type against the targets).
+TRACKER_UNIT_NOTES: list[Callable[[AssessmentYear], dict[int, list[Note]]]] = []
+
+
+def tracker_unit_notes(year: AssessmentYear) -> dict[int, list[Note]]:
+    found: dict[int, list[Note]] = {}
+    for source in TRACKER_UNIT_NOTES:
+        for unit_id, notes in source(year).items():
+            found.setdefault(unit_id, []).extend(notes)
+    return found
