@@ -483,6 +483,12 @@ class _SeenBallot:
     pk: int | None = None
 
 
+def _written(seen: _SeenBallot) -> int:
+    if seen.pk is None:  # its ballot is always written in this batch or an earlier one
+        raise RuntimeError("an answer of a ballot not written")
+    return seen.pk
+
+
 class _BallotWriter:
     """Writes checked ballots and answers in batches as the file is read (inside the import's
     transaction: a problem found later rolls every batch back). Once a problem is found nothing
@@ -517,7 +523,7 @@ class _BallotWriter:
         for ballot, (_reference, seen) in zip(created, self.ballots, strict=True):
             seen.pk = ballot.pk
         Answer.objects.bulk_create(
-            Answer(ballot_id=seen.pk, question_id=question_id, option=option)
+            Answer(ballot_id=_written(seen), question_id=question_id, option=option)
             for seen, question_id, option in self.answers
         )
         self.ballots, self.answers = [], []
