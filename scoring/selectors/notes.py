@@ -18,6 +18,7 @@ from scoring.models import AssessmentYear
 class Note:
     text: str
     url: str
+    detail: str = ""  # shown after the text from tablet width up (a phone shows the text alone)
 
 
 #: year → notes above the submission tracker.

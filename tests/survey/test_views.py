@@ -313,6 +313,9 @@ def test_the_tracker_shows_each_units_ballots_per_type_against_its_targets(clien
     def unit_row(code):
         return re.search(rf'<tr[^>]*data-unit="{code}">(.*?)</tr>', page, re.S).group(1)
 
-    assert "Khảo sát: Người dân 1/1200 · Công chức, viên chức 0/2" in unit_row("S1")
-    assert "Khảo sát: Công chức, viên chức 1<" in unit_row("S2")  # no target: the count only
+    assert "Khảo sát: 1/1202 phiếu</a>" in unit_row("S1")
+    assert ": Người dân 1/1200 · Công chức, viên chức 0/2</span>" in unit_row("S1")
+    # no target: the count only
+    assert "Khảo sát: 1 phiếu</a>" in unit_row("S2")
+    assert ": Công chức, viên chức 1</span>" in unit_row("S2")
     assert reverse("survey:home", args=[2026]) in unit_row("S1")
