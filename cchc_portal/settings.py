@@ -58,7 +58,7 @@ INSTALLED_APPS = [
 PAGE_PANELS = {
     "unit_profile": ["indices.panels.unit_profile"],
     "home": ["indices.panels.index_switch"],
-    "open_data": ["indices.panels.open_data"],
+    "open_data": ["indices.panels.open_data", "survey.panels.open_data"],
 }
 # What scoring reads of other apps without importing them (scoring/extensions.py).
 SCORING_LOOKUPS = {

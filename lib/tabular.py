@@ -91,7 +91,7 @@ import re
 import unicodedata
 import warnings
 import zipfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Context, Decimal
@@ -111,6 +111,7 @@ __all__ = [
     "parse_points",
     "parse_text",
     "read_table",
+    "stream_table",
 ]
 
 T = TypeVar("T")
@@ -308,6 +309,10 @@ class Problems:
     @property
     def messages(self) -> list[str]:
         return [text for _row, _seq, text in sorted(self._items)]
+
+    def extend(self, other: Problems) -> None:
+        """Add another collection's problems (a stream's file problems to the rows')."""
+        self._items.extend(other._items)
 
     def __len__(self) -> int:
         return len(self._items)
@@ -597,35 +602,47 @@ def _delimiter(text: str) -> str:
     return ";" if counts[";"] > counts[","] else ","
 
 
-def _csv_grid(text: str, limits: Limits) -> _Grid:
-    problems = Problems()
+def _csv_records(
+    lines: Iterable[str], delimiter: str, limits: Limits, problems: Problems
+) -> Iterator[tuple[int, Cells]]:
+    """A CSV's non-empty records one at a time (row number, non-blank cells, NFC), the caps
+    checked as they come; a format error is recorded in `problems` and ends the records."""
     reader = csv.reader(
-        io.StringIO(text, newline=""),
-        delimiter=_delimiter(text),
+        lines,
+        delimiter=delimiter,
         quotechar='"',
         skipinitialspace=True,
         strict=True,
     )
-    rows: dict[int, Cells] = {}
     number = count = 0
     try:
         for number, record in enumerate(reader, start=1):  # number: used after the loop
             if number > limits.rows:
                 raise _too_many_rows(limits)
-            cells = {i: v for i, v in enumerate(record, start=1) if not _is_blank(v)}
+            cells = {
+                i: unicodedata.normalize("NFC", v)
+                for i, v in enumerate(record, start=1)
+                if not _is_blank(v)
+            }
             if cells:
                 if max(cells) > limits.columns:
                     raise _too_many_columns(limits)
                 count += len(cells)
                 if count > limits.cells:
                     raise _too_many_cells(limits)
-                rows[number] = cells
+                yield number, cells
     except csv.Error:
         problems.add(
             number + 1,
             None,
             _('lỗi định dạng CSV (kiểm tra dấu ngoặc kép “"” chưa đóng hoặc thừa)'),
         )
+
+
+def _csv_grid(text: str, limits: Limits) -> _Grid:
+    problems = Problems()
+    lines = io.StringIO(text, newline="")
+    rows = dict(_csv_records(lines, _delimiter(text), limits, problems))
     return _Grid(rows, problems)
 
 
@@ -762,7 +779,13 @@ def _listed(items: Sequence[str]) -> str:
     return shown + (", …" if len(items) > MAX_LISTED else "")
 
 
-def _xlsx_grid(raw: bytes, max_bytes: int, single_sheet: bool, limits: Limits) -> _Grid:
+def _xlsx_records(
+    raw: bytes, max_bytes: int, single_sheet: bool, limits: Limits, problems: Problems
+) -> Iterator[tuple[int, Cells]]:
+    """The first worksheet's rows one at a time (row number, non-blank cells), after the caps
+    were checked on the whole zip; formula and error cells, hidden rows, merged ranges and
+    hidden columns holding data are recorded in `problems` (the last two once every row was
+    read). Raises TableError for a workbook that cannot be read."""
     from openpyxl import load_workbook
     from openpyxl.worksheet._reader import WorkSheetParser
     from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
@@ -787,7 +810,10 @@ def _xlsx_grid(raw: bytes, max_bytes: int, single_sheet: bool, limits: Limits) -
     except Exception:  # openpyxl raises anything on broken files
         raise _corrupt_xlsx() from None
 
-    problems = Problems()
+    header: Cells = {}
+    hidden_rows: list[str] = []
+    cols_with_data: set[int] = set()
+    last_row = last_col = 0
     try:
         if single_sheet and len(workbook.sheetnames) > 1:
             problems.add(
@@ -804,53 +830,67 @@ def _xlsx_grid(raw: bytes, max_bytes: int, single_sheet: bool, limits: Limits) -
             problems.add(
                 None, None, _("Trang tính đầu tiên “%(name)s” đang bị ẩn") % {"name": sheet.title}
             )
-        cells: dict[tuple[int, int], dict[str, Any]] = {}
-        try:
-            with warnings.catch_warnings(), sheet._get_source() as source:
-                warnings.simplefilter("ignore")
-                parser = WorkSheetParser(
-                    source,
-                    sheet._shared_strings,
-                    data_only=False,
-                    epoch=workbook.epoch,
-                    date_formats=book._date_formats,
-                    timedelta_formats=book._timedelta_formats,
-                )
-                for _number, row_cells in parser.parse():
-                    for cell in row_cells:
-                        if not _is_blank(cell["value"]):
-                            cells[(cell["row"], cell["column"])] = cell
-        except TableError:
-            raise
-        except Exception:  # a damaged sheet
-            raise _corrupt_xlsx() from None
+        with warnings.catch_warnings(), sheet._get_source() as source:
+            warnings.simplefilter("ignore")
+            parser = WorkSheetParser(
+                source,
+                sheet._shared_strings,
+                data_only=False,
+                epoch=workbook.epoch,
+                date_formats=book._date_formats,
+                timedelta_formats=book._timedelta_formats,
+            )
+            rows = parser.parse()
+            while True:
+                try:
+                    _number, row_cells = next(rows)
+                except StopIteration:
+                    break
+                except TableError:
+                    raise
+                except Exception:  # a damaged sheet
+                    raise _corrupt_xlsx() from None
+                cells: Cells = {}
+                for cell in row_cells:
+                    value = cell["value"]
+                    if _is_blank(value):
+                        continue
+                    r, c = cell["row"], cell["column"]
+                    last_row, last_col = max(last_row, r), max(last_col, c)
+                    cols_with_data.add(c)
+                    if r == 1:
+                        header[c] = value
+                    label = _header_text(header[c]).strip() if c in header else get_column_letter(c)
+                    if (
+                        cell["data_type"] == "f"
+                        or isinstance(value, ArrayFormula | DataTableFormula)
+                        or (isinstance(value, str) and value.startswith("="))
+                    ):
+                        problems.add(
+                            r,
+                            label,
+                            _(
+                                "Ô chứa công thức; hãy dán giá trị (Paste Values) thay cho công thức"
+                            ),
+                        )
+                        continue
+                    if cell["data_type"] == "e":
+                        problems.add(r, label, _("Ô chứa lỗi %(value)s") % {"value": value})
+                        continue
+                    if isinstance(value, str):
+                        value = unicodedata.normalize("NFC", value)
+                    cells[c] = value
+                if not any(not _is_blank(cell["value"]) for cell in row_cells):
+                    continue
+                r = row_cells[0]["row"]
+                if _hidden(parser.row_dimensions.get(str(r)), size="ht"):
+                    hidden_rows.append(str(r))
+                if cells:
+                    yield r, cells
     finally:
         workbook.close()
-    if not cells:
+    if not last_row:
         raise _no_data()
-    last_row = max(r for r, _c in cells)
-    last_col = max(c for _r, c in cells)
-
-    rows: dict[int, Cells] = {}
-    header = {c: cell["value"] for (r, c), cell in cells.items() if r == 1}
-    for (r, c), cell in sorted(cells.items()):
-        value = cell["value"]
-        label = _header_text(header[c]).strip() if c in header else get_column_letter(c)
-        if (
-            cell["data_type"] == "f"
-            or isinstance(value, ArrayFormula | DataTableFormula)
-            or (isinstance(value, str) and value.startswith("="))
-        ):
-            problems.add(
-                r, label, _("Ô chứa công thức; hãy dán giá trị (Paste Values) thay cho công thức")
-            )
-            continue
-        if cell["data_type"] == "e":
-            problems.add(r, label, _("Ô chứa lỗi %(value)s") % {"value": value})
-            continue
-        if isinstance(value, str):
-            value = unicodedata.normalize("NFC", value)
-        rows.setdefault(r, {})[c] = value
 
     ranges = [rng.ref for rng in (parser.merged_cells.mergeCell if parser.merged_cells else [])]
     merged = [
@@ -865,11 +905,6 @@ def _xlsx_grid(raw: bytes, max_bytes: int, single_sheet: bool, limits: Limits) -
             _("Tệp có ô gộp (merged cells) ở %(ranges)s; hãy bỏ gộp ô")
             % {"ranges": _listed(sorted(merged))},
         )
-
-    rows_with_data = sorted({r for r, _c in cells})
-    hidden_rows = [
-        str(r) for r in rows_with_data if _hidden(parser.row_dimensions.get(str(r)), size="ht")
-    ]
     if hidden_rows:
         problems.add(
             None,
@@ -877,7 +912,6 @@ def _xlsx_grid(raw: bytes, max_bytes: int, single_sheet: bool, limits: Limits) -
             _("Tệp có dòng bị ẩn chứa dữ liệu (dòng %(rows)s); hãy bỏ ẩn hoặc xoá các dòng này")
             % {"rows": _listed(hidden_rows)},
         )
-    cols_with_data = {c for _r, c in cells}
     hidden_cols: set[int] = set()
     for attributes in parser.column_dimensions.values():
         if _hidden(attributes, size="width"):
@@ -890,7 +924,11 @@ def _xlsx_grid(raw: bytes, max_bytes: int, single_sheet: bool, limits: Limits) -
             _("Tệp có cột bị ẩn chứa dữ liệu (cột %(columns)s); hãy bỏ ẩn hoặc xoá các cột này")
             % {"columns": _listed([get_column_letter(c) for c in sorted(hidden_cols)])},
         )
-    return _Grid(rows, problems)
+
+
+def _xlsx_grid(raw: bytes, max_bytes: int, single_sheet: bool, limits: Limits) -> _Grid:
+    problems = Problems()
+    return _Grid(dict(_xlsx_records(raw, max_bytes, single_sheet, limits, problems)), problems)
 
 
 def _hidden(attributes: Mapping[str, str] | None, *, size: str) -> bool:
@@ -931,6 +969,62 @@ def _header_text(value: Any) -> str:
 Source = bytes | Any
 
 
+def _header_columns(
+    header: Cells,
+    required: Sequence[str],
+    optional: Sequence[str],
+    ignore_unknown: bool,
+    problems: Problems,
+) -> tuple[dict[int, str], dict[str, str]]:
+    """The header row's columns (index -> normalised name) and labels (name -> as written);
+    repeated, unknown and missing required columns are recorded in `problems`."""
+    required_names = [normalize_name(n) for n in required]
+    known = dict.fromkeys(required_names + [normalize_name(n) for n in optional])
+    columns: dict[int, str] = {}  # column index -> normalised name
+    labels: dict[str, str] = {}
+    seen: set[str] = set()
+    for index in sorted(header):
+        label = unicodedata.normalize("NFC", _header_text(header[index])).strip()
+        name = label.lower()
+        if name in seen:
+            problems.add(None, None, _("Cột “%(column)s” bị lặp lại") % {"column": label})
+        elif name not in known and ignore_unknown:
+            pass
+        elif name not in known:
+            problems.add(
+                None,
+                None,
+                _("Cột “%(column)s” không được hỗ trợ; các cột hợp lệ: %(allowed)s")
+                % {"column": label, "allowed": ", ".join(known)},
+            )
+        else:
+            columns[index] = name
+            labels[name] = label
+        seen.add(name)
+    if header:
+        for name in required_names:
+            if name not in labels:
+                problems.add(None, None, _("Thiếu cột bắt buộc “%(column)s”") % {"column": name})
+    return columns, labels
+
+
+def _note_headerless(cells: Cells, header: Cells, number: int, headerless: dict[int, int]) -> None:
+    """Remember the first row with data in a column that has no name in row 1."""
+    for index in cells:
+        if index not in header:
+            headerless.setdefault(index, number)
+
+
+def _headerless_problems(headerless: dict[int, int], problems: Problems) -> None:
+    for index, number in sorted(headerless.items()):
+        problems.add(
+            None,
+            None,
+            _("Cột %(column)s có dữ liệu (dòng %(row)s) nhưng không có tên cột ở dòng 1")
+            % {"column": get_column_letter(index), "row": number},
+        )
+
+
 def read_table(
     data: Source,
     *,
@@ -961,52 +1055,17 @@ def read_table(
     if not grid.rows and not problems:
         raise _no_data()
 
-    required_names = [normalize_name(n) for n in required]
-    known = dict.fromkeys(required_names + [normalize_name(n) for n in optional])
-
     header = grid.rows.get(1, {})
     if not header and grid.rows:
         problems.add(None, None, _("Dòng 1 phải là dòng tiêu đề (tên các cột) nhưng đang trống"))
-    columns: dict[int, str] = {}  # column index -> normalised name
-    labels: dict[str, str] = {}
-    seen: set[str] = set()
-    for index in sorted(header):
-        label = unicodedata.normalize("NFC", _header_text(header[index])).strip()
-        name = label.lower()
-        if name in seen:
-            problems.add(None, None, _("Cột “%(column)s” bị lặp lại") % {"column": label})
-        elif name not in known and ignore_unknown:
-            pass
-        elif name not in known:
-            problems.add(
-                None,
-                None,
-                _("Cột “%(column)s” không được hỗ trợ; các cột hợp lệ: %(allowed)s")
-                % {"column": label, "allowed": ", ".join(known)},
-            )
-        else:
-            columns[index] = name
-            labels[name] = label
-        seen.add(name)
-    if header:
-        for name in required_names:
-            if name not in labels:
-                problems.add(None, None, _("Thiếu cột bắt buộc “%(column)s”") % {"column": name})
+    columns, labels = _header_columns(header, required, optional, ignore_unknown, problems)
 
     headerless: dict[int, int] = {}
     for number, cells in sorted(grid.rows.items()):
         if number == 1 or not header:
             continue
-        for index in cells:
-            if index not in header:
-                headerless.setdefault(index, number)
-    for index, number in sorted(headerless.items()):
-        problems.add(
-            None,
-            None,
-            _("Cột %(column)s có dữ liệu (dòng %(row)s) nhưng không có tên cột ở dòng 1")
-            % {"column": get_column_letter(index), "row": number},
-        )
+        _note_headerless(cells, header, number, headerless)
+    _headerless_problems(headerless, problems)
     problems.raise_if_any()
 
     present = frozenset(columns.values())
@@ -1017,3 +1076,116 @@ def read_table(
         values = {name: cells.get(index) for index, name in columns.items()}
         rows.append(Row(number=number, values=values, present=present, labels=labels))
     return rows
+
+
+# --------------------------------------------------------------------------- the streaming reader
+
+#: Characters that make "text" binary (as in `_decode`), counted chunk by chunk.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CHUNK = 1024 * 1024
+
+
+def _text_encoding(raw: bytes) -> str:
+    """The encoding `_decode` would choose (UTF-8, else Windows-1258), checked over the whole
+    file chunk by chunk without building its text; TableError as `_decode` raises."""
+    import codecs
+
+    if raw.startswith(OLE2_MAGIC):
+        _decode(raw[: len(OLE2_MAGIC)])  # raises its message (an old .xls, a password)
+    if b"\x00" in raw or raw.startswith(DOCUMENT_MAGIC):
+        raise _not_tabular()
+    for encoding in ("utf-8-sig", "cp1258"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        characters = controls = 0
+        try:
+            for start in range(0, len(raw), _CHUNK):
+                text = decoder.decode(raw[start : start + _CHUNK], final=start + _CHUNK >= len(raw))
+                characters += len(text)
+                controls += len(_CONTROL_RE.findall(text))
+        except UnicodeDecodeError:
+            continue
+        if controls and controls > MAX_CONTROL_SHARE * characters:
+            raise _not_tabular()
+        return encoding
+    raise _not_tabular()
+
+
+class TableStream:
+    """The rows of a CSV or xlsx file one at a time, for files too large to hold as rows (a
+    million rows): `read_table`'s caps and checks, with the memory of one row at a time (plus
+    the file's bytes).
+
+        stream = stream_table(upload, required=[...], limits=Limits(rows=1_000_001, ...))
+        for row in stream:          # Row objects, as read_table returns them
+            ...
+        problems.extend(stream.problems)   # found while reading: complete once iterated
+
+    The header is read when the stream is made: its problems (missing, unknown or repeated
+    columns, an empty row 1) and the caps raise TableError there. What only the whole file
+    shows (a CSV format error, formula or error cells, data without a column name, hidden rows
+    and columns, merged cells) is collected in `problems` while iterating: the caller reports
+    it with its own row problems, and saves nothing when there is any.
+    """
+
+    def __init__(
+        self,
+        records: Iterator[tuple[int, Cells]],
+        problems: Problems,
+        required: Sequence[str],
+        optional: Sequence[str],
+        ignore_unknown: bool,
+    ) -> None:
+        self.problems = problems
+        self._records = records
+        first = next(records, None)
+        if first is None:
+            problems.raise_if_any()
+            raise _no_data()
+        number, cells = first
+        if number != 1:
+            problems.add(
+                None, None, _("Dòng 1 phải là dòng tiêu đề (tên các cột) nhưng đang trống")
+            )
+            problems.raise_if_any()
+        self._header = cells
+        self._columns, self._labels = _header_columns(
+            cells, required, optional, ignore_unknown, problems
+        )
+        problems.raise_if_any()
+        self._present = frozenset(self._columns.values())
+
+    def __iter__(self) -> Iterator[Row]:
+        headerless: dict[int, int] = {}
+        columns, labels, present = self._columns, self._labels, self._present
+        for number, cells in self._records:
+            _note_headerless(cells, self._header, number, headerless)
+            values = {name: cells.get(index) for index, name in columns.items()}
+            yield Row(number=number, values=values, present=present, labels=labels)
+        _headerless_problems(headerless, self.problems)
+
+
+def stream_table(
+    data: Source,
+    *,
+    required: Sequence[str],
+    optional: Sequence[str] = (),
+    max_bytes: int | None = None,
+    single_sheet: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
+    ignore_unknown: bool = False,
+) -> TableStream:
+    """`read_table`'s rules, one row at a time (see `TableStream`)."""
+    limit = _default_max_bytes() if max_bytes is None else max_bytes
+    raw = _read_bytes(data, limit)
+    if not raw.strip():
+        raise _no_data()
+    problems = Problems()
+    records: Iterator[tuple[int, Cells]]
+    if raw.startswith(ZIP_MAGIC):
+        records = _xlsx_records(raw, limit, single_sheet, limits, problems)
+    else:
+        encoding = _text_encoding(raw)
+        head = raw[:_CHUNK].decode(encoding, errors="ignore")
+        lines = io.TextIOWrapper(io.BytesIO(raw), encoding=encoding, newline="")
+        records = _csv_records(lines, _delimiter(head), limits, problems)
+    return TableStream(records, problems, required, optional, ignore_unknown)

@@ -7,7 +7,7 @@ class SurveyConfig(AppConfig):
     verbose_name = _("Điều tra xã hội học")
 
     def ready(self) -> None:
-        from scoring.selectors.notes import TRACKER_NOTES
+        from scoring.selectors.notes import TRACKER_NOTES, TRACKER_UNIT_NOTES
         from survey import (
             notes,
             permissions,  # noqa: F401  (permissions registers the rules)
@@ -15,3 +15,5 @@ class SurveyConfig(AppConfig):
 
         if notes.tracker_notes not in TRACKER_NOTES:
             TRACKER_NOTES.append(notes.tracker_notes)
+        if notes.tracker_unit_notes not in TRACKER_UNIT_NOTES:
+            TRACKER_UNIT_NOTES.append(notes.tracker_unit_notes)

@@ -164,6 +164,8 @@ class SampleTarget(models.Model):
     target = models.PositiveIntegerField(_("số phiếu cần thu"))
 
     class Meta:
+        verbose_name = _("chỉ tiêu số phiếu")
+        verbose_name_plural = _("chỉ tiêu số phiếu")
         constraints = [
             models.UniqueConstraint(
                 fields=["questionnaire", "unit", "respondent_type"], name="sample_target_unique"

@@ -38,6 +38,32 @@ def tracker_notes(year: AssessmentYear) -> list[Note]:
     return notes
 
 
+def tracker_unit_notes(year: AssessmentYear) -> dict[int, list[Note]]:
+    """Per unit: ballots collected against its sample targets, a compact line linked to the
+    survey page ("Khảo sát: 38/40 phiếu"), with the detail per respondent type ("Người dân
+    20/20 · Công chức, viên chức 12/14 · …") shown from tablet width up."""
+    url = reverse("survey:home", args=[year.year])
+    found = {}
+    for unit_id, cells in selectors.unit_progress(year).items():
+        collected = sum(cell.collected for _rtype, cell in cells)
+        target = sum(cell.target or 0 for _rtype, cell in cells)
+        if target:
+            text = _("Khảo sát: %(collected)s/%(target)s phiếu") % {
+                "collected": collected,
+                "target": target,
+            }
+        else:
+            text = _("Khảo sát: %(collected)s phiếu") % {"collected": collected}
+        detail = " · ".join(
+            f"{rtype.name} {cell.collected}/{cell.target}"
+            if cell.target
+            else f"{rtype.name} {cell.collected}"
+            for rtype, cell in cells
+        )
+        found[unit_id] = [Note(text, url, detail)]
+    return found
+
+
 def profile_notes(user: Any, unit: Unit, year: AssessmentYear | None) -> list[Note]:
     """The questions of the unit's survey below 80 % satisfaction, for those who may see the
     unit's survey results (its own people, appraisers, leadership, admins)."""

@@ -282,3 +282,92 @@ def progress_totals(year: AssessmentYear) -> list[tuple[Questionnaire, int, int]
     ).values_list("questionnaire_id", "target"):
         targets[questionnaire_id] += target
     return [(q, collected.get(q.pk, 0), targets[q.pk]) for q in questionnaires]
+
+
+# --------------------------------------------------------------------------- exports of aggregates
+
+
+def unit_question_results(
+    questionnaire: Questionnaire,
+) -> list[tuple[Unit, list[QuestionResult]]]:
+    """Per unit of the questionnaire's group (in code order) and question: valid answers, the
+    distribution, the satisfaction rate and the mean weight, as `question_results` gives for one
+    unit, for every unit in one grouped query (three queries in all). Units without any ballot
+    are listed with no answers. Aggregates only: no ballot is read."""
+    year = questionnaire.year
+    questions = list(
+        questionnaire.questions.select_related("item").prefetch_related("options").order_by("order")
+    )
+    units = list(
+        Unit.objects.existing_in(year.year).filter(group=questionnaire.group_id).order_by("code")
+    )
+    per_unit: dict[int, dict[int, QuestionResult]] = {
+        unit.pk: {
+            q.pk: QuestionResult(q, distribution={o.code: 0 for o in q.options.all()})
+            for q in questions
+        }
+        for unit in units
+    }
+    sums: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    satisfied: dict[tuple[int, int], int] = defaultdict(int)
+    for unit_id, question_id, code, weight, n in (
+        Answer.objects.filter(ballot__questionnaire=questionnaire)
+        .values_list("ballot__unit_id", "question_id", "option__code", "option__weight")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        results = per_unit.get(unit_id)
+        if results is None:  # a unit no longer in the group's list that year: not exported
+            continue
+        result = results[question_id]
+        if code is None:
+            result.blank += n
+            continue
+        result.distribution[code] = result.distribution.get(code, 0) + n
+        result.answers += n
+        sums[unit_id, question_id] += weight * n
+        if weight >= SATISFIED_FROM:
+            satisfied[unit_id, question_id] += n
+    for unit_id, results in per_unit.items():
+        for question_id, result in results.items():
+            result.satisfaction = calculations.satisfaction_rate(
+                result.answers, satisfied[unit_id, question_id], 2, year.rounding
+            )
+            result.mean_weight = calculations.mean_weight(
+                result.answers, sums[unit_id, question_id], 2, year.rounding
+            )
+    return [(unit, [per_unit[unit.pk][q.pk] for q in questions]) for unit in units]
+
+
+# --------------------------------------------------------------------------- the tracker's lines
+
+
+def unit_progress(year: AssessmentYear) -> dict[int, list[tuple[RespondentType, ProgressCell]]]:
+    """Per unit with a target or a ballot in the year: ballots collected per respondent type
+    against the sample target, the types in their order (three queries, whatever the units)."""
+    counts = {
+        (u, t): n
+        for u, t, n in Ballot.objects.filter(questionnaire__year=year)
+        .values_list("unit_id", "respondent_type_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    targets: dict[tuple[int, int], int] = {}
+    for u, t, n in SampleTarget.objects.filter(questionnaire__year=year).values_list(
+        "unit_id", "respondent_type_id", "target"
+    ):
+        targets[u, t] = n
+    types = {
+        t.pk: t for t in RespondentType.objects.filter(pk__in={t for _u, t in {*counts, *targets}})
+    }
+    found: dict[int, list[tuple[RespondentType, ProgressCell]]] = defaultdict(list)
+    for unit_id, type_id in sorted(
+        {*counts, *targets}, key=lambda key: (key[0], types[key[1]].order, types[key[1]].code)
+    ):
+        found[unit_id].append(
+            (
+                types[type_id],
+                ProgressCell(counts.get((unit_id, type_id), 0), targets.get((unit_id, type_id))),
+            )
+        )
+    return dict(found)

@@ -13,7 +13,7 @@ file's rows, each named).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -394,6 +394,7 @@ class _Form:
     questions: dict[str, Question]
     options: dict[int, dict[str, Option]]  # question id → option code (casefolded) → option
     allowed: dict[int, set[int]]  # question id → respondent type ids (empty: everyone)
+    positions: dict[int, int]  # question id → its bit in a ballot's answered questions
 
     @classmethod
     def load(cls, questionnaire: Questionnaire) -> _Form:
@@ -406,6 +407,7 @@ class _Form:
             questions,
             {q.pk: {o.code.casefold(): o for o in q.options.all()} for q in questions.values()},
             {q.pk: {t.pk for t in q.respondent_types.all()} for q in questions.values()},
+            {q.pk: i for i, q in enumerate(questions.values())},
         )
 
     def answers_for(self, rtype: RespondentType) -> list[Question]:
@@ -467,13 +469,64 @@ class ResponsesSummary:
         }
 
 
-@dataclass
-class _PendingBallot:
+@dataclass(slots=True)
+class _SeenBallot:
+    """A ballot met in the file: what its later rows must agree with, the questions it answered
+    (a bit per question of its form) and, once written, its id. Small: a million-row file has
+    a hundred thousand of them."""
+
     row: int
     unit: Unit
     rtype: RespondentType
     form: _Form
-    answers: dict[int, Option | None]
+    answered: int = 0
+    pk: int | None = None
+
+
+def _written(seen: _SeenBallot) -> int:
+    if seen.pk is None:  # its ballot is always written in this batch or an earlier one
+        raise RuntimeError("an answer of a ballot not written")
+    return seen.pk
+
+
+class _BallotWriter:
+    """Writes checked ballots and answers in batches as the file is read (inside the import's
+    transaction: a problem found later rolls every batch back). Once a problem is found nothing
+    more is written; the rest of the file is still checked, to name every bad row."""
+
+    def __init__(self, *, channel: str, user: Account | None) -> None:
+        self.channel, self.user = channel, user
+        self.ballots: list[tuple[str, _SeenBallot]] = []
+        self.answers: list[tuple[_SeenBallot, int, Option | None]] = []
+
+    def add(
+        self, reference: str, seen: _SeenBallot, question_id: int, option: Option | None, new: bool
+    ) -> None:
+        if new:
+            self.ballots.append((reference, seen))
+        self.answers.append((seen, question_id, option))
+        if len(self.answers) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        created = Ballot.objects.bulk_create(
+            Ballot(
+                questionnaire=seen.form.questionnaire,
+                reference=reference,
+                unit=seen.unit,
+                respondent_type=seen.rtype,
+                channel=self.channel,
+                entered_by=self.user,
+            )
+            for reference, seen in self.ballots
+        )
+        for ballot, (_reference, seen) in zip(created, self.ballots, strict=True):
+            seen.pk = ballot.pk
+        Answer.objects.bulk_create(
+            Answer(ballot_id=_written(seen), question_id=question_id, option=option)
+            for seen, question_id, option in self.answers
+        )
+        self.ballots, self.answers = [], []
 
 
 DEFAULT_MAPPING = {name: name for name in RESPONSES_REQUIRED}
@@ -486,7 +539,7 @@ def import_responses(
     *,
     user: Account | None = None,
     channel: str = Channel.FILE,
-    rows: Sequence[tabular.Row] | None = None,
+    rows: Iterable[tabular.Row] | None = None,
 ) -> ResponsesSummary:
     """Store ballots from a file with one row per answer (ballot, unit_code, respondent_type,
     question, answer), all or nothing, every bad row named.
@@ -494,18 +547,21 @@ def import_responses(
     A ballot belongs to one unit and respondent type; its answers are checked against the
     questionnaire of the unit's group (question codes, the types a question is for, option
     codes; empty or "không trả lời" is kept as no answer). A ballot id already stored in the
-    year is refused. Up to 1,000,000 rows and 50 MB; ballots and answers are written in batches.
+    year is refused. Up to 1,000,000 rows and 50 MB, read as a stream (`tabular.stream_table`)
+    and written in batches of `BATCH` answers as they are checked, in this one transaction.
     `rows` are already read rows (a mapped KoboToolbox or Google Forms export).
     """
     year = AssessmentYear.objects.select_for_update().get(pk=year.pk)
     ensure_not_published(year)
+    stream = None
     if rows is None:
-        rows = tabular.read_table(
+        stream = tabular.stream_table(
             data,
             required=RESPONSES_REQUIRED,
             max_bytes=RESPONSES_MAX_BYTES,
             limits=RESPONSES_LIMITS,
         )
+        rows = stream
     questionnaires = {
         q.group_id: q for q in Questionnaire.objects.filter(year=year).select_related("group")
     }
@@ -519,9 +575,11 @@ def import_responses(
         Ballot.objects.filter(questionnaire__year=year).values_list("reference", flat=True)
     )
     problems = tabular.Problems()
-    ballots: dict[str, _PendingBallot] = {}
-    answers = 0
+    writer = _BallotWriter(channel=channel, user=user)
+    ballots: dict[str, _SeenBallot] = {}
+    answers = read = 0
     for row in rows:
+        read += 1
         reference = problems.parse(row, "ballot", tabular.parse_text) or ""
         unit_code = problems.parse(row, "unit_code", tabular.parse_text) or ""
         type_code = problems.parse(row, "respondent_type", tabular.parse_text) or ""
@@ -546,8 +604,9 @@ def import_responses(
                 row, "ballot", _("phiếu %(ballot)s đã được lưu trước đây") % {"ballot": reference}
             )
             continue
-        pending = ballots.get(reference)
-        if pending is None:
+        seen = ballots.get(reference)
+        new = seen is None
+        if seen is None:
             unit = units.get(unit_code)
             rtype = types.get(type_code)
             if unit is None:
@@ -568,9 +627,9 @@ def import_responses(
                 continue
             if unit.group_id not in forms:
                 forms[unit.group_id] = _Form.load(questionnaires[unit.group_id])
-            pending = _PendingBallot(row.number, unit, rtype, forms[unit.group_id], {})
-            ballots[reference] = pending
-        elif pending.unit.code != unit_code or pending.rtype.code != type_code:
+            seen = _SeenBallot(row.number, unit, rtype, forms[unit.group_id])
+            ballots[reference] = seen
+        elif seen.unit.code != unit_code or seen.rtype.code != type_code:
             problems.add(
                 row,
                 None,
@@ -580,17 +639,18 @@ def import_responses(
                 )
                 % {
                     "ballot": reference,
-                    "unit": pending.unit.code,
-                    "type": pending.rtype.code,
-                    "first": pending.row,
+                    "unit": seen.unit.code,
+                    "type": seen.rtype.code,
+                    "first": seen.row,
                 },
             )
             continue
-        question, option, problem = pending.form.check(pending.rtype, question_code, answer)
+        question, option, problem = seen.form.check(seen.rtype, question_code, answer)
         if problem is not None or question is None:
             problems.add(row, None, problem or "")
             continue
-        if question.pk in pending.answers:
+        bit = 1 << seen.form.positions[question.pk]
+        if seen.answered & bit:
             problems.add(
                 row,
                 "question",
@@ -598,12 +658,16 @@ def import_responses(
                 % {"ballot": reference, "code": question_code},
             )
             continue
-        pending.answers[question.pk] = option
+        seen.answered |= bit
         answers += 1
-    if not rows:
+        if not problems:
+            writer.add(reference, seen, question.pk, option, new)
+    if stream is not None:
+        problems.extend(stream.problems)
+    if not read:
         problems.add(None, None, _("Tệp không có dữ liệu"))
     problems.raise_if_any()
-    _store(ballots, channel=channel, user=user)
+    writer.flush()
     return ResponsesSummary(year.year, len(ballots), answers)
 
 
@@ -748,32 +812,6 @@ def import_mapped_responses(
             }
             answers.append(tabular.Row(row.number, values, present, labels))
     return import_responses(b"", year, user=user, channel=Channel.FILE, rows=answers)
-
-
-def _store(ballots: Mapping[str, _PendingBallot], *, channel: str, user: Account | None) -> None:
-    """Write checked ballots and their answers in batches (bulk_create returns the ids)."""
-    items = list(ballots.items())
-    for start in range(0, len(items), BATCH):
-        chunk = items[start : start + BATCH]
-        created = Ballot.objects.bulk_create(
-            Ballot(
-                questionnaire=p.form.questionnaire,
-                reference=reference,
-                unit=p.unit,
-                respondent_type=p.rtype,
-                channel=channel,
-                entered_by=user,
-            )
-            for reference, p in chunk
-        )
-        Answer.objects.bulk_create(
-            (
-                Answer(ballot=ballot, question_id=question_id, option=option)
-                for ballot, (_ref, p) in zip(created, chunk, strict=True)
-                for question_id, option in p.answers.items()
-            ),
-            batch_size=BATCH,
-        )
 
 
 def _refused_ballot() -> ServiceError:

@@ -21,4 +21,30 @@ urlpatterns = [
     path("khao-sat/<int:year>/<slug:group>/nhap-lech/", views.mismatches, name="mismatches"),
     path("khao-sat/<int:year>/<slug:group>/nhap-lech/<int:pk>/", views.settle, name="settle"),
     path("khao-sat/<int:year>/<slug:group>/<slug:unit>/", views.unit_results, name="unit"),
+    # Aggregates per unit and question (never a ballot): for the survey's readers, and as open
+    # data for published years.
+    path(
+        "khao-sat/<int:year>/<slug:group>/tong-hop.csv",
+        views.aggregates,
+        {"fmt": "csv"},
+        name="aggregates_csv",
+    ),
+    path(
+        "khao-sat/<int:year>/<slug:group>/tong-hop.xlsx",
+        views.aggregates,
+        {"fmt": "xlsx"},
+        name="aggregates_xlsx",
+    ),
+    path(
+        "mo/khao-sat-<int:year>-<slug:group>.csv",
+        views.open_aggregates,
+        {"fmt": "csv"},
+        name="open_aggregates_csv",
+    ),
+    path(
+        "mo/khao-sat-<int:year>-<slug:group>.xlsx",
+        views.open_aggregates,
+        {"fmt": "xlsx"},
+        name="open_aggregates_xlsx",
+    ),
 ]

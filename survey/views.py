@@ -24,10 +24,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from lib import tabular
+from scoring.exchange.exports import CSV_TYPE, XLSX_TYPE
 from scoring.models import AssessmentYear
 from scoring.permissions import may, require
 from scoring.services.errors import ServiceError
-from survey import limits, notes, selectors, services
+from survey import exports, limits, notes, selectors, services
 from survey.forms import BallotForm, PaperForm, ResponsesUploadForm, TokensForm, UnitTypeForm
 from survey.models import (
     Channel,
@@ -293,6 +294,35 @@ def unit_results(request: HttpRequest, year: int, group: str, unit: str) -> Http
             "target": selectors.SATISFACTION_TARGET,
         },
     )
+
+
+def _aggregate_file(questionnaire: Questionnaire, fmt: str) -> HttpResponse:
+    if fmt == "xlsx":
+        response = HttpResponse(exports.aggregates_xlsx(questionnaire), content_type=XLSX_TYPE)
+    else:
+        response = HttpResponse(exports.aggregates_csv(questionnaire), content_type=CSV_TYPE)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{exports.file_name(questionnaire, fmt)}"'
+    )
+    return response
+
+
+@login_required
+def aggregates(request: HttpRequest, year: int, group: str, fmt: str) -> HttpResponse:
+    """Per unit and question: valid answers, distribution, satisfaction, mean weight (CSV or
+    xlsx) for the survey's readers, whatever the year's state. Never a ballot."""
+    assessment_year = _year(request, year, "survey.view_results")
+    return _aggregate_file(_questionnaire(assessment_year, group), fmt)
+
+
+def open_aggregates(request: HttpRequest, year: int, group: str, fmt: str) -> HttpResponse:
+    """The same aggregates as open data (/mo/), for published years only."""
+    found = AssessmentYear.objects.published().filter(year=year).first()
+    if found is None:
+        raise Http404(_("Không có kết quả công bố của năm này."))
+    response = _aggregate_file(_questionnaire(found, group), fmt)
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 def _qr_svg(url: str) -> str:

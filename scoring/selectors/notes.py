@@ -18,6 +18,7 @@ from scoring.models import AssessmentYear
 class Note:
     text: str
     url: str
+    detail: str = ""  # shown after the text from tablet width up (a phone shows the text alone)
 
 
 #: year → notes above the submission tracker.
@@ -26,3 +27,16 @@ TRACKER_NOTES: list[Callable[[AssessmentYear], list[Note]]] = []
 
 def tracker_notes(year: AssessmentYear) -> list[Note]:
     return [note for source in TRACKER_NOTES for note in source(year)]
+
+
+#: year → {unit id: notes}, a compact line under each unit of the tracker (the survey: ballots
+#: collected per respondent type against the targets).
+TRACKER_UNIT_NOTES: list[Callable[[AssessmentYear], dict[int, list[Note]]]] = []
+
+
+def tracker_unit_notes(year: AssessmentYear) -> dict[int, list[Note]]:
+    found: dict[int, list[Note]] = {}
+    for source in TRACKER_UNIT_NOTES:
+        for unit_id, notes in source(year).items():
+            found.setdefault(unit_id, []).extend(notes)
+    return found

@@ -29,12 +29,15 @@ def tracker(request, year: int):
     assessment_year = load_year(request.user, year, "scoring.view_tracker")
     filters = SheetFilter(request.GET, tracking.year_sheets(assessment_year), year=assessment_year)
     rows = tracking.tracker_rows(assessment_year, sheets=filters.qs)
+    unit_notes = notes.tracker_unit_notes(assessment_year)
     context = {
         "year": assessment_year,
         "years": AssessmentYear.objects.all(),
         "groups": filters.groups,
         "group_code": filters.group_code,
         "rows": rows,
+        # each row with the lines apps add under its unit (the survey's ballots collected)
+        "lines": [(row, unit_notes.get(row.unit.id, [])) for row in rows],
         "submitted": sum(1 for row in rows if row.submitted),
         "overdue": sum(1 for row in rows if row.overdue),
         "open_explanations": sum(row.open_explanations for row in rows),

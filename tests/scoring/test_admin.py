@@ -126,6 +126,41 @@ def one_of_everything(province, admin_user):
     async_task("math.sqrt", -1)  # ValueError: a failed task
     run_jobs(schedules=True)
     async_task("math.sqrt", 4)  # left waiting
+    # The survey: a questionnaire with a question and its options, a weight, a target, a ballot.
+    from survey import services as survey_services
+    from survey.models import (
+        Answer,
+        Ballot,
+        Option,
+        Question,
+        Questionnaire,
+        RespondentType,
+        SampleTarget,
+        TypeWeight,
+    )
+
+    survey_services.ensure_default_types()
+    citizen = RespondentType.objects.get(code="nguoi_dan")
+    form = Questionnaire.objects.create(year=year, group=sheet.unit.group, title="Phiếu 2023")
+    question = Question.objects.create(
+        questionnaire=form,
+        code="Q1",
+        item=Item.objects.get(framework__year=year, code="1.2"),
+        text="?",
+    )
+    option = Option.objects.create(question=question, code="A", weight=D("100"))
+    TypeWeight.objects.create(year=year, group=form.group, respondent_type=citizen, weight=D("60"))
+    SampleTarget.objects.create(
+        questionnaire=form, unit=sheet.unit, respondent_type=citizen, target=3
+    )
+    ballot = Ballot.objects.create(
+        questionnaire=form,
+        reference="B1",
+        unit=sheet.unit,
+        respondent_type=citizen,
+        channel="paper",
+    )
+    Answer.objects.create(ballot=ballot, question=question, option=option)
     return province
 
 

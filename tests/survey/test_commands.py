@@ -359,3 +359,42 @@ def test_option_texts_label_the_options_and_a_wrong_one_is_named(year, units, tm
         ("C", ""),
         ("D", "Rất khó"),
     ]
+
+
+def test_a_bad_row_after_written_batches_rolls_every_batch_back(
+    questionnaire, tmp_path, monkeypatch
+):
+    from survey import services
+
+    monkeypatch.setattr(services, "BATCH", 2)  # a batch written every 2 answers
+    rows = [HEADER]
+    for n in range(20):
+        rows += [[f"p{n}", "S1", "nguoi_dan", "Q1", "A"], [f"p{n}", "S1", "nguoi_dan", "Q3", "B"]]
+    rows.append(["p0", "S1", "nguoi_dan", "Q3", "C"])  # row 42: p0 answered Q3 on row 3
+    before = (survey_state(), db_snapshot())
+    with pytest.raises(CommandError) as caught:
+        run("import_responses", csv_file(tmp_path, rows), "--year", "2026")
+    assert "Dòng 42, cột question: phiếu p0 đã trả lời câu Q3" in str(caught.value)
+    assert (survey_state(), db_snapshot()) == before
+
+
+def test_a_ballots_rows_may_be_spread_over_the_file_and_its_batches(
+    questionnaire, tmp_path, monkeypatch
+):
+    from survey import services
+
+    monkeypatch.setattr(services, "BATCH", 3)
+    rows = [HEADER]
+    rows += [[f"s{n}", "S2", "nguoi_dan", "Q1", "B"] for n in range(10)]
+    rows += [[f"s{n}", "S2", "nguoi_dan", "Q2", "không trả lời"] for n in range(10)]
+    rows += [[f"s{n}", "S2", "nguoi_dan", "Q3", "A"] for n in range(10)]
+    xlsx = xlsx_file(tmp_path, rows)
+    out = run("import_responses", xlsx, "--year", "2026")
+    assert "10 phiếu (30 câu trả lời)" in out
+    assert Ballot.objects.count() == 10
+    stored = Answer.objects.filter(ballot__reference="s7")
+    assert sorted((a.question.code, a.option.code if a.option else None) for a in stored) == [
+        ("Q1", "B"),
+        ("Q2", None),
+        ("Q3", "A"),
+    ]

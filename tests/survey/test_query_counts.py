@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from survey import services
 from survey.models import Questionnaire, RespondentType, SampleTarget
-from tests.factories import make_unit, make_user
+from tests.factories import make_sheet, make_unit, make_user
 from units.models import Role, Unit
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +27,7 @@ def counts_for(client, units: int, ballots: int) -> dict[str, int]:
             make_unit(f"S{n}")
         types = list(RespondentType.objects.filter(code__in=["nguoi_dan", "cong_chuc"]))
         for unit in Unit.objects.all():
+            make_sheet(unit, form.year)  # a tracker row, with its survey line
             for rtype in types:
                 SampleTarget.objects.create(
                     questionnaire=form, unit=unit, respondent_type=rtype, target=5

@@ -286,3 +286,36 @@ def test_the_survey_page_applies_the_points_computed_from_the_ballots(client, fo
     score = Score.objects.get(sheet__unit=s1, item__code="3.1")
     assert score.points == Decimal("1.60")  # (100 + 60) / 2 = 80 % of 2
     assert score.history.first().history_change_reason == "khảo sát"
+
+
+def test_the_tracker_shows_each_units_ballots_per_type_against_its_targets(client, form):
+    import re
+
+    from survey.models import SampleTarget
+    from tests.factories import make_sheet
+
+    s1, s2 = Unit.objects.get(code="S1"), Unit.objects.get(code="S2")
+    for unit in (s1, s2):
+        make_sheet(unit, form.year)
+    citizen = RespondentType.objects.get(code="nguoi_dan")
+    official = RespondentType.objects.get(code="cong_chuc")
+    SampleTarget.objects.create(questionnaire=form, unit=s1, respondent_type=citizen, target=1200)
+    SampleTarget.objects.create(questionnaire=form, unit=s1, respondent_type=official, target=2)
+    services.cast_ballot(
+        form, s1, citizen, {"Q1": "A", "Q2": "A", "Q3": "A"}, channel="paper", reference="P-1"
+    )
+    services.cast_ballot(
+        form, s2, official, {"Q1": "A", "Q2": "B"}, channel="paper", reference="P-2"
+    )
+    client.force_login(make_user("lead", Role.LEADERSHIP, s2))
+    page = client.get(reverse("tracker", args=[2026])).content.decode()
+
+    def unit_row(code):
+        return re.search(rf'<tr[^>]*data-unit="{code}">(.*?)</tr>', page, re.S).group(1)
+
+    assert "Khảo sát: 1/1202 phiếu</a>" in unit_row("S1")
+    assert ": Người dân 1/1200 · Công chức, viên chức 0/2</span>" in unit_row("S1")
+    # no target: the count only
+    assert "Khảo sát: 1 phiếu</a>" in unit_row("S2")
+    assert ": Công chức, viên chức 1</span>" in unit_row("S2")
+    assert reverse("survey:home", args=[2026]) in unit_row("S1")
