@@ -45,6 +45,9 @@ LEADING_KEYS = (
     "blank",
 )
 TRAILING_KEYS = ("satisfaction", "mean_weight")
+#: Open data leaves out the distribution and the rates of a unit's question answered by fewer
+#: people than this: with one or two ballots, the "aggregate" would be someone's answers.
+MIN_PUBLIC_ANSWERS = 5
 
 
 def option_codes(questionnaire: Questionnaire) -> list[str]:
@@ -57,14 +60,19 @@ def option_codes(questionnaire: Questionnaire) -> list[str]:
     return codes
 
 
-def aggregate_rows(questionnaire: Questionnaire) -> tuple[list[str], list[list]]:
-    """(keys, rows) of plain values: ints, Decimals (None where no valid answer), text."""
+def aggregate_rows(
+    questionnaire: Questionnaire, *, public: bool = False
+) -> tuple[list[str], list[list]]:
+    """(keys, rows) of plain values: ints, Decimals (None where no valid answer), text. With
+    `public` (open data), a question with fewer than MIN_PUBLIC_ANSWERS valid answers at a unit
+    keeps its counts of answers but not its distribution or rates (empty cells)."""
     codes = option_codes(questionnaire)
     keys = [*LEADING_KEYS, *(f"answers_{c}" for c in codes), *TRAILING_KEYS]
     rows = []
     for unit, results in selectors.unit_question_results(questionnaire):
         for result in results:
             question = result.question
+            hidden = public and result.answers < MIN_PUBLIC_ANSWERS
             rows.append(
                 [
                     questionnaire.year.year,
@@ -76,9 +84,9 @@ def aggregate_rows(questionnaire: Questionnaire) -> tuple[list[str], list[list]]
                     question.text,
                     result.answers,
                     result.blank,
-                    *(result.distribution.get(c) for c in codes),
-                    result.satisfaction,
-                    result.mean_weight,
+                    *(None if hidden else result.distribution.get(c) for c in codes),
+                    None if hidden else result.satisfaction,
+                    None if hidden else result.mean_weight,
                 ]
             )
     return keys, rows
@@ -92,8 +100,8 @@ def _csv_cell(value) -> str:
     return str(value)  # int, or a Decimal already rounded to 2 places ("66.67")
 
 
-def aggregates_csv(questionnaire: Questionnaire) -> bytes:
-    keys, rows = aggregate_rows(questionnaire)
+def aggregates_csv(questionnaire: Questionnaire, *, public: bool = False) -> bytes:
+    keys, rows = aggregate_rows(questionnaire, public=public)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(keys)
@@ -101,8 +109,8 @@ def aggregates_csv(questionnaire: Questionnaire) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def aggregates_table(questionnaire: Questionnaire) -> Table:
-    keys, rows = aggregate_rows(questionnaire)
+def aggregates_table(questionnaire: Questionnaire, *, public: bool = False) -> Table:
+    keys, rows = aggregate_rows(questionnaire, public=public)
     labels = {
         "year": Column(_("Năm"), INTEGER),
         "group": Column(_("Khối")),
@@ -138,8 +146,8 @@ def aggregates_table(questionnaire: Questionnaire) -> Table:
     )
 
 
-def aggregates_xlsx(questionnaire: Questionnaire) -> bytes:
-    return to_xlsx([aggregates_table(questionnaire)])
+def aggregates_xlsx(questionnaire: Questionnaire, *, public: bool = False) -> bytes:
+    return to_xlsx([aggregates_table(questionnaire, public=public)])
 
 
 def file_name(questionnaire: Questionnaire, ext: str) -> str:

@@ -296,11 +296,17 @@ def unit_results(request: HttpRequest, year: int, group: str, unit: str) -> Http
     )
 
 
-def _aggregate_file(questionnaire: Questionnaire, fmt: str) -> HttpResponse:
+def _aggregate_file(
+    questionnaire: Questionnaire, fmt: str, *, public: bool = False
+) -> HttpResponse:
     if fmt == "xlsx":
-        response = HttpResponse(exports.aggregates_xlsx(questionnaire), content_type=XLSX_TYPE)
+        response = HttpResponse(
+            exports.aggregates_xlsx(questionnaire, public=public), content_type=XLSX_TYPE
+        )
     else:
-        response = HttpResponse(exports.aggregates_csv(questionnaire), content_type=CSV_TYPE)
+        response = HttpResponse(
+            exports.aggregates_csv(questionnaire, public=public), content_type=CSV_TYPE
+        )
     response["Content-Disposition"] = (
         f'attachment; filename="{exports.file_name(questionnaire, fmt)}"'
     )
@@ -320,7 +326,7 @@ def open_aggregates(request: HttpRequest, year: int, group: str, fmt: str) -> Ht
     found = AssessmentYear.objects.published().filter(year=year).first()
     if found is None:
         raise Http404(_("Không có kết quả công bố của năm này."))
-    response = _aggregate_file(_questionnaire(found, group), fmt)
+    response = _aggregate_file(_questionnaire(found, group), fmt, public=True)
     response["Access-Control-Allow-Origin"] = "*"
     return response
 

@@ -134,6 +134,18 @@ def test_open_data_carries_the_aggregates_of_published_years_only_and_no_ballot(
     assert leaked == []
 
 
+def test_open_data_leaves_out_the_distribution_of_a_question_too_few_people_answered(client, form):
+    """With 1–4 valid answers the published "aggregate" would be someone's answers: the counts
+    of answers stay, the distribution and the rates do not (the readers' file keeps them)."""
+    AssessmentYear.objects.filter(year=2026).update(state=YearState.PUBLISHED)
+    rows = {
+        (r["unit_code"], r["question"]): r for r in csv_rows(client.get("/mo/khao-sat-2026-SO.csv"))
+    }
+    s1q1 = rows["S1", "Q1"]  # 2 valid answers
+    assert s1q1["valid_answers"] == "2"
+    assert (s1q1["answers_A"], s1q1["satisfaction"], s1q1["mean_weight"]) == ("", "", "")
+
+
 def test_the_aggregates_read_the_same_number_of_queries_for_more_units(client, form, admin_user):
     client.force_login(admin_user)
     with CaptureQueriesContext(connection) as few:
