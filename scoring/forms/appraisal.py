@@ -60,6 +60,8 @@ class AppraisalForm(forms.Form):
                     label=_("Giá trị thẩm định"),
                     initial=score.value if score else None,
                     attrs={"class": "form-control appraisal-value", "form": APPRAISAL_FORM_ID},
+                    # Fed by a related index: changed with a reason on its own page.
+                    disabled=bool(score and score.source_value is not None),
                 )
             else:
                 self.fields[f"points-{code}"] = PointsField(

@@ -168,6 +168,8 @@ class ValueField(forms.Field):
         return value
 
     def to_python(self, value) -> Decimal | None:
+        if isinstance(value, Decimal):  # a disabled field cleans its stored initial value
+            return value
         text = (value or "").strip().replace(" ", "")
         if not text:
             return None

@@ -103,6 +103,9 @@ class SelfAssessmentForm(forms.Form):
                     label=_("Giá trị tự đánh giá"),
                     initial=score.self_value if score else None,
                     attrs={"class": "form-control sheet-value"},
+                    # A value fed by a related index changes only with a reason, on its own
+                    # page (the "Sửa giá trị" link beside it): a later import keeps it then.
+                    disabled=bool(score and score.source_value is not None),
                 )
             else:
                 self.fields[f"self_points-{item.code}"] = PointsField(

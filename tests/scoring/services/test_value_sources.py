@@ -325,3 +325,23 @@ class TestPages:
         page = client.get(reverse("appraisal_sheet", args=["STP", 2026])).content.decode()
         assert "Theo chỉ số 766, kỳ 10/2026" in page
         assert "Thẩm định sửa thành 90,00%: Hồ sơ" in page
+
+    def test_the_sheets_own_input_cannot_change_a_value_fed_by_the_index(self, client, people):
+        """Typed on the sheet, a linked value would be replaced by the next import: the input is
+        read-only there and the change goes through the reasoned override above."""
+        import_766("9")
+        client.force_login(people["staff"])
+        page = client.get(reverse("sheet", args=["STP", 2026]))
+        form = page.context["form"]
+        assert form.fields["self_value-1.1"].disabled
+        data = {
+            name: ("" if value is None else value)
+            for name, value in form.initial.items()
+            if not isinstance(value, list)
+        }
+        data["self_value-1.1"] = "10"
+        data["note-1.1"] = "Ghi chú mới"
+        saved = client.post(reverse("sheet", args=["STP", 2026]), data)
+        assert saved.status_code == 302  # the rest of the sheet is saved
+        assert linked().note == "Ghi chú mới"
+        assert (linked().self_value, linked().self_value_override) == (D(75), "")
