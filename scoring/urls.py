@@ -1,8 +1,7 @@
 """URLs of the portal's pages. Each area keeps its routes in its own section."""
 
-from django.urls import path, register_converter
+from django.urls import path
 
-from scoring.converters import CodeConverter, IdConverter, YearConverter
 from scoring.views import (
     appraisal,
     background,
@@ -16,9 +15,7 @@ from scoring.views import (
     years,
 )
 
-register_converter(CodeConverter, "code")
-register_converter(IdConverter, "id")
-register_converter(YearConverter, "year")
+# The path converters code, id and year are registered by ScoringConfig.ready().
 
 urlpatterns = [
     # --- public results (home)

@@ -105,6 +105,7 @@ def sample_values(explanation: int, evidence: int, job=None) -> dict[str, list]:
             Questionnaire.objects.filter(open_link=True).values_list("link_key", flat=True)
         ),
         "job": [job],
+        "version": [1],  # a framework version (issue 16): the old one, where there is one
     }
 
 
