@@ -289,6 +289,13 @@ def paper_ballot(reference: str):
     return data
 
 
+def publish_appraisal(world) -> None:
+    """The year in appraisal published (its survey results become the units' own too)."""
+    AssessmentYear.objects.filter(year=APPRAISAL).update(
+        state=YearState.PUBLISHED, published_at=timezone.now()
+    )
+
+
 def lookups_fresh(world) -> None:
     from django.core.cache import cache
 
@@ -1082,6 +1089,13 @@ CASES = [
         "A in appraisal",
         COUNCIL_READS,
         kwargs={"year": APPRAISAL, "group": "SO", "unit": A},
+    ),
+    Case(
+        "survey:unit",
+        "A once published",
+        READS_A,
+        kwargs={"year": APPRAISAL, "group": "SO", "unit": A},
+        prepare=publish_appraisal,
     ),
 ]
 
