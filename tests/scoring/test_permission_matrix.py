@@ -186,6 +186,14 @@ def token(name: str):
     return lambda world: getattr(world, name).token
 
 
+def token_code(name: str):
+    return lambda world: getattr(world, name).code
+
+
+def link_key(world) -> str:
+    return world.questionnaire.link_key
+
+
 def pdf_upload(world) -> dict:
     return {"file": SimpleUploadedFile("ke-hoach.pdf", PDF, content_type="application/pdf")}
 
@@ -259,6 +267,47 @@ def index_month(world) -> None:
     known_kinds(world)
     rows = exchange.read_value_rows(INDEX_ROWS.encode())
     services.record_values(IndexKind.objects.get(code="766"), "2026-10", rows)
+
+
+# --- the survey: unit A's group's questionnaire of the year in appraisal (build_world)
+SURVEY = f"/khao-sat/{APPRAISAL}/SO"
+LOOKUP_KEY = "survey:lookup:127.0.0.1"  # survey.limits: failed code look-ups of the test client
+
+
+def question_field(world) -> str:
+    return f"q_{world.question.pk}"
+
+
+def ballot_answers(world) -> dict:
+    return {question_field(world): "A"}
+
+
+def paper_ballot(reference: str):
+    def data(world) -> dict:
+        return {"reference": reference, question_field(world): "A"}
+
+    return data
+
+
+def publish_appraisal(world) -> None:
+    """The year in appraisal published (its survey results become the units' own too)."""
+    AssessmentYear.objects.filter(year=APPRAISAL).update(
+        state=YearState.PUBLISHED, published_at=timezone.now()
+    )
+
+
+def lookups_fresh(world) -> None:
+    from django.core.cache import cache
+
+    cache.delete(LOOKUP_KEY)
+
+
+def lookups_exhausted(world) -> None:
+    from django.core.cache import cache
+
+    from survey.limits import FAILED_LOOKUPS
+
+    cache.set(LOOKUP_KEY, FAILED_LOOKUPS)
 
 
 CASES = [
@@ -872,6 +921,189 @@ CASES = [
         kwargs={"year": APPRAISAL},
         data={"nonce": "x"},
     ),
+    # --- the survey (survey/urls.py): public ballots, then the signed-in pages
+    Case("survey:ballot_code", "page", PUBLIC),
+    Case(
+        "survey:ballot_code",
+        "a code typed",
+        outcome(Redirect("/ks/AB12CD/"), anonymous=Redirect("/ks/AB12CD/")),
+        query="ma=ab12-cd",
+    ),
+    Case("survey:thanks", "page", PUBLIC),
+    Case(
+        "survey:ballot",
+        "unused token",
+        PUBLIC,
+        kwargs={"code": token_code("survey_token")},
+        prepare=lookups_fresh,
+    ),
+    Case(
+        "survey:ballot",
+        "answered",
+        outcome(
+            Redirect("/ks/cam-on/", writes=True), anonymous=Redirect("/ks/cam-on/", writes=True)
+        ),
+        method="POST",
+        kwargs={"code": token_code("survey_token")},
+        data=ballot_answers,
+        prepare=lookups_fresh,
+    ),
+    Case(
+        "survey:ballot",
+        "used token",
+        outcome(410, anonymous=410),
+        kwargs={"code": token_code("used_token")},
+        prepare=lookups_fresh,
+    ),
+    Case(
+        "survey:ballot",
+        "used token, answered again",
+        outcome(410, anonymous=410),
+        method="POST",
+        kwargs={"code": token_code("used_token")},
+        data=ballot_answers,
+        prepare=lookups_fresh,
+    ),
+    Case(
+        "survey:ballot",
+        "unknown code",
+        outcome(MISSING, anonymous=MISSING),
+        kwargs={"code": "KHONGCO99"},
+        prepare=lookups_fresh,
+    ),
+    Case(
+        "survey:ballot",
+        "look-ups exhausted",
+        outcome(429, anonymous=429),
+        kwargs={"code": token_code("survey_token")},
+        prepare=lookups_exhausted,
+    ),
+    Case("survey:open_ballot", "chooser", PUBLIC, kwargs={"key": link_key}),
+    Case(
+        "survey:open_ballot",
+        "answered",
+        outcome(
+            Redirect("/ks/cam-on/", writes=True), anonymous=Redirect("/ks/cam-on/", writes=True)
+        ),
+        method="POST",
+        kwargs={"key": link_key},
+        query=f"unit={A}&respondent_type=nguoi_dan",
+        data=ballot_answers,
+    ),
+    Case(
+        "survey:open_ballot",
+        "unknown key",
+        outcome(MISSING, anonymous=MISSING),
+        kwargs={"key": "khong-co"},
+    ),
+    Case("survey:profile_notes", "A", PUBLIC, kwargs={"unit": A}, query=f"year={APPRAISAL}"),
+    Case(
+        "survey:profile_notes",
+        "unknown unit",
+        outcome(MISSING, anonymous=MISSING),
+        kwargs={"unit": "KHONGCO"},
+    ),
+    Case("survey:home", "year in appraisal", COUNCIL_READS, kwargs={"year": APPRAISAL}),
+    Case("survey:upload", "GET", POST_ONLY, kwargs={"year": APPRAISAL}),
+    Case(
+        "survey:upload",
+        "no file",
+        admin_only(BAD),
+        method="POST",
+        kwargs={"year": APPRAISAL},
+        data={},
+    ),
+    Case("survey:apply", "GET", POST_ONLY, kwargs={"year": APPRAISAL, "group": "SO"}),
+    Case(
+        "survey:apply",
+        "the group's points",
+        admin_only(Redirect(f"/khao-sat/{APPRAISAL}/", writes=True)),
+        method="POST",
+        kwargs={"year": APPRAISAL, "group": "SO"},
+    ),
+    Case("survey:tokens", "page", admin_only(OK), kwargs={"year": APPRAISAL, "group": "SO"}),
+    Case(
+        "survey:tokens",
+        "QR sheet of A",
+        admin_only(OK),
+        kwargs={"year": APPRAISAL, "group": "SO"},
+        query=f"unit={A}&respondent_type=nguoi_dan",
+    ),
+    Case(
+        "survey:tokens",
+        "issue two for A",
+        admin_only(Redirect(f"{SURVEY}/ma-moi/?unit={A}&respondent_type=nguoi_dan", writes=True)),
+        method="POST",
+        kwargs={"year": APPRAISAL, "group": "SO"},
+        data={"unit": A, "respondent_type": "nguoi_dan", "count": "2"},
+    ),
+    Case(
+        "survey:tokens",
+        "unknown group",
+        outcome(DENIED, admin=MISSING),
+        kwargs={"year": APPRAISAL, "group": "KHONGCO"},
+    ),
+    Case("survey:paper", "page", appraises(OK), kwargs={"year": APPRAISAL, "group": "SO"}),
+    Case(
+        "survey:paper",
+        "A's ballots",
+        appraises(OK),
+        kwargs={"year": APPRAISAL, "group": "SO"},
+        query=f"unit={A}&respondent_type=nguoi_dan",
+    ),
+    Case(
+        "survey:paper",
+        "a ballot of A",
+        appraises(Redirect(SAME, writes=True)),
+        method="POST",
+        kwargs={"year": APPRAISAL, "group": "SO"},
+        query=f"unit={A}&respondent_type=nguoi_dan",
+        data=paper_ballot("P-A-7"),
+    ),
+    Case(  # the appraiser's own unit: never typed by its own people
+        "survey:paper",
+        "the appraiser's own unit",
+        outcome(DENIED, appraiser=MISSING, admin=OK),
+        kwargs={"year": APPRAISAL, "group": "SO"},
+        query=f"unit={OWN}&respondent_type=nguoi_dan",
+    ),
+    Case(
+        "survey:paper",
+        "a ballot of the appraiser's own unit",
+        outcome(DENIED, appraiser=MISSING, admin=Redirect(SAME, writes=True)),
+        method="POST",
+        kwargs={"year": APPRAISAL, "group": "SO"},
+        query=f"unit={OWN}&respondent_type=nguoi_dan",
+        data=paper_ballot("P-OWN-1"),
+    ),
+    Case("survey:mismatches", "page", admin_only(OK), kwargs={"year": APPRAISAL, "group": "SO"}),
+    Case(
+        "survey:settle",
+        "page",
+        admin_only(OK),
+        kwargs={"year": APPRAISAL, "group": "SO", "pk": pk("mismatch")},
+    ),
+    Case(
+        "survey:settle",
+        "the paper's answers",
+        admin_only(Redirect(f"{SURVEY}/nhap-lech/", writes=True)),
+        method="POST",
+        kwargs={"year": APPRAISAL, "group": "SO", "pk": pk("mismatch")},
+        data=paper_ballot("P-B-1"),
+    ),
+    Case(
+        "survey:unit",
+        "A in appraisal",
+        COUNCIL_READS,
+        kwargs={"year": APPRAISAL, "group": "SO", "unit": A},
+    ),
+    Case(
+        "survey:unit",
+        "A once published",
+        READS_A,
+        kwargs={"year": APPRAISAL, "group": "SO", "unit": A},
+        prepare=publish_appraisal,
+    ),
 ]
 
 
@@ -943,7 +1175,49 @@ def build_world(media) -> SimpleNamespace:
         expires_at=timezone.now() + timedelta(days=1),
     )
     FileSystemStorage(location=media).save("jobs/matrix/result", ContentFile(b"PK docx"))
+    build_survey(world, in_appraisal, unit_a, unit_b)
     return world
+
+
+def build_survey(world, year, unit_a, unit_b) -> None:
+    """The year in appraisal's questionnaire of group SO (one question on item 3.1, the open
+    link on), an unused and a used invitation token of unit A, and a paper ballot of unit B
+    typed twice with different answers (an unsettled mismatch)."""
+    from survey import services as survey
+    from survey.models import Channel, Questionnaire, RespondentType
+
+    survey.ensure_default_types()
+    rows = "code,item_code,text,options\nQ1,3.1,Thủ tục có dễ tìm không?,A=100 B=0\n"
+    survey.import_questionnaire(rows.encode(), year, unit_a.group)
+    Questionnaire.objects.filter(year=year, group=unit_a.group).update(open_link=True)
+    world.questionnaire = Questionnaire.objects.get(year=year, group=unit_a.group)
+    world.question = world.questionnaire.questions.get(code="Q1")
+    citizen = RespondentType.objects.get(code="nguoi_dan")
+    world.survey_token, world.used_token = survey.issue_tokens(
+        world.questionnaire, unit_a, citizen, 2
+    )
+    survey.cast_ballot(
+        world.questionnaire,
+        unit_a,
+        citizen,
+        {"Q1": "B"},
+        channel=Channel.ONLINE,
+        token=world.used_token,
+    )
+    world.used_token.refresh_from_db()
+    clerk = world.people["appraiser"]
+    survey.cast_ballot(
+        world.questionnaire,
+        unit_b,
+        citizen,
+        {"Q1": "A"},
+        channel=Channel.PAPER,
+        user=clerk,
+        reference="P-B-1",
+    )
+    world.mismatch = survey.verify_paper_ballot(
+        world.questionnaire, unit_b, citizen, "P-B-1", {"Q1": "B"}, user=world.people["admin"]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -962,7 +1236,7 @@ def snapshot() -> dict:
     """Every row of the portal's own tables, their history tables included."""
     return {
         model._meta.label: list(model.objects.order_by("pk").values_list())
-        for app in ("scoring", "units", "indices")
+        for app in ("scoring", "units", "indices", "survey")
         for model in apps.get_app_config(app).get_models()
     }
 
