@@ -366,6 +366,12 @@ CASES = [
     Case("my_sheets", "page", SIGNED_IN),
     Case("sheet", "A in self-assessment", READS_A, kwargs={"unit_code": A, "year": SELF}),
     Case("sheet", "A published", READS_A, kwargs={"unit_code": A, "year": PUBLISHED}),
+    Case(  # issue 16: the sheet under a replaced framework version; A's was never replaced
+        "sheet_version",
+        "A without a replaced version",
+        outcome(MISSING, staff_b=DENIED),
+        kwargs={"unit_code": A, "year": SELF, "version": 1},
+    ),
     Case(
         "sheet",
         "B read by A",
@@ -1102,6 +1108,44 @@ CASES = [
         "A once published",
         READS_A,
         kwargs={"year": APPRAISAL, "group": "SO", "unit": A},
+        prepare=publish_appraisal,
+    ),
+    Case(
+        "survey:aggregates_csv",
+        "the survey's readers, any year",
+        COUNCIL_READS,
+        kwargs={"year": APPRAISAL, "group": "SO"},
+    ),
+    Case(
+        "survey:open_aggregates_csv",
+        "a year not published",
+        outcome(MISSING, anonymous=MISSING),
+        kwargs={"year": APPRAISAL, "group": "SO"},
+    ),
+    Case(
+        "survey:open_aggregates_csv",
+        "once published",
+        PUBLIC,
+        kwargs={"year": APPRAISAL, "group": "SO"},
+        prepare=publish_appraisal,
+    ),
+    Case(
+        "survey:aggregates_xlsx",
+        "the survey's readers, any year",
+        COUNCIL_READS,
+        kwargs={"year": APPRAISAL, "group": "SO"},
+    ),
+    Case(
+        "survey:open_aggregates_xlsx",
+        "a year not published",
+        outcome(MISSING, anonymous=MISSING),
+        kwargs={"year": APPRAISAL, "group": "SO"},
+    ),
+    Case(
+        "survey:open_aggregates_xlsx",
+        "once published",
+        PUBLIC,
+        kwargs={"year": APPRAISAL, "group": "SO"},
         prepare=publish_appraisal,
     ),
 ]
