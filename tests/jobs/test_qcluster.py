@@ -62,7 +62,8 @@ def test_the_worker_process_delivers_the_mail_and_runs_the_job(tmp_path, setting
         **os.environ,
         "DATABASE_URL": database_url(),
         "DEBUG": "1",
-        "SECRET_KEY": "x",
+        # The queue's tasks are signed with the secret key: the worker must share the test's.
+        "SECRET_KEY": settings.SECRET_KEY,
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(outbox),
         "MEDIA_ROOT": str(tmp_path / "media"),
