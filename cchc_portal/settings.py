@@ -162,6 +162,14 @@ SESSION_ENGINE = env.str(
 # A fixed-string view at /_bench/baseline/ for `make bench` (never in production).
 BENCHMARK_VIEWS = env.bool("BENCHMARK_VIEWS", default=False)
 
+# Passwords: Argon2id with OWASP's parameters (accounts/hashers.py: why, and its cost); hashes
+# stored before by PBKDF2 still verify and are stored again with Argon2id at the next sign-in.
+PASSWORD_HASHERS = [
+    "accounts.hashers.OwaspArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
