@@ -79,6 +79,27 @@ class PostForm(HTMLParser):
             self.current = None
 
 
+#: The value each points field had when first seen ((path, field) → value): a save puts an item
+#: to 0 or back to that value, so that it never exceeds the item's maximum (a value above it is
+#: refused with the form shown again, HTTP 200: the scenario's mistake, not the portal's).
+FIRST_SEEN: dict[tuple[str, str], str] = {}
+
+
+def change_one(path: str, fields: list[list[str]], prefix: str) -> list[str] | None:
+    """Pick one points field of the form and change it, within its maximum; None: none to change."""
+    candidates = []
+    for field in fields:
+        if field[0].startswith(prefix):
+            first = FIRST_SEEN.setdefault((path, field[0]), field[1])
+            if first not in ("", "0") or field[1] not in ("", "0"):
+                candidates.append((field, first))
+    if not candidates:
+        return None
+    field, first = choice(candidates)
+    field[1] = "0" if field[1] not in ("", "0") else first
+    return field
+
+
 def version_form(html: str) -> list[list[str]]:
     parser = PostForm()
     parser.feed(html)
@@ -144,11 +165,9 @@ class UnitStaff(Person):
     def save_sheet(self):
         page = self.client.get(self.path, name="staff: open the sheet")
         fields = version_form(page.text)
-        points = [f for f in fields if f[0].startswith("self_points-")]
-        if not points:
+        field = change_one(self.path, fields, "self_points-")
+        if field is None:
             return
-        field = choice(points)
-        field[1] = choice(["0", "0.5", "1"]) if field[1] != "0" else "0.25"
         if self.post_form(self.path, fields, "staff: save the sheet"):
             acknowledge(
                 kind="self_points",
@@ -179,12 +198,10 @@ class Appraiser(Person):
         path = f"/tham-dinh/{unit}/{self.year}/"
         page = self.client.get(path, name="appraiser: open an appraisal sheet")
         fields = version_form(page.text)
-        points = [f for f in fields if f[0].startswith("points-")]
-        if not points:
+        field = change_one(path, fields, "points-")
+        if field is None:
             return
-        field = choice(points)
         code = field[0].split("-", 1)[1]
-        field[1] = "0" if field[1] != "0" else "0.5"
         for f in fields:
             if f[0] == f"reason-{code}":
                 f[1] = "Đo hiệu năng: hồ sơ chưa đủ."

@@ -325,7 +325,8 @@ def load_verify(acks_file: str) -> dict:
             sheet__unit__code=unit, sheet__year__year=year, item__code=item
         ).first()
         stored = None if score is None else getattr(score, kind)
-        if stored is None or stored != Decimal(ack["value"]):
+        # The form shows points the Vietnamese way ("0,50"): the value as typed back.
+        if stored is None or stored != Decimal(ack["value"].replace(",", ".")):
             lost.append({**ack, "stored": None if stored is None else str(stored)})
     fields = ["appraisal", "survey", "total", "index", "band_label", "rank", "rank_of"]
     fields = [f for f in fields if f in {field.name for field in Result._meta.fields}]

@@ -508,6 +508,20 @@ def deadline_week(size: str, env: dict, setup: dict, seconds: int, folder: Path)
                     "p99": float(row["99%"] if row["99%"] != "N/A" else 0),
                 }
             )
+    failures = []
+    failures_file = folder / f"locust-{size}_failures.csv"
+    if failures_file.exists():
+        import csv
+
+        with open(failures_file) as rows:
+            failures = [
+                {
+                    "name": f"{r['Method']} {r['Name']}",
+                    "error": r["Error"],
+                    "count": int(r["Occurrences"]),
+                }
+                for r in csv.DictReader(rows)
+            ]
     verified = django_json(load_env, f"load-verify {acks}")
     psql("postgres", sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(copy)))
     return {
@@ -515,6 +529,7 @@ def deadline_week(size: str, env: dict, setup: dict, seconds: int, folder: Path)
         "wall_s": wall,
         "locust_cpu_s": cpu,
         "kinds": kinds,
+        "failures": failures,
         "acknowledged": verified["acknowledged"],
         "lost": verified["lost"],
         "lost_examples": verified["lost_examples"],
@@ -529,6 +544,10 @@ def deadline_summary(deadline: dict) -> str:
         f"(locust from a second process used {deadline['locust_cpu_s']:.0f} s of CPU in "
         f"{deadline['wall_s']:.0f} s, i.e. {deadline['locust_cpu_s'] / deadline['wall_s']:.0%} of one core); "
         f"{deadline['acknowledged']} cells saved and acknowledged."
+        + "".join(
+            f"\nFailure: {f['name']}: {f['error']} ({f['count']}×)."
+            for f in deadline.get("failures", [])
+        )
     )
 
 
