@@ -249,7 +249,7 @@ def _compare(item_rows, subject: Subject, payload: dict, problems: tabular.Probl
                 known = digests.get(key, "")
                 for position, f in enumerate(layout.editable):
                     original = known[position * DIGEST_LENGTH : (position + 1) * DIGEST_LENGTH]
-                    change = _changed_cell(row, line, f, subject, problems)
+                    change = _changed_cell(row, line, f, subject, original, problems)
                     if change is None:
                         continue
                     if original == digest(f.kind, change.old, subject.decimals):
@@ -270,9 +270,13 @@ def _compare(item_rows, subject: Subject, payload: dict, problems: tabular.Probl
 
 
 def _changed_cell(
-    row, line: Line, f, subject: Subject, problems: tabular.Problems
+    row, line: Line, f, subject: Subject, original: str, problems: tabular.Problems
 ) -> CellChange | None:
-    """The cell of field `f` if its value differs from the portal's and may change, else None."""
+    """The cell of field `f` if its value differs from the portal's and may change, else None.
+
+    A read-only cell is refused only when edited in the file (`original`: its digest as
+    downloaded): one that changed on the portal since (the points of a value changed there,
+    a row appraised by others) is left alone."""
     if tabular.normalize_name(f.column) not in row.present:
         return None
     decimals = subject.decimals
@@ -288,6 +292,8 @@ def _changed_cell(
     if canonical(f.kind, new, decimals) == canonical(f.kind, current, decimals):
         return None
     if not line.may_edit(f.name):
+        if original == digest(f.kind, new, decimals):
+            return None  # not touched in the file
         why = line.locked.get(f.name) if line.editable else line.why_not
         problems.add(
             row,
