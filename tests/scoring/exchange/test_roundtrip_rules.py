@@ -469,3 +469,71 @@ class TestThreeDecimals:
         assert changes(result) == [("1.4", SELF_VALUE, "–", "1 → 0,750 điểm")]
         confirm(sheet3, people["staff_a"], result)
         assert stored("1.4").self_points == D("0.75")
+
+
+# --------------------------------------------------------------------------- the demo's 2026
+# Last in the module: the demo is loaded once for the module and stays until its end.
+
+
+@pytest.fixture(scope="module")
+def demo_province(django_db_setup, django_db_blocker):
+    from django.db import transaction
+
+    from demo import api as demo
+    from tests.queue import clear_queue
+
+    with django_db_blocker.unblock():
+        demo.load_demo(today=datetime.date(2026, 11, 20))
+        try:
+            yield
+        finally:
+            with transaction.atomic():
+                demo.delete_demo()
+                clear_queue()
+
+
+def test_the_demos_2026_frameworks_round_trip_values_without_error(demo_province):
+    from django.contrib.auth import get_user_model
+
+    from scoring import calculations as calc
+    from scoring.specs import rule_spec
+
+    admin = get_user_model().objects.create_superuser("rt-admin", "rt@example.vn", "x")
+    year = AssessmentYear.objects.get(year=2026)
+    assert year.state == YearState.APPRAISAL
+    sheets = {}
+    for sheet in Sheet.objects.filter(year=year).select_related("unit__group").order_by("pk"):
+        sheets.setdefault(sheet.unit.group_id, sheet)
+    with_rules = 0
+    for sheet in sheets.values():
+        for kind in (roundtrip.SELF, roundtrip.APPRAISAL):
+            data = download(sheet, admin, kind)
+            assert preview(sheet, admin, data, kind).changes == []  # unchanged: nothing to do
+        subject = subject_of(sheet, admin, roundtrip.APPRAISAL)
+        if not subject.with_rules:
+            assert "Quy tắc" not in Grid(data).header
+            continue
+        with_rules += 1
+        assert "Quy tắc" in Grid(data).header
+        line = next(
+            ln
+            for ln in subject.lines
+            if ln.item.rule == calc.THRESHOLD
+            and ln.may_edit("value")
+            and not ln.values["not_applicable"]
+        )
+        spec = rule_spec(line.item)
+        top = max(bound for bound, _points in spec.bounds)
+        data = edit(
+            download(sheet, admin, roundtrip.APPRAISAL),
+            {(line.item.code, VALUE): float(top), (line.item.code, REASON): "Kiểm tra tệp"},
+        )
+        result = preview(sheet, admin, data, roundtrip.APPRAISAL)
+        assert [(c.item_code, c.label) for c in result.changes][:1] == [(line.item.code, VALUE)]
+        confirm(sheet, admin, result, roundtrip.APPRAISAL)
+        score = Score.objects.get(sheet=sheet, item=line.item)
+        assert score.value == top
+        assert score.points == calc.rule_points(
+            spec, line.item.max_points, top, year.rounding, year.decimals
+        )
+    assert with_rules >= 2  # departments and communes
