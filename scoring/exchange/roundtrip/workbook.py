@@ -165,11 +165,11 @@ def to_xlsx(subject: Subject) -> bytes:
             if label in editable_columns:
                 cell.fill = EDIT_FILL if is_editable else READ_FILL
             if is_editable and kind in (POINTS, VALUE):
-                key = _validation_key(line, kind)
-                rule = validations.get(key)
+                which = _validation_key(line, kind)
+                rule = validations.get(which)
                 if rule is None:
                     rule = _validation(line, kind)
-                    validations[key] = rule
+                    validations[which] = rule
                 rule.add(cell)
             if label == RULE:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")

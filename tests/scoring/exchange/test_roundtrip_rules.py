@@ -523,6 +523,7 @@ def test_the_demos_2026_frameworks_round_trip_values_without_error(demo_province
             and not ln.values["not_applicable"]
         )
         spec = rule_spec(line.item)
+        assert spec is not None
         top = max(bound for bound, _points in spec.bounds)
         data = edit(
             download(sheet, admin, roundtrip.APPRAISAL),
