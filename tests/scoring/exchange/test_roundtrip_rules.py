@@ -418,6 +418,27 @@ class TestAppraisal:
         ]
 
 
+# --------------------------------------------------------------------------- the pages
+
+
+def test_the_page_previews_a_value_with_its_points_and_confirms_it(client, sheet, people):
+    client.force_login(people["staff_a"])
+    data = client.get("/nhap-excel/tu-danh-gia/STP/2026/tep-mau.xlsx").content
+    upload = io.BytesIO(edit(data, {("1.1", SELF_VALUE): "79,9"}))
+    upload.name = "phieu.xlsx"
+    response = client.post("/nhap-excel/tu-danh-gia/STP/2026/", {"file": upload})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Tệp thay đổi 1 ô" in html and "79,9 → 0,50 điểm" in html
+    assert not Score.objects.exists()
+    response = client.post(
+        "/nhap-excel/tu-danh-gia/STP/2026/xac-nhan/", {"nonce": response.context["nonce"]}
+    )
+    assert response.status_code == 302
+    assert (stored("1.1").self_value, stored("1.1").self_points) == (D("79.9"), D("0.5"))
+    assert stored("1.1").history.first().history_change_reason == "upload"
+
+
 # --------------------------------------------------------------------------- three decimals
 
 
@@ -462,6 +483,26 @@ class TestThreeDecimals:
         assert refused(sheet3, people["staff_a"], data) == [
             "Dòng 11, cột Điểm tự đánh giá: tối đa 3 chữ số thập phân, nhận được “7.1255”"
         ]
+
+    def test_the_survey_file_takes_three_places(self, sheet3, people):
+        set_state(sheet3, YearState.APPRAISAL)
+        year = AssessmentYear.objects.get(pk=sheet3.year_id)
+        admin = people["admin"]
+        data = roundtrip.to_xlsx(roundtrip.survey_subject(year, admin))
+        book = load_workbook(io.BytesIO(data))
+        ws = book.active
+        row = next(r[0].row for r in ws.iter_rows(min_row=2) if r[0].value == "STP")
+        ws.cell(row=row, column=6).value = 8.125
+        out = io.BytesIO()
+        book.save(out)
+        result = roundtrip.read_upload(
+            out.getvalue(), roundtrip.survey_subject(year, admin), user=admin
+        )
+        assert [(c.item_code, c.new_shown) for c in result.changes] == [("2.1", "8,125")]
+        roundtrip.apply_upload(
+            roundtrip.survey_subject(year, admin), result.to_session(), user=admin
+        )
+        assert stored("2.1").points == D("8.125")
 
     def test_rule_points_follow_with_three_places(self, sheet3, people):
         data = edit(download(sheet3, people["staff_a"]), {("1.4", SELF_VALUE): 1})
