@@ -406,6 +406,11 @@ def _points_up_to_three(cell: Any) -> Decimal | None:
 YES_NO_WORDS = {"có": True, "đạt": True, "không": False, "không đạt": False}
 
 
+def not_a_yes_no_item(code: str) -> str:
+    """The refusal of a word (đạt, có…) as the value of an item that is not đạt/không đạt."""
+    return _("tiêu chí %(code)s không phải đạt/không đạt: cần một số.") % {"code": code}
+
+
 def parse_value(cell: Any) -> tuple[Decimal | None, bool]:
     """A measured value → (the value, whether it was a word): "85.5", "85,5", 85.5 → 85.5;
     "1"/"0", "có"/"không", "đạt"/"không đạt" → 1/0 (words: yes_no items only); empty → None.
@@ -562,12 +567,7 @@ def import_scores(
             target = items.get(change.item_code)
             for column in sorted(score_row.worded):
                 if target is not None and target.rule != calc.YES_NO:
-                    problems.add(
-                        change.row,
-                        column,
-                        _("tiêu chí %(code)s không phải đạt/không đạt: cần một số.")
-                        % {"code": change.item_code},
-                    )
+                    problems.add(change.row, column, not_a_yes_no_item(change.item_code))
         changes_by_unit[unit] = changes
     problems.raise_if_any()
 

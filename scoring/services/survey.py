@@ -95,6 +95,7 @@ def _survey_problems(
                 current,
                 [ScoreChange(item_code, points=points)],
                 partial(_where_item, where, unit_code),
+                year.decimals,
             )
     return problems, units, sheets
 

@@ -17,12 +17,14 @@ from scoring.exchange.roundtrip.layout import (
     SELF,
     SOURCE,
     SURVEY,
+    VALUE,
     CellChange,
     CellValue,
     Preview,
     RoundTripError,
     Subject,
     canonical,
+    cell_change,
     score_changes,
 )
 from scoring.models import AssessmentYear, Method, Score, Sheet
@@ -86,24 +88,20 @@ def changes_from_session(subject: Subject, stored: dict[str, Any]) -> list[CellC
         if line is None or f is None:
             raise StaleUpload
         changes.append(
-            CellChange(
+            cell_change(
                 row,
-                key,
-                line.item.code,
-                line.item.name,
-                line.unit_code,
-                name,
-                f.column,
-                f.kind,
+                line,
+                f,
                 _from_canonical(f.kind, old),
                 _from_canonical(f.kind, new),
+                subject.year,
             )
         )
     return changes
 
 
 def _from_canonical(kind: str, text: str) -> CellValue:
-    if kind == POINTS:
+    if kind in (POINTS, VALUE):
         return Decimal(text) if text else None
     if kind == BOOL:
         return text == "1"
@@ -168,7 +166,11 @@ def _apply_survey(year: AssessmentYear, changes: Sequence[CellChange], *, user: 
             sheet__year=year, item__method=Method.SURVEY, item__is_scored=True
         ).values_list("sheet__unit__code", "item__code", "points")
     }
-    if any(canonical(POINTS, current.get(c.key)) != canonical(POINTS, c.old) for c in changes):
+    decimals = year.decimals
+    if any(
+        canonical(POINTS, current.get(c.key), decimals) != canonical(POINTS, c.old, decimals)
+        for c in changes
+    ):
         raise StaleUpload
     return save_survey(
         year,

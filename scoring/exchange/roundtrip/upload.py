@@ -6,6 +6,8 @@ from django.core import signing
 from django.utils.translation import gettext as _
 
 from lib import tabular
+from scoring import calculations as calc
+from scoring.exchange.importers import not_a_yes_no_item, parse_value
 from scoring.exchange.roundtrip.apply import check_with_services
 from scoring.exchange.roundtrip.layout import (
     ALL_COLUMNS,
@@ -17,12 +19,13 @@ from scoring.exchange.roundtrip.layout import (
     META_UNIT,
     META_VERSION,
     META_YEAR,
-    METHOD,
     POINTS,
+    READER_ONLY,
     SALT,
     SELF,
     SURVEY,
     TEXT,
+    VALUE,
     CellChange,
     Layout,
     Line,
@@ -30,6 +33,7 @@ from scoring.exchange.roundtrip.layout import (
     RoundTripError,
     Subject,
     canonical,
+    cell_change,
     digest,
     has_values,
     kind_label,
@@ -38,18 +42,23 @@ from scoring.exchange.roundtrip.layout import (
     unescape_text,
 )
 from scoring.permissions import Account
+from scoring.services.scores import ScoreChange, validate_score_changes
 
 XLSX_MAGIC = b"PK\x03\x04"
 
-_EMPTY = {POINTS: None, BOOL: False, TEXT: ""}
+_EMPTY = {POINTS: None, VALUE: None, BOOL: False, TEXT: ""}
 
 #: A sheet has one row per item (a province's 150 items, with a wide margin) and a few columns.
 SHEET_LIMITS = tabular.Limits(rows=2_000, columns=30, cells=50_000)
 
 
-def _parse(kind: str, raw):
+def _parse(kind: str, raw, decimals: int = 2):
+    """A cell's value; a measured value as (value, whether it was a word) (`parse_value`, the
+    scores importer's parser: 85,5 / 85.5 / đạt / không đạt / có / không / 1 / 0)."""
     if kind == POINTS:
-        return tabular.parse_points(raw)
+        return tabular.parse_points(raw, places=decimals)
+    if kind == VALUE:
+        return parse_value(raw)
     if kind == BOOL:
         return tabular.parse_bool(raw)
     return unescape_text(tabular.parse_text(raw))
@@ -99,7 +108,9 @@ def read_upload(data, subject: Subject, *, user: Account) -> Preview:
             item_rows.append(row)
     payload = _check_meta(meta, subject)
     present = rows[0].present if rows else frozenset()
-    needed = [c for c in layout.identity if c != METHOD] + [f.column for f in layout.editable]
+    needed = [c for c in layout.identity if c not in READER_ONLY] + [
+        f.column for f in layout.editable
+    ]
     missing = [c for c in needed if tabular.normalize_name(c) not in present]
     if missing:
         raise RoundTripError(
@@ -238,12 +249,12 @@ def _compare(item_rows, subject: Subject, payload: dict, problems: tabular.Probl
                 known = digests.get(key, "")
                 for position, f in enumerate(layout.editable):
                     original = known[position * DIGEST_LENGTH : (position + 1) * DIGEST_LENGTH]
-                    change = _changed_cell(row, line, f, problems)
+                    change = _changed_cell(row, line, f, subject, original, problems)
                     if change is None:
                         continue
-                    if original == digest(f.kind, change.old):
+                    if original == digest(f.kind, change.old, subject.decimals):
                         changes.append(change)
-                    elif original == digest(f.kind, change.new):
+                    elif original == digest(f.kind, change.new, subject.decimals):
                         kept.append(change)  # not touched in the file; the portal's is newer
                     else:
                         problems.add(
@@ -253,29 +264,41 @@ def _compare(item_rows, subject: Subject, payload: dict, problems: tabular.Probl
                                 "giá trị trên cổng đã đổi thành “%(now)s” sau khi bạn tải tệp; "
                                 "hãy tải tệp mới rồi nhập lại."
                             )
-                            % {"now": shown(f.kind, change.old)},
+                            % {"now": change.old_shown},
                         )
     return changes, kept
 
 
-def _changed_cell(row, line: Line, f, problems: tabular.Problems) -> CellChange | None:
-    """The cell of field `f` if its value differs from the portal's and may change, else None."""
+def _changed_cell(
+    row, line: Line, f, subject: Subject, original: str, problems: tabular.Problems
+) -> CellChange | None:
+    """The cell of field `f` if its value differs from the portal's and may change, else None.
+
+    A read-only cell is refused only when edited in the file (`original`: its digest as
+    downloaded): one that changed on the portal since (the points of a value changed there,
+    a row appraised by others) is left alone."""
     if tabular.normalize_name(f.column) not in row.present:
         return None
+    decimals = subject.decimals
+    worded = False
     try:
-        new = _parse(f.kind, row.values.get(tabular.normalize_name(f.column)))
+        new = _parse(f.kind, row.values.get(tabular.normalize_name(f.column)), decimals)
     except tabular.CellError as error:
         problems.add(row, f.column, error.message)
         return None
+    if f.kind == VALUE:
+        new, worded = new
     current = line.values.get(f.name) if has_values(line) else _EMPTY[f.kind]
-    if canonical(f.kind, new) == canonical(f.kind, current):
+    if canonical(f.kind, new, decimals) == canonical(f.kind, current, decimals):
         return None
-    if not line.editable:
+    if not line.may_edit(f.name):
+        if original == digest(f.kind, new, decimals):
+            return None  # not touched in the file
+        why = line.locked.get(f.name) if line.editable else line.why_not
         problems.add(
             row,
             f.column,
-            _("ô này chỉ để xem (%(why)s); không sửa.")
-            % {"why": line.why_not or _("không nhập ở tệp này")},
+            _("ô này chỉ để xem (%(why)s); không sửa.") % {"why": why or _("không nhập ở tệp này")},
         )
         return None
     if f.kind == POINTS and new is not None and new > line.item.max_points:
@@ -283,21 +306,30 @@ def _changed_cell(row, line: Line, f, problems: tabular.Problems) -> CellChange 
             row,
             f.column,
             _("%(value)s vượt điểm tối đa %(max)s.")
-            % {"value": shown(POINTS, new), "max": shown(POINTS, line.item.max_points)},
+            % {
+                "value": shown(POINTS, new, decimals),
+                "max": shown(POINTS, line.item.max_points, decimals),
+            },
         )
         return None
-    return CellChange(
-        row=row.number,
-        key=line.key,
-        item_code=line.item.code,
-        item_name=line.item.name,
-        unit_code=line.unit_code,
-        field=f.name,
-        label=f.column,
-        kind=f.kind,
-        old=current,
-        new=new,
-    )
+    if f.kind == VALUE and new is not None:
+        if worded and line.item.rule != calc.YES_NO:
+            problems.add(row, f.column, not_a_yes_no_item(line.item.code))
+            return None
+        # The services' own rule on a value (whole counts, đạt/không đạt as 1/0), filed under
+        # this row; the rest of the services' checks run on the preview (`check_with_services`).
+        refusals = validate_score_changes(
+            {line.item.code: line.item},
+            {},
+            [ScoreChange(line.item.code, **{f.name: new})],
+            lambda _change: "",
+            decimals,
+        )
+        for message in refusals:
+            problems.add(row, f.column, message)
+        if refusals:
+            return None
+    return cell_change(row.number, line, f, current, new, subject.year)
 
 
 def _identity_matches(line: Line, identity: list, row, layout: Layout, problems) -> bool:
@@ -309,7 +341,7 @@ def _identity_matches(line: Line, identity: list, row, layout: Layout, problems)
             except tabular.CellError:
                 number = None
             same = number == expected
-        elif column == METHOD:
+        elif column in READER_ONLY:
             continue  # shown for the reader only
         else:
             same = " ".join(found.split()) == " ".join(norm_text(str(expected)).split())

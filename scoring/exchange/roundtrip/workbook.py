@@ -11,6 +11,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from scoring import calculations as calc
 from scoring.exchange import exports
 from scoring.exchange.roundtrip.layout import (
     BOOL,
@@ -31,16 +32,23 @@ from scoring.exchange.roundtrip.layout import (
     POINTS,
     POINTS_FIELD,
     REASON,
+    RULE,
     SELF_POINTS,
+    SELF_VALUE,
     SURVEY_POINTS,
     TEXT,
     UNIT_CODE,
     UNIT_NAME,
+    VALUE,
+    VALUE_FIELD,
+    Line,
     Subject,
     escape_text,
     has_values,
     kind_label,
     token,
+    value_cell,
+    yes_no_words,
 )
 
 EDIT_FILL = PatternFill("solid", fgColor="FFF2CC")
@@ -75,15 +83,29 @@ def _meta_rows(subject: Subject) -> list[tuple[str, object]]:
             _(
                 "%(owner)s · %(what)s. Chỉ nhập vào các ô nền vàng (cột %(columns)s); "
                 "không sửa các cột khác, không thêm hay xóa các dòng bắt đầu bằng #. "
-                "Điểm có tối đa 2 chữ số thập phân; ô để trống là xóa giá trị."
+                "Điểm có tối đa %(decimals)s chữ số thập phân; ô để trống là xóa giá trị."
             )
             % {
                 "owner": exports.owner_name(subject.year),
                 "what": _title(subject),
                 "columns": columns,
+                "decimals": subject.decimals,
             },
         )
     )
+    if subject.with_rules:
+        rows.append(
+            (
+                META_HELP,
+                _(
+                    "Tiêu chí chấm theo quy tắc (cột “%(rule)s”): nhập giá trị đo (tỷ lệ %%, số "
+                    "lần, đạt/không đạt), điểm tự tính theo quy tắc khi lưu. Tiêu chí nhập điểm "
+                    "không có giá trị đo; tiêu chí lấy giá trị từ chỉ số liên quan chỉ sửa "
+                    "trên cổng."
+                )
+                % {"rule": RULE},
+            )
+        )
     return rows
 
 
@@ -124,7 +146,7 @@ def to_xlsx(subject: Subject) -> bytes:
         for index in range(1, len(columns) + 1):
             ws.cell(row=number, column=index).fill = META_FILL
         cell.alignment = Alignment(wrap_text=key == META_HELP, vertical="top")
-    validations: dict[Decimal, DataValidation] = {}
+    validations: dict[object, DataValidation] = {}
     yes_no = DataValidation(type="list", formula1='"Có,Không"', allow_blank=True)
     tree_index = columns.index(NAME) + 1
     for line in subject.lines:
@@ -133,19 +155,24 @@ def to_xlsx(subject: Subject) -> bytes:
         fields = (*layout.shown, *layout.editable)
         cells += [line.values.get(f.name) if has_values(line) else None for f in fields]
         kinds = [None] * len(line.identity) + [f.kind for f in fields]
+        names = [None] * len(line.identity) + [f.name for f in fields]
         for index, (value, kind) in enumerate(zip(cells, kinds, strict=True), start=1):
             cell = ws.cell(row=number, column=index)
-            _write_cell(cell, value, kind)
+            _write_cell(cell, value, kind, line, subject.decimals)
             label = columns[index - 1]
-            is_editable = line.editable and label in editable_columns
+            name = names[index - 1]
+            is_editable = label in editable_columns and name is not None and line.may_edit(name)
             if label in editable_columns:
                 cell.fill = EDIT_FILL if is_editable else READ_FILL
-            if is_editable and kind == POINTS:
-                rule = validations.get(line.item.max_points)
+            if is_editable and kind in (POINTS, VALUE):
+                which = _validation_key(line, kind)
+                rule = validations.get(which)
                 if rule is None:
-                    rule = _points_validation(line.item.max_points)
-                    validations[line.item.max_points] = rule
+                    rule = _validation(line, kind)
+                    validations[which] = rule
                 rule.add(cell)
+            if label == RULE:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
             if is_editable and kind == BOOL:
                 yes_no.add(cell)
             if index == tree_index and subject.sheet is not None:
@@ -169,6 +196,9 @@ def to_xlsx(subject: Subject) -> bytes:
         POINTS_FIELD.column: 12,
         REASON.column: 40,
         SURVEY_POINTS.column: 12,
+        RULE: 40,
+        SELF_VALUE.column: 13,
+        VALUE_FIELD.column: 13,
     }
     for index, label in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(index)].width = widths.get(label, 14)
@@ -181,19 +211,53 @@ def to_xlsx(subject: Subject) -> bytes:
     return out.getvalue()
 
 
-def _write_cell(cell, value, kind) -> None:
+def _write_cell(cell, value, kind, line: Line, decimals: int) -> None:
     if value is None:
         return
     if kind == BOOL:
         if value:
             cell.value = "Có"
+    elif kind == VALUE:
+        written = value_cell(line.item, value)
+        if isinstance(written, str):
+            exports.write_text(cell, written)
+        else:
+            cell.value = written
     elif isinstance(value, Decimal):
-        cell.value = value.quantize(exports.CENT)
-        cell.number_format = exports.POINTS_FORMAT
+        cell.value = value.quantize(calc.quantum(decimals))
+        cell.number_format = exports.points_format(decimals)
     elif isinstance(value, int):
         cell.value = value
     else:
         exports.write_text(cell, escape_text(str(value)) if kind == TEXT else str(value))
+
+
+def _validation_key(line: Line, kind: str) -> object:
+    if kind == POINTS:
+        return line.item.max_points
+    if line.item.rule == calc.YES_NO:
+        return yes_no_words(line.item)
+    return line.item.rule == calc.PER_OCCURRENCE
+
+
+def _validation(line: Line, kind: str) -> DataValidation:
+    """Excel's own check of an editable cell: points up to the maximum; a measured value as
+    đạt/không đạt (có/không on a deduction item), a whole count, or a number ≥ 0."""
+    if kind == POINTS:
+        return _points_validation(line.item.max_points)
+    if line.item.rule == calc.YES_NO:
+        yes, no = yes_no_words(line.item)
+        return DataValidation(type="list", formula1=f'"{yes},{no}"', allow_blank=True)
+    whole = line.item.rule == calc.PER_OCCURRENCE
+    return DataValidation(
+        type="whole" if whole else "decimal",
+        operator="greaterThanOrEqual",
+        formula1="0",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle=_("Giá trị không hợp lệ"),
+        error=_("Số lần là số nguyên từ 0 trở lên.") if whole else _("Giá trị là số từ 0 trở lên."),
+    )
 
 
 def _points_validation(maximum: Decimal) -> DataValidation:

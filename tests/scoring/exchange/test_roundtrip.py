@@ -459,7 +459,8 @@ class TestBadFiles:
         assert messages == [
             "Cột “Điểm” không được hỗ trợ; các cột hợp lệ: mã, tiêu chí, phương pháp, điểm tối "
             "đa, không áp dụng, điểm tự đánh giá, ghi chú của đơn vị, điểm thẩm định, lý do thẩm "
-            "định, mã đơn vị, đơn vị, mã tiêu chí, điểm đtxhh"
+            "định, mã đơn vị, đơn vị, mã tiêu chí, điểm đtxhh, quy tắc, giá trị tự đánh giá, "
+            "giá trị thẩm định"
         ]
 
     def test_a_tampered_meta_block(self, sheet, people, good):
