@@ -220,7 +220,12 @@ def import_survey(
     for row in rows:
         unit_code = problems.parse(row, "unit_code", tabular.parse_text)
         item_code = problems.parse(row, "item_code", tabular.parse_text)
-        points = problems.parse(row, "points", tabular.parse_points, default=_UNREADABLE)
+        points = problems.parse(
+            row,
+            "points",
+            lambda value: tabular.parse_points(value, places=year.decimals),
+            default=_UNREADABLE,
+        )
         for column, value in (
             ("unit_code", unit_code),
             ("item_code", item_code),

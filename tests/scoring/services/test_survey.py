@@ -162,6 +162,33 @@ class TestImportingSurveyPoints(SurveyTestCase):
 
         self.assertEqual(self.points("TAMKY", "3.1"), D("12.75"))
 
+    def test_a_three_decimal_year_takes_three_decimals_and_refuses_four(self):
+        self.year.decimals = 3
+        self.year.save(update_fields=["decimals"])
+        people = self.people["admin"]
+        units = survey_units(people, self.year)
+
+        import_survey(
+            csv_upload([HEADER, ["STP", "3.1", "13,125"]]),
+            self.year,
+            user=people,
+            allowed_units=units,
+        )
+        self.assertEqual(self.points("STP", "3.1"), D("13.125"))
+
+        with self.assertRaises(tabular.TableError) as caught:
+            import_survey(
+                csv_upload([HEADER, ["STP", "3.1", "13,1255"]]),
+                self.year,
+                user=people,
+                allowed_units=units,
+            )
+        self.assertEqual(
+            caught.exception.messages,
+            ["Dòng 2, cột points: tối đa 3 chữ số thập phân, nhận được “13,1255”"],
+        )
+        self.assertEqual(self.points("STP", "3.1"), D("13.125"))
+
     def test_a_file_with_one_bad_row_imports_nothing_and_lists_every_problem(self):
         upload = csv_upload(
             [
