@@ -48,9 +48,7 @@ class PointsInput(forms.TextInput):
         # What `get_context` gives the template, without building its dictionary; each piece
         # escaped once (`_escaped`, as format_html does), not through format_html per attribute.
         shown = self.format_value(value)
-        parts: list[str] = [
-            f'<input type="{_escaped(self.input_type)}" name="{_escaped(name)}"'
-        ]
+        parts: list[str] = [f'<input type="{_escaped(self.input_type)}" name="{_escaped(name)}"']
         if shown is not None:
             parts.append(f' value="{_escaped(shown)}"')
         for key, attr in self.build_attrs(self.attrs, attrs).items():

@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy
 from scoring.forms.fields import PointsField
 from scoring.selectors.survey import SurveyGroup
 
-
 CELL_ATTRS = {"class": "form-control form-control-sm"}
 
 
