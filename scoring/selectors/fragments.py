@@ -1,0 +1,115 @@
+"""The rows of the working pages (the sheet, the appraisal sheet), each rendered once for what it
+shows and then read from the cache: 150 item rows through the template engine were most of those
+pages' time (README "Hiệu năng / Performance").
+
+A row is stored under a key made of everything its template reads, so a changed value is a new
+key at once, on every instance, and a stale row is never shown:
+
+- the row's own data, as `signature` gives it: the item's and the score's stored fields, the
+  documents, the explanations, the viewer's flags for that row;
+- what the page shares with every row (`shared`): the unit, the year and its decimals, the
+  viewer's class (sees the appraisal, may edit);
+- the active language, and a digest of the templates' source (a new release never reads a row
+  drawn by the templates before it).
+
+Rows holding what a person typed (a bound form: values sent back with their errors) are never
+cached: the view renders them each time. A row holds no CSRF token (it is rendered with the
+placeholder, replaced by the request's token should a template ever write one). A cache that
+fails (Redis down) is logged and skipped: the rows are rendered as without it.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from django.core.cache import cache
+from django.db import models
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.template.loader import get_template, render_to_string
+from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
+
+from scoring.selectors.cache import CSRF_PLACEHOLDER, timeout
+
+logger = logging.getLogger(__name__)
+
+KEY_PREFIX = "work:row:"
+
+
+def stored_fields(instance: models.Model | None) -> tuple[object, ...] | None:
+    """Every stored field of a row of the database (None for none): a save that changes any of
+    them changes the signature of the rows that show it."""
+    if instance is None:
+        return None
+    return tuple(getattr(instance, field.attname) for field in instance._meta.concrete_fields)
+
+
+@functools.cache
+def templates_digest(names: tuple[str, ...]) -> str:
+    """A digest of the templates' source, read once per process (a release restarts it)."""
+    sources = []
+    for name in names:
+        template = get_template(name)
+        sources.append(getattr(getattr(template, "template", None), "source", "") or name)
+    return hashlib.sha256("\x1f".join(sources).encode()).hexdigest()[:16]
+
+
+def cached_rows(
+    request: HttpRequest,
+    template_name: str,
+    rows: Sequence[Any],
+    *,
+    context: dict[str, Any],
+    shared: tuple[object, ...],
+    signature: Callable[[Any], tuple[object, ...]],
+    templates: Iterable[str] = (),
+) -> list[SafeString]:
+    """Each row drawn by `template_name` (with `context` and the row as `row`), read from the
+    cache where a row with the same signature was drawn before.
+
+    `shared` must hold every value of `context` the template reads (or its stand-in), and
+    `signature(row)` every value of the row it reads; `templates`: the templates it includes.
+    """
+    digest = templates_digest((template_name, *templates))
+    language = translation.get_language() or ""
+    head = repr((digest, language, shared))
+    keys = [
+        KEY_PREFIX + hashlib.sha256(f"{head}\x1f{signature(row)!r}".encode()).hexdigest()
+        for row in rows
+    ]
+    try:
+        found: dict[str, str] = cache.get_many(keys)
+    except Exception:  # a cache that fails must not fail the page
+        logger.exception("cache: the rows of %s could not be read", template_name)
+        found = {}
+    drawn: dict[str, str] = {}
+    html: list[str] = []
+    for key, row in zip(keys, rows, strict=True):
+        text = found.get(key)
+        if text is None:
+            text = drawn.get(key)
+        if text is None:
+            text = render_to_string(
+                template_name, {**context, "row": row, "csrf_token": CSRF_PLACEHOLDER}
+            )
+            drawn[key] = text
+        html.append(text)
+    if drawn:
+        try:
+            cache.set_many(drawn, timeout())
+        except Exception:
+            logger.exception("cache: the rows of %s could not be stored", template_name)
+    token = None
+    result = []
+    for text in html:
+        if CSRF_PLACEHOLDER in text:
+            token = token or get_token(request)
+            text = text.replace(CSRF_PLACEHOLDER, token)
+        # Rendered by the template engine, which escaped every value.
+        result.append(mark_safe(text))  # noqa: S308  # nosec B308 B703
+    return result

@@ -1,0 +1,163 @@
+"""The working pages' rows read from the cache (scoring/selectors/fragments.py) are never stale.
+
+Each test first makes sure the rows come from the cache (the row template is not rendered
+again), then changes something and reads the page again: the change is there at once.
+"""
+
+import re
+from decimal import Decimal as D
+from unittest import mock
+
+from django.core.cache import cache
+from django.core.cache.backends.base import BaseCache
+from django.test import TestCase
+
+from scoring.models import Item
+from scoring.services.scores import ScoreChange, apply_score_changes
+from tests.factories import make_sheet, make_unit, make_year, personas
+from tests.scoring.views.test_sheet import form_data, sheet_url
+from tests.scoring.views.test_sheet_finishing import pdf
+
+ROW = "scoring/sheet/_item.html"
+
+
+def main(response) -> str:
+    """The page's content without its CSRF tokens (each response has its own)."""
+    html = response.content.decode()
+    return re.sub(
+        r'name="csrfmiddlewaretoken" value="[^"]+"',
+        "",
+        html[html.index("<main") : html.index("</main>")],
+    )
+
+
+class RowsTestCase(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.year = make_year(2023)
+        cls.unit = make_unit("STP", "Sở Tư pháp")
+        cls.people = personas(cls.unit, make_unit("SXD", "Sở Xây dựng"), make_unit("SNV"))
+
+    def setUp(self):
+        cache.clear()  # every test draws its rows first
+
+    def cached_sheet(self, name: str, url: str | None = None) -> str:
+        """The page read twice as `name`: the second time its rows come from the cache."""
+        url = url or sheet_url()
+        self.client.force_login(self.people[name])
+        self.client.get(url)
+        with self.assertTemplateNotUsed(ROW):
+            response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        return response.content.decode()
+
+    def page(self, url: str | None = None) -> str:
+        response = self.client.get(url or sheet_url())
+        self.assertEqual(response.status_code, 200)
+        return response.content.decode()
+
+
+class TestTheSheetsRowsAreNeverStale(RowsTestCase):
+    def test_an_unchanged_sheet_is_drawn_once_and_then_read_from_the_cache(self):
+        self.client.force_login(self.people["staff_a"])
+
+        with self.assertTemplateUsed(ROW):
+            first = self.client.get(sheet_url())
+        with self.assertTemplateNotUsed(ROW):
+            again = self.client.get(sheet_url())
+
+        self.assertEqual(main(first), main(again))
+
+    def test_a_saved_claim_is_on_the_sheet_at_once(self):
+        self.assertNotIn('name="self_points-1.1.1" value="7,25"', self.cached_sheet("staff_a"))
+
+        response = self.client.post(sheet_url(), form_data(**{"self_points-1.1.1": "7,25"}))
+        self.assertEqual(response.status_code, 302)
+
+        self.assertIn('name="self_points-1.1.1" value="7,25"', self.page())
+
+    def test_a_claim_saved_elsewhere_is_on_a_read_only_sheet_at_once(self):
+        sheet = make_sheet(self.unit, self.year)
+        apply_score_changes(sheet, [ScoreChange("1.2", self_points=D("3"))])
+        self.assertIn("3,00", self.cached_sheet("leadership"))
+
+        apply_score_changes(sheet, [ScoreChange("1.2", self_points=D("4.75"))])
+
+        page = self.page()
+        self.assertIn("4,75", page)
+        self.assertNotIn('<strong class="num">3,00</strong>', page)
+
+    def test_an_uploaded_document_is_on_the_sheet_at_once(self):
+        sheet = make_sheet(self.unit, self.year)
+        apply_score_changes(sheet, [ScoreChange("2.1", self_points=D("2"))])
+        self.cached_sheet("staff_a")
+
+        self.client.post(
+            "/phieu/STP/2023/minh-chung/2.1/tai-len/", {"file": [pdf("ke-hoach-moi.pdf")]}
+        )
+
+        self.assertIn('">ke-hoach-moi.pdf</a>', self.page())
+
+    def test_an_appraisal_is_on_the_appraisers_view_of_the_sheet_at_once(self):
+        sheet = make_sheet(self.unit, self.year)
+        self.cached_sheet("appraiser")
+
+        apply_score_changes(sheet, [ScoreChange("1.1.1", points=D("6.5"), reason="Thiếu kế hoạch")])
+
+        page = self.page()
+        self.assertIn("Thiếu kế hoạch", page)
+        self.assertIn("6,50", page)
+
+    def test_each_viewer_gets_the_rows_of_their_own_permissions(self):
+        sheet = make_sheet(self.unit, self.year)
+        apply_score_changes(sheet, [ScoreChange("1.1.1", points=D("6.5"), reason="Thiếu kế hoạch")])
+        appraiser = self.cached_sheet("appraiser")
+        self.assertIn("Thiếu kế hoạch", appraiser)
+        self.assertNotIn('name="self_points-1.1.1"', appraiser)
+
+        staff = self.cached_sheet("staff_a")
+
+        self.assertNotIn("Thiếu kế hoạch", staff)
+        self.assertIn('name="self_points-1.1.1"', staff)
+        self.client.force_login(self.people["leadership"])
+        leadership = self.page()
+        self.assertIn("Thiếu kế hoạch", leadership)
+        self.assertNotIn('name="self_points-1.1.1"', leadership)
+
+    def test_a_renamed_item_is_on_the_sheet_at_once_even_without_a_signal(self):
+        self.cached_sheet("staff_a")
+
+        Item.objects.filter(framework__year=self.year, code="1.1.1").update(
+            name="Kế hoạch CCHC đổi tên"
+        )
+
+        self.assertIn("Kế hoạch CCHC đổi tên", self.page())
+
+    def test_each_language_has_its_own_rows(self):
+        self.assertIn("Lịch sử", self.cached_sheet("staff_a"))
+
+        self.client.cookies["django_language"] = "en"
+        english = self.page()
+
+        self.assertIn("History", english)
+        self.assertNotIn("Lịch sử", english)
+
+    def test_what_was_typed_comes_back_with_its_error_not_the_stored_row(self):
+        self.cached_sheet("staff_a")
+
+        response = self.client.post(sheet_url(), form_data(**{"self_points-1.1.1": "abc"}))
+
+        page = response.content.decode()
+        self.assertIn('name="self_points-1.1.1" value="abc"', page)
+        self.assertIn("Nhập một số, ví dụ 7,5 hoặc 7.5.", page)
+
+    def test_the_sheet_is_drawn_when_the_cache_is_down(self):
+        self.client.force_login(self.people["staff_a"])
+
+        with (
+            mock.patch.object(BaseCache, "get_many", side_effect=ConnectionError("down")),
+            mock.patch.object(BaseCache, "set_many", side_effect=ConnectionError("down")),
+        ):
+            page = self.page()
+
+        self.assertIn('name="self_points-1.1.1"', page)
