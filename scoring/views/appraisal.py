@@ -43,6 +43,7 @@ from scoring.models import (
 )
 from scoring.permissions import User, appraised_domains, may, own_unit_conflict, require
 from scoring.selectors import sheets, tracker
+from scoring.selectors.fragments import cached_rows, stored_fields
 from scoring.selectors.sheets import self_totals
 from scoring.services import appraisal as appraisal_service
 from scoring.services.appraisal import (
@@ -185,6 +186,70 @@ def _sheet_context(request, sheet: Sheet, domains: list[sheets.AppraisalDomain])
     }
 
 
+ITEM_TEMPLATE = "scoring/appraisal/_item.html"
+ITEM_INCLUDES = (
+    "scoring/value_source/_line.html",
+    "scoring/sheet/_rule_points.html",
+    "scoring/appraisal/_explanations.html",
+)
+
+
+def _documents(documents) -> list[tuple]:
+    return [(doc.pk, doc.original_name, doc.uploaded_at) for doc in documents]
+
+
+def _person(user) -> tuple | None:
+    """What the page shows of a person (a name), not their whole account."""
+    if user is None:
+        return None
+    return (user.pk, user.username, user.first_name, user.last_name)
+
+
+def _row_signature(row: sheets.AppraisalRow) -> tuple[object, ...]:
+    """Everything `appraisal/_item.html` reads of a row: a change of any draws it again."""
+    return (
+        stored_fields(row.item),
+        stored_fields(row.score),
+        row.editable,
+        row.fields is not None,
+        _documents(row.evidence),
+        [
+            (
+                stored_fields(explanation),
+                _person(explanation.requested_by),
+                _documents(explanation.attachments),
+            )
+            for explanation in row.explanations
+        ],
+    )
+
+
+def _draw_rows(request, rows: list[sheets.AppraisalRow], context: dict) -> None:
+    """The rows' HTML, from the cache where unchanged (`selectors.fragments`); their inputs are
+    the unbound form's (the stored values, which the signature holds)."""
+    sheet = context["sheet"]
+    shared = (
+        sheet.unit.code,
+        sheet.year.year,
+        sheet.year.decimals,
+        context["can_appraise"],
+        str(context["closed_reason"] or ""),
+        context["form_id"],
+        context["accept_chosen"],
+    )
+    drawn = cached_rows(
+        request,
+        ITEM_TEMPLATE,
+        rows,
+        context=context,
+        shared=shared,
+        signature=_row_signature,
+        templates=ITEM_INCLUDES,
+    )
+    for row, html in zip(rows, drawn, strict=True):
+        row.html = html
+
+
 def _render_sheet(
     request,
     sheet: Sheet,
@@ -212,8 +277,12 @@ def _render_sheet(
         sheet.year.rounding,
         sheet.year.decimals,
     )
+    shared = _sheet_context(request, sheet, domains)
+    if form is None:
+        # Nothing typed to show again: each row as it was drawn for the same values.
+        _draw_rows(request, rows, shared)
     context = {
-        **_sheet_context(request, sheet, domains),
+        **shared,
         "form": form or whole,
         "claimed": claimed,
         "own_unit_conflict": own_unit_conflict(request.user, sheet),

@@ -13,10 +13,13 @@ from django.core.cache.backends.base import BaseCache
 from django.test import TestCase
 
 from scoring.models import Item
+from scoring.services.appraisal import answer_explanation, request_explanation
 from scoring.services.scores import ScoreChange, apply_score_changes
 from tests.factories import make_sheet, make_unit, make_year, personas
+from tests.scoring.services.test_appraisal import AppraisalTestCase, pdf
+from tests.scoring.services.test_appraisal import sheet_url as appraisal_url
 from tests.scoring.views.test_sheet import form_data, sheet_url
-from tests.scoring.views.test_sheet_finishing import pdf
+from tests.scoring.views.test_sheet_finishing import pdf as sheet_pdf
 
 ROW = "scoring/sheet/_item.html"
 
@@ -93,7 +96,7 @@ class TestTheSheetsRowsAreNeverStale(RowsTestCase):
         self.cached_sheet("staff_a")
 
         self.client.post(
-            "/phieu/STP/2023/minh-chung/2.1/tai-len/", {"file": [pdf("ke-hoach-moi.pdf")]}
+            "/phieu/STP/2023/minh-chung/2.1/tai-len/", {"file": [sheet_pdf("ke-hoach-moi.pdf")]}
         )
 
         self.assertIn('">ke-hoach-moi.pdf</a>', self.page())
@@ -161,3 +164,86 @@ class TestTheSheetsRowsAreNeverStale(RowsTestCase):
             page = self.page()
 
         self.assertIn('name="self_points-1.1.1"', page)
+
+
+APPRAISAL_ROW = "scoring/appraisal/_item.html"
+
+
+class TestTheAppraisalSheetsRowsAreNeverStale(AppraisalTestCase):
+    def setUp(self):
+        super().setUp()
+        cache.clear()  # every test draws its rows first
+
+    def cached_page(self, name: str = "appraiser") -> str:
+        self.client.force_login(self.people[name])
+        self.client.get(appraisal_url())
+        with self.assertTemplateNotUsed(APPRAISAL_ROW):
+            response = self.client.get(appraisal_url())
+        self.assertEqual(response.status_code, 200)
+        return response.content.decode()
+
+    def page(self) -> str:
+        response = self.client.get(appraisal_url())
+        self.assertEqual(response.status_code, 200)
+        return response.content.decode()
+
+    def test_saved_appraisal_points_are_on_the_page_at_once(self):
+        self.assertIn('name="points-2.1" class', self.cached_page())
+
+        apply_score_changes(self.sheet, [ScoreChange("2.1", points=D("17.5"), reason="Thiếu")])
+
+        self.assertIn('name="points-2.1" value="17,50"', self.page())
+
+    def test_a_claim_changed_by_the_unit_is_on_the_page_at_once(self):
+        self.assertIn("Đã ban hành kế hoạch", self.cached_page())
+
+        apply_score_changes(self.sheet, [ScoreChange("1.1.1", note="Kế hoạch số 12")])
+
+        page = self.page()
+        self.assertIn("Kế hoạch số 12", page)
+        self.assertNotIn("Đã ban hành kế hoạch", page)
+
+    def test_an_explanation_round_and_its_answer_are_on_the_page_at_once(self):
+        self.cached_page()
+
+        request = request_explanation(
+            self.sheet, "2.1", "Vì sao đạt 20?", user=self.people["appraiser"], domains=None
+        )
+        self.assertIn("Vì sao đạt 20?", self.page())
+        answer_explanation(request, "Đã bổ sung biên bản.", [pdf()], user=self.people["staff_a"])
+
+        page = self.page()
+        self.assertIn("Đã bổ sung biên bản.", page)
+        self.assertIn("bien-ban.pdf", page)
+        self.assertIn("Có tài liệu mới", page)
+
+    def test_the_name_of_who_asked_is_the_current_one(self):
+        asking = self.people["domain_1"]
+        request_explanation(self.sheet, "2.1", "Vì sao?", user=asking, domains=None)
+        self.cached_page()
+
+        type(asking).objects.filter(pk=asking.pk).update(first_name="Trần", last_name="Thị Mới")
+
+        self.assertIn("Yêu cầu bởi Trần Thị Mới", self.page())
+
+    def test_each_appraiser_gets_the_inputs_of_their_own_domains(self):
+        everything = self.cached_page("appraiser")
+        self.assertIn('name="points-2.1"', everything)
+
+        domain_1 = self.cached_page("domain_1")
+
+        self.assertIn('name="points-1.1.1"', domain_1)
+        self.assertNotIn('name="points-2.1"', domain_1)
+        self.assertIn("Lĩnh vực này không được giao cho bạn.", domain_1)
+        self.client.force_login(self.people["leadership"])
+        self.assertNotIn('name="points-1.1.1"', self.page())
+
+    def test_refused_points_come_back_as_typed_with_their_error(self):
+        self.cached_page()
+
+        response = self.client.post(
+            appraisal_url(), {"version": str(self.sheet.version), "points-1.1.1": "7"}
+        )
+
+        self.assertContains(response, 'value="7"', status_code=400)
+        self.assertContains(response, "cần ghi lý do thẩm định", status_code=400)
