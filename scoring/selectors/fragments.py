@@ -76,40 +76,55 @@ def cached_rows(
     `signature(row)` every value of the row it reads; `templates`: the templates it includes.
     """
     digest = templates_digest((template_name, *templates))
-    language = translation.get_language() or ""
-    head = repr((digest, language, shared))
-    keys = [
-        KEY_PREFIX + hashlib.sha256(f"{head}\x1f{signature(row)!r}".encode()).hexdigest()
-        for row in rows
-    ]
-    try:
-        found: dict[str, str] = cache.get_many(keys)
-    except Exception:  # a cache that fails must not fail the page
-        logger.exception("cache: the rows of %s could not be read", template_name)
-        found = {}
-    drawn: dict[str, str] = {}
-    html: list[str] = []
-    for key, row in zip(keys, rows, strict=True):
-        text = found.get(key)
-        if text is None:
-            text = drawn.get(key)
-        if text is None:
-            text = render_to_string(
-                template_name, {**context, "row": row, "csrf_token": CSRF_PLACEHOLDER}
+
+    def draw(missing: list[int]) -> list[str]:
+        return [
+            render_to_string(
+                template_name, {**context, "row": rows[index], "csrf_token": CSRF_PLACEHOLDER}
             )
-            drawn[key] = text
-        html.append(text)
-    if drawn:
-        try:
-            cache.set_many(drawn, timeout())
-        except Exception:
-            logger.exception("cache: the rows of %s could not be stored", template_name)
+            for index in missing
+        ]
+
+    drawn = cached_html(template_name, (digest, shared), [signature(row) for row in rows], draw)
     token = None
     result = []
-    for text in html:
+    for text in drawn:
         if CSRF_PLACEHOLDER in text:
             token = token or get_token(request)
             text = text.replace(CSRF_PLACEHOLDER, token)
         # Rendered by the template engine, which escaped every value.
         result.append(mark_safe(text))  # noqa: S308  # nosec B308 B703
     return result
+
+
+def cached_html(
+    name: str,
+    shared: object,
+    signatures: Sequence[object],
+    draw: Callable[[list[int]], list[str]],
+) -> list[str]:
+    """The HTML of each piece from the cache by `name`, `shared`, its signature and the active
+    language; `draw(indexes)` gives the pieces not found (several with the same signature are
+    drawn once), which are then stored."""
+    head = repr((name, translation.get_language() or "", shared))
+    keys = [
+        KEY_PREFIX + hashlib.sha256(f"{head}\x1f{signature!r}".encode()).hexdigest()
+        for signature in signatures
+    ]
+    try:
+        found: dict[str, str] = cache.get_many(keys)
+    except Exception:  # a cache that fails must not fail the page
+        logger.exception("cache: %s could not be read", name)
+        found = {}
+    missing: dict[str, int] = {}
+    for index, key in enumerate(keys):
+        if key not in found and key not in missing:
+            missing[key] = index
+    if missing:
+        drawn = dict(zip(missing, draw(list(missing.values())), strict=True))
+        try:
+            cache.set_many(drawn, timeout())
+        except Exception:
+            logger.exception("cache: %s could not be stored", name)
+        found = {**found, **drawn}
+    return [found[key] for key in keys]

@@ -7,12 +7,16 @@ survey service checks the same permission on every cell, grid or file.
 
 from __future__ import annotations
 
+import hashlib
+import inspect
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -22,9 +26,11 @@ from jobs import progress
 from lib import tabular
 from lib.requests import accepts_upload, import_request_bytes
 from scoring.exchange.background import FUNCTIONS
+from scoring.forms import fields as fields_module
 from scoring.forms.survey import SurveyGridForm, SurveyImportForm
 from scoring.models import AssessmentYear, Sheet
 from scoring.permissions import User, may, survey_units
+from scoring.selectors.fragments import cached_html
 from scoring.selectors.survey import SurveyGroup, survey_grid
 from scoring.services.errors import ServiceError
 from scoring.services.survey import import_survey, save_survey
@@ -110,16 +116,80 @@ def _row_html(unit, cells: list[tuple]) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308  # nosec B308 B703
 
 
+# What draws a row: a new release that changes it draws every row again.
+ROW_CODE = hashlib.sha256(
+    (inspect.getsource(_row_html) + inspect.getsource(fields_module)).encode()
+).hexdigest()[:16]
+
+
+def _cached_table(groups: list[SurveyGroup], editable: set[int], form) -> list[dict]:
+    """The grid of an unbound form: each unit's row from the cache where it was drawn for the
+    same name, items, points and editability (`selectors.fragments`); the form (lazy) is built
+    only to draw the rows not found."""
+    blocks, rows, signatures = [], [], []
+    for group in groups:
+        for unit, values in group.units:
+            rows.append((group, unit, values))
+            signatures.append(
+                (
+                    unit.code,
+                    unit.name,
+                    unit.pk in editable,
+                    [(item.code, item.max_points, values.get(item.code)) for item in group.items],
+                )
+            )
+
+    def draw(missing: list[int]) -> list[str]:
+        return [
+            _row_html(
+                unit,
+                [
+                    (
+                        values.get(item.code),
+                        form[SurveyGridForm.field_name(unit.code, item.code)]
+                        if unit.pk in editable
+                        else None,
+                    )
+                    for item in group.items
+                ],
+            )
+            for group, unit, values in (rows[index] for index in missing)
+        ]
+
+    drawn = iter(cached_html("survey-row", ROW_CODE, signatures, draw))
+    for group in groups:
+        blocks.append(
+            {
+                "group": group.group,
+                "items": group.items,
+                # Each drawn by `_row_html`, which escaped every value.
+                "rows": [mark_safe(next(drawn)) for _unit in group.units],  # noqa: S308  # nosec B308 B703
+            }
+        )
+    return blocks
+
+
 def _render(request, year, *, form=None, import_form=None, import_errors=(), status=200):
     groups = survey_grid(year)
-    if form is None and not year.is_published:
-        form = SurveyGridForm(groups=_editable_groups(request.user, year, groups))
-    if form is not None and not form.fields:
-        form = None
+    typed = None
+    if form is not None:
+        # What was typed, with its errors: drawn for this request only.
+        if not form.fields:
+            form = None
+        typed = form
+        table = _table(groups, form)
+    else:
+        editable_groups = [] if year.is_published else _editable_groups(request.user, year, groups)
+        editable = {unit.pk for group in editable_groups for unit, _values in group.units}
+        if editable:
+            form = SimpleLazyObject(lambda: SurveyGridForm(groups=editable_groups))
+        table = _cached_table(groups, editable, form)
     context = {
         "year": year,
-        "table": _table(groups, form),
+        "table": table,
         "form": form,
+        "typed": typed,
+        "editable": form is not None,
         "import_form": import_form or SurveyImportForm(),
         "import_errors": import_errors,
         # The survey app's page (ballots, results per question): a permission by name.

@@ -12,12 +12,17 @@ from django.core.cache import cache
 from django.core.cache.backends.base import BaseCache
 from django.test import TestCase
 
+from scoring.forms.survey import SurveyGridForm
 from scoring.models import Item
+from scoring.permissions import survey_units
 from scoring.services.appraisal import answer_explanation, request_explanation
 from scoring.services.scores import ScoreChange, apply_score_changes
+from scoring.services.survey import save_survey
 from tests.factories import make_sheet, make_unit, make_year, personas
 from tests.scoring.services.test_appraisal import AppraisalTestCase, pdf
 from tests.scoring.services.test_appraisal import sheet_url as appraisal_url
+from tests.scoring.services.test_survey import URL as SURVEY_URL
+from tests.scoring.services.test_survey import SurveyTestCase
 from tests.scoring.views.test_sheet import form_data, sheet_url
 from tests.scoring.views.test_sheet_finishing import pdf as sheet_pdf
 
@@ -247,3 +252,86 @@ class TestTheAppraisalSheetsRowsAreNeverStale(AppraisalTestCase):
 
         self.assertContains(response, 'value="7"', status_code=400)
         self.assertContains(response, "cần ghi lý do thẩm định", status_code=400)
+
+
+class TestTheSurveyGridsRowsAreNeverStale(SurveyTestCase):
+    def setUp(self):
+        cache.clear()  # every test draws its rows first
+
+    def cached_grid(self, name: str) -> str:
+        """The grid read twice as `name`: the second time without building the form."""
+        self.client.force_login(self.people[name])
+        self.client.get(SURVEY_URL)
+        with mock.patch.object(SurveyGridForm, "__init__", side_effect=AssertionError("built")):
+            response = self.client.get(SURVEY_URL)
+        self.assertEqual(response.status_code, 200)
+        return response.content.decode()
+
+    def grid(self) -> str:
+        response = self.client.get(SURVEY_URL)
+        self.assertEqual(response.status_code, 200)
+        return response.content.decode()
+
+    def test_saved_points_are_in_the_grid_at_once(self):
+        self.assertIn('name="s-STP-3.1" class', self.cached_grid("admin"))
+
+        response = self.client.post(SURVEY_URL, {"s-STP-3.1": "13,11"})
+        self.assertEqual(response.status_code, 302)
+
+        self.assertIn('name="s-STP-3.1" value="13,11"', self.grid())
+
+    def test_points_imported_elsewhere_are_in_a_read_only_grid_at_once(self):
+        self.assertIn('<span class="num">–</span>', self.cached_grid("leadership"))
+
+        save_survey(
+            self.year,
+            {"SXD": {"3.2": D("9.5")}},
+            user=self.people["admin"],
+            allowed_units=survey_units(self.people["admin"], self.year),
+        )
+
+        self.assertIn('<span class="num">9,50</span>', self.grid())
+
+    def test_each_viewer_gets_the_inputs_of_their_own_permissions(self):
+        self.assertIn('name="s-SNV-3.1"', self.cached_grid("admin"))
+
+        appraiser = self.cached_grid("appraiser")
+
+        self.assertNotIn('name="s-SNV-3.1"', appraiser)
+        self.assertIn('name="s-STP-3.1"', appraiser)
+        self.assertIn("Lưu điểm ĐTXHH", appraiser)
+        leadership = self.cached_grid("leadership")
+        self.assertNotIn('name="s-STP-3.1"', leadership)
+        self.assertNotIn("Lưu điểm ĐTXHH", leadership)
+        self.assertNotIn("csrfmiddlewaretoken", leadership[leadership.index("survey-form") :][:300])
+
+    def test_a_renamed_unit_is_in_the_grid_at_once(self):
+        self.cached_grid("admin")
+
+        type(self.unit_a).objects.filter(pk=self.unit_a.pk).update(name="Sở Tư pháp mới")
+
+        grid = self.grid()
+        self.assertIn(
+            '<label class="visually-hidden" for="id_s-STP-3.1">Sở Tư pháp mới · 3.1', grid
+        )
+
+    def test_each_language_has_its_own_rows(self):
+        save_survey(
+            self.year,
+            {"SXD": {"3.1": D("10.5")}},
+            user=self.people["admin"],
+            allowed_units=survey_units(self.people["admin"], self.year),
+        )
+        self.assertIn('value="10,50"', self.cached_grid("admin"))
+
+        self.client.cookies["django_language"] = "en"
+
+        self.assertIn('value="10.50"', self.grid())
+
+    def test_typed_values_come_back_with_their_errors_after_a_cached_grid(self):
+        self.cached_grid("admin")
+
+        response = self.client.post(SURVEY_URL, {"s-STP-3.1": "13", "s-STP-3.2": "16"})
+
+        self.assertContains(response, 'name="s-STP-3.2" value="16"', status_code=400)
+        self.assertContains(response, "Điểm 16,00 vượt điểm tối đa 15,00.", status_code=400)
