@@ -83,12 +83,36 @@ def appraisal_index(request):
     return redirect("appraisal_list", year=current_year().year)
 
 
+LIST_ROW_TEMPLATE = "scoring/appraisal/_list_row.html"
+
+
+def _list_row_signature(entry: dict) -> tuple[object, ...]:
+    """Everything `_list_row.html` reads of an entry: a change of any draws it again."""
+    row, progress = entry["row"], entry["progress"]
+    unit = row.unit
+    return (
+        unit.code,
+        unit.name,
+        unit.group.name,
+        row.submitted,
+        row.scored,
+        row.total,
+        row.open_explanations,
+        progress.appraised,
+        progress.differing,
+        progress.answered,
+        entry["percent"],
+        entry["can_appraise"],
+    )
+
+
 @login_required
 def appraisal_list(request, year: int):
     """Every unit of the year, filtered by unit group, sheet state, appraisal progress and open
     explanations (`AppraisalListFilter`): its sheet's state and how far its appraisal has gone,
     with the overall figure of the units listed."""
     assessment_year = load_year(request.user, year, "scoring.view_tracker")
+    closed_reason = appraisal_closed_reason(assessment_year)
     filters = AppraisalListFilter(
         request.GET, tracker.year_sheets(assessment_year), year=assessment_year
     )
@@ -119,8 +143,16 @@ def appraisal_list(request, year: int):
         "groups": filters.groups,
         "group_code": filters.group_code,
         "checked": filters.checked(),
-        "closed_reason": appraisal_closed_reason(assessment_year),
+        "closed_reason": closed_reason,
         "rows": entries,
+        "rows_html": cached_rows(
+            request,
+            LIST_ROW_TEMPLATE,
+            entries,
+            context={"year": assessment_year, "closed_reason": closed_reason},
+            shared=(assessment_year.year, str(closed_reason or "")),
+            signature=_list_row_signature,
+        ),
         "overall": {
             "appraised": appraised,
             "total": total,

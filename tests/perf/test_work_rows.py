@@ -13,7 +13,7 @@ from django.core.cache.backends.base import BaseCache
 from django.test import TestCase
 
 from scoring.forms.survey import SurveyGridForm
-from scoring.models import Item
+from scoring.models import Item, Sheet, SheetState
 from scoring.permissions import survey_units
 from scoring.services.appraisal import answer_explanation, request_explanation
 from scoring.services.scores import ScoreChange, apply_score_changes
@@ -335,3 +335,55 @@ class TestTheSurveyGridsRowsAreNeverStale(SurveyTestCase):
 
         self.assertContains(response, 'name="s-STP-3.2" value="16"', status_code=400)
         self.assertContains(response, "Điểm 16,00 vượt điểm tối đa 15,00.", status_code=400)
+
+
+TRACKER = "/theo-doi/2023/"
+LIST = "/tham-dinh/2023/"
+TRACKER_ROW = "scoring/_tracker_row.html"
+LIST_ROW = "scoring/appraisal/_list_row.html"
+
+
+class TestTheTrackersAndTheAppraisalListsRowsAreNeverStale(AppraisalTestCase):
+    def setUp(self):
+        super().setUp()
+        cache.clear()  # every test draws its rows first
+
+    def cached(self, url: str, template: str, name: str = "appraiser") -> str:
+        self.client.force_login(self.people[name])
+        self.client.get(url)
+        with self.assertTemplateNotUsed(template):
+            response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        return response.content.decode()
+
+    def row(self, url: str, unit_code: str = "STP") -> str:
+        html = self.client.get(url).content.decode()
+        start = html.index(f"{unit_code}</span>")
+        return html[start : html.index("</tr>", start)]
+
+    def test_a_claim_and_a_submission_are_on_the_tracker_at_once(self):
+        self.assertIn('data-value="4">4/5<', self.cached(TRACKER, TRACKER_ROW))
+
+        apply_score_changes(self.sheet, [ScoreChange("1.2", self_points=D("5"))])
+        self.assertIn('data-value="5">5/5<', self.row(TRACKER))
+        Sheet.objects.filter(pk=self.sheet.pk).update(state=SheetState.SUBMITTED)
+
+        self.assertIn("Đã gửi", self.row(TRACKER))
+
+    def test_an_appraisal_is_on_the_appraisal_list_at_once(self):
+        before = self.cached(LIST, LIST_ROW)
+        self.assertIn('data-value="20">1/5<', before)
+
+        apply_score_changes(self.sheet, [ScoreChange("1.1.1", points=D("9"), reason="Thiếu")])
+
+        row = self.row(LIST)
+        self.assertIn('data-value="40">2/5<', row)
+        self.assertIn('<td class="text-end num d-none d-md-table-cell" data-value="1">1</td>', row)
+
+    def test_each_appraiser_gets_their_own_button(self):
+        self.assertIn("Thẩm định<span", self.cached(LIST, LIST_ROW)[-20000:])
+
+        own = self.cached(LIST, LIST_ROW, "own_appraiser")
+
+        row = own[own.index("STP</span>") :]
+        self.assertIn("Xem<span", row[: row.index("</tr>")])
