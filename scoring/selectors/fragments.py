@@ -9,8 +9,10 @@ key at once, on every instance, and a stale row is never shown:
   documents, the explanations, the viewer's flags for that row;
 - what the page shares with every row (`shared`): the unit, the year and its decimals, the
   viewer's class (sees the appraisal, may edit);
-- the active language, and a digest of the templates' source (a new release never reads a row
-  drawn by the templates before it).
+- the active language and time zone, and a digest of the templates' source, or of the code that
+  draws the HTML (a new release never reads a row drawn by the templates before it; a change
+  to a template filter's Python code is not seen: clear the cache with such a release, as for
+  the cached pages).
 
 Rows holding what a person typed (a bound form: values sent back with their errors) are never
 cached: the view renders them each time. A row holds no CSRF token (it is rendered with the
@@ -22,16 +24,18 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import inspect
 import logging
+import uuid
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.core.cache import cache
 from django.db import models
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import get_template, render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 from scoring.selectors.cache import CSRF_PLACEHOLDER, timeout
@@ -54,9 +58,22 @@ def templates_digest(names: tuple[str, ...]) -> str:
     """A digest of the templates' source, read once per process (a release restarts it)."""
     sources = []
     for name in names:
-        template = get_template(name)
-        sources.append(getattr(getattr(template, "template", None), "source", "") or name)
+        source = getattr(getattr(get_template(name), "template", None), "source", None)
+        if not source:
+            # Without its source a template could change unseen: this process's rows only.
+            return uuid.uuid4().hex
+        sources.append(source)
     return hashlib.sha256("\x1f".join(sources).encode()).hexdigest()[:16]
+
+
+def code_digest(*objects: object) -> str:
+    """A digest of the source of the functions or modules that draw some HTML (a new release
+    that changes them draws every piece again); without their source, this process's own."""
+    try:
+        source = "\x1f".join(inspect.getsource(cast(Any, one)) for one in objects)
+    except (OSError, TypeError):
+        return uuid.uuid4().hex
+    return hashlib.sha256(source.encode()).hexdigest()[:16]
 
 
 def cached_rows(
@@ -106,7 +123,9 @@ def cached_html(
     """The HTML of each piece from the cache by `name`, `shared`, its signature and the active
     language; `draw(indexes)` gives the pieces not found (several with the same signature are
     drawn once), which are then stored."""
-    head = repr((name, translation.get_language() or "", shared))
+    head = repr(
+        (name, translation.get_language() or "", timezone.get_current_timezone_name(), shared)
+    )
     keys = [
         KEY_PREFIX + hashlib.sha256(f"{head}\x1f{signature!r}".encode()).hexdigest()
         for signature in signatures

@@ -7,9 +7,6 @@ survey service checks the same permission on every cell, grid or file.
 
 from __future__ import annotations
 
-import hashlib
-import inspect
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -30,7 +27,7 @@ from scoring.forms import fields as fields_module
 from scoring.forms.survey import SurveyGridForm, SurveyImportForm
 from scoring.models import AssessmentYear, Sheet
 from scoring.permissions import User, may, survey_units
-from scoring.selectors.fragments import cached_html
+from scoring.selectors.fragments import cached_html, code_digest
 from scoring.selectors.survey import SurveyGroup, survey_grid
 from scoring.services.errors import ServiceError
 from scoring.services.survey import import_survey, save_survey
@@ -117,9 +114,7 @@ def _row_html(unit, cells: list[tuple]) -> SafeString:
 
 
 # What draws a row: a new release that changes it draws every row again.
-ROW_CODE = hashlib.sha256(
-    (inspect.getsource(_row_html) + inspect.getsource(fields_module)).encode()
-).hexdigest()[:16]
+ROW_CODE = code_digest(_row_html, fields_module)
 
 
 def _cached_table(groups: list[SurveyGroup], editable: set[int], form) -> list[dict]:

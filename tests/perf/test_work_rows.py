@@ -15,6 +15,7 @@ from django.test import TestCase
 from scoring.forms.survey import SurveyGridForm
 from scoring.models import Item, Sheet, SheetState
 from scoring.permissions import survey_units
+from scoring.selectors.fragments import cached_html, code_digest
 from scoring.services.appraisal import answer_explanation, request_explanation
 from scoring.services.scores import ScoreChange, apply_score_changes
 from scoring.services.survey import save_survey
@@ -387,3 +388,27 @@ class TestTheTrackersAndTheAppraisalListsRowsAreNeverStale(AppraisalTestCase):
 
         row = own[own.index("STP</span>") :]
         self.assertIn("Xem<span", row[: row.index("</tr>")])
+
+
+def test_the_code_digest_follows_the_source_and_without_it_is_never_shared():
+    assert code_digest(main) == code_digest(main)
+    assert code_digest(main) != code_digest(RowsTestCase.page)
+    # A builtin has no Python source: a digest of its own each time (nothing read from another).
+    assert code_digest(len) != code_digest(len)
+
+
+def test_pieces_are_drawn_once_per_signature_and_read_back():
+    cache.clear()
+    drawn = []
+
+    def draw(indexes):
+        drawn.append(indexes)
+        return [f"<p>{index}</p>" for index in indexes]
+
+    first = cached_html("test-piece", "v1", ["a", "b", "a"], draw)
+    again = cached_html("test-piece", "v1", ["a", "b", "a"], draw)
+    other = cached_html("test-piece", "v2", ["a"], draw)
+
+    assert first == again == ["<p>0</p>", "<p>1</p>", "<p>0</p>"]
+    assert other == ["<p>0</p>"]
+    assert drawn == [[0, 1], [0]]
