@@ -75,15 +75,12 @@ NO_SCORES = ScoreCounts(0, 0, 0)
 
 def score_counts(year: AssessmentYear) -> dict[int, ScoreCounts]:
     """Sheet id → its `ScoreCounts`, in one pass over the year's appraisal scores (one query;
-    three before). Kept on the year object, so the tracker's rows and the appraisal progress of
-    one request read the scores once."""
-    found: dict[int, ScoreCounts] | None = getattr(year, "_cchc_score_counts", None)
-    if found is not None:
-        return found
+    three before). A page that shows the tracker's rows and the appraisal progress reads it once
+    and gives it to both (`counts=`)."""
     scores = Score.objects.filter(
         sheet__year=year, item__is_scored=True, item__method=Method.APPRAISAL
     )
-    found = {
+    return {
         sheet_id: ScoreCounts(answered, appraised, differing)
         for sheet_id, answered, appraised, differing in scores.values("sheet_id")
         .annotate(
@@ -97,8 +94,6 @@ def score_counts(year: AssessmentYear) -> dict[int, ScoreCounts]:
         )
         .values_list("sheet_id", "answered", "appraised", "differing")
     }
-    year._cchc_score_counts = found  # type: ignore[attr-defined]
-    return found
 
 
 def tracker_rows(
@@ -107,6 +102,7 @@ def tracker_rows(
     group_code: str | None = None,
     sheets: Iterable[Sheet] | None = None,
     now: datetime | None = None,
+    counts: dict[int, ScoreCounts] | None = None,
 ) -> list[TrackerRow]:
     """One row per sheet of the year (optionally of one unit group, or the given `sheets`)."""
     now = now or timezone.now()
@@ -115,7 +111,7 @@ def tracker_rows(
         if group_code:
             sheets = sheets.filter(unit__group__code=group_code)
     sheets = list(sheets)
-    counts = score_counts(year)
+    counts = score_counts(year) if counts is None else counts
     appraisal_items = Item.objects.filter(
         framework__year=year, is_scored=True, method=Method.APPRAISAL
     )
@@ -169,10 +165,12 @@ class AppraisalProgress:
     answered: int  # explanations answered by the unit, waiting for the appraisers
 
 
-def appraisal_progress(year: AssessmentYear) -> dict[int, AppraisalProgress]:
+def appraisal_progress(
+    year: AssessmentYear, counts: dict[int, ScoreCounts] | None = None
+) -> dict[int, AppraisalProgress]:
     """Sheet id → how far its appraisal has gone (two queries for the whole year, one if
-    `score_counts` was read for the year already)."""
-    counts = score_counts(year)
+    `score_counts` is given)."""
+    counts = score_counts(year) if counts is None else counts
     appraised = {sheet_id: count.appraised for sheet_id, count in counts.items() if count.appraised}
     differing = {sheet_id: count.differing for sheet_id, count in counts.items() if count.differing}
     answered = count_per(

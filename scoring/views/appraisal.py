@@ -116,8 +116,9 @@ def appraisal_list(request, year: int):
     filters = AppraisalListFilter(
         request.GET, tracker.year_sheets(assessment_year), year=assessment_year
     )
-    rows = tracker.tracker_rows(assessment_year, sheets=filters.qs)
-    progress = tracker.appraisal_progress(assessment_year)
+    counts = tracker.score_counts(assessment_year)
+    rows = tracker.tracker_rows(assessment_year, sheets=filters.qs, counts=counts)
+    progress = tracker.appraisal_progress(assessment_year, counts)
     empty = tracker.AppraisalProgress(0, 0, 0)
     done = [progress.get(row.sheet.id, empty) for row in rows]
     entries = [
