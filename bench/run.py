@@ -262,13 +262,19 @@ def wrk(port: int, paths: list[str], cookie: str | None, duration: int, folder: 
     sockets = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
     )
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
     return {
+        # A page none of whose requests finished within the run is an error: wrk then prints
+        # 0 req/s, latencies of 0 and no socket error (it counts a timeout only for a reply, or
+        # at its sweep of open connections every 2 s), which read as a page measured at 0 with
+        # no error (the survey page, about 2.5 s a request under a load of 10-14, in a 3 s run).
         "errors": (int(errors.group(1)) if errors else 0)
-        + (sum(int(n) for n in sockets.groups()) if sockets else 0),
+        + (sum(int(n) for n in sockets.groups()) if sockets else 0)
+        + (1 if requests == 0 else 0),
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
         "p50": to_ms(re.search(r"\s50%\s+(\S+)", output).group(1)),
         "p99": to_ms(re.search(r"\s99%\s+(\S+)", output).group(1)),
-        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
+        "requests": requests,
     }
 
 
@@ -382,6 +388,7 @@ def bench_size(
                     "p50": 0.0,
                     "p99": 0.0,
                     "requests": 0,
+                    "refused": str(error),
                     "share": 0.0,
                     "errors": 1,
                 }
@@ -400,6 +407,10 @@ def bench_size(
                 "errors": sum(m["errors"] for m in measured),
             }
             say(f"{size}: {name} {figures[name]}")
+            if not figures[name]["requests"]:
+                say(
+                    f"{size}: {name}: no request finished within {duration} s (a longer --duration?)"
+                )
         bare_after = wrk(bare_port, ["/"], None, duration, folder)
         memory = [peak_memory_mb(pid) for pid in workers(server.pid)]
     finally:
@@ -612,9 +623,14 @@ def report(runs: list[dict]) -> tuple[str, bool]:
                 )
             if page["errors"]:
                 ok = False
+            errors = f"{page['errors']:.0f}"
+            if page.get("refused"):
+                errors += f" (warm-up: {page['refused']})"
+            elif not page["requests"]:
+                errors += " (no request finished within the run)"
             lines.append(
                 f"| {label} | {page['rps']:.0f} | {page['share']:.1%} | {page['p50']:.2f} | "
-                f"{page['p99']:.2f} | {page['errors']} | {', '.join(parts)} | {mark(ok)} |"
+                f"{page['p99']:.2f} | {errors} | {', '.join(parts)} | {mark(ok)} |"
             )
         engine = run["engine"]
         if engine:

@@ -7,8 +7,10 @@ from collections.abc import Sequence
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from scoring.forms.fields import PointsField, PointsInput
+from scoring.forms.fields import PointsField
 from scoring.selectors.survey import SurveyGroup
+
+CELL_ATTRS = {"class": "form-control form-control-sm"}
 
 
 class SurveyGridForm(forms.Form):
@@ -21,12 +23,15 @@ class SurveyGridForm(forms.Form):
             for unit, values in group.units:
                 for item in group.items:
                     name = self.field_name(unit.code, item.code)
-                    self.fields[name] = PointsField(
+                    field = PointsField(
                         max_points=item.max_points,
                         label=f"{unit.name} · {item.code}",
                         initial=values.get(item.code),
-                        widget=PointsInput(attrs={"class": "form-control form-control-sm"}),
                     )
+                    # The class first, as `PointsInput(attrs=…)` would give, without the deep
+                    # copy a widget instance costs each of the grid's 1,800 fields.
+                    field.widget.attrs = {**CELL_ATTRS, **field.widget.attrs}
+                    self.fields[name] = field
                     self.cells.append((unit.code, item.code, values.get(item.code)))
 
     @staticmethod

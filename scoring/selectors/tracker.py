@@ -60,12 +60,49 @@ def year_sheets(year: AssessmentYear) -> QuerySet[Sheet]:
     )
 
 
+@dataclass(frozen=True)
+class ScoreCounts:
+    """A sheet's appraisal items by where they stand (the rules of `Sheet.claim_counts` and
+    `models.SETTLED`)."""
+
+    answered: int  # self points given or marked not applicable
+    appraised: int  # appraisal points set or marked not applicable
+    differing: int  # appraisal points that differ from the claim
+
+
+NO_SCORES = ScoreCounts(0, 0, 0)
+
+
+def score_counts(year: AssessmentYear) -> dict[int, ScoreCounts]:
+    """Sheet id → its `ScoreCounts`, in one pass over the year's appraisal scores (one query;
+    three before). A page that shows the tracker's rows and the appraisal progress reads it once
+    and gives it to both (`counts=`)."""
+    scores = Score.objects.filter(
+        sheet__year=year, item__is_scored=True, item__method=Method.APPRAISAL
+    )
+    return {
+        sheet_id: ScoreCounts(answered, appraised, differing)
+        for sheet_id, answered, appraised, differing in scores.values("sheet_id")
+        .annotate(
+            answered=Count("id", filter=Q(self_points__isnull=False) | Q(not_applicable=True)),
+            appraised=Count("id", filter=SETTLED),
+            differing=Count(
+                "id",
+                filter=Q(points__isnull=False)
+                & ~Q(self_points=F("points"), self_points__isnull=False),
+            ),
+        )
+        .values_list("sheet_id", "answered", "appraised", "differing")
+    }
+
+
 def tracker_rows(
     year: AssessmentYear,
     *,
     group_code: str | None = None,
     sheets: Iterable[Sheet] | None = None,
     now: datetime | None = None,
+    counts: dict[int, ScoreCounts] | None = None,
 ) -> list[TrackerRow]:
     """One row per sheet of the year (optionally of one unit group, or the given `sheets`)."""
     now = now or timezone.now()
@@ -74,10 +111,11 @@ def tracker_rows(
         if group_code:
             sheets = sheets.filter(unit__group__code=group_code)
     sheets = list(sheets)
-    claims = Sheet.objects.filter(pk__in=[sheet.pk for sheet in sheets]).claim_counts(year)
+    counts = score_counts(year) if counts is None else counts
     appraisal_items = Item.objects.filter(
         framework__year=year, is_scored=True, method=Method.APPRAISAL
     )
+    totals = count_per(appraisal_items, "framework__group_id")
     required = count_per(appraisal_items.filter(evidence_required=True), "framework__group_id")
     scores = Score.objects.filter(sheet__in=sheets, item__in=appraisal_items)
     covered = count_per(
@@ -103,12 +141,11 @@ def tracker_rows(
     sheet_due = due(deadline, now) if deadline is not None else None
     rows = []
     for sheet in sheets:
-        scored, total = claims[sheet.id]
         rows.append(
             TrackerRow(
                 sheet=sheet,
-                scored=scored,
-                total=total,
+                scored=counts.get(sheet.id, NO_SCORES).answered,
+                total=totals.get(sheet.unit.group_id, 0),
                 without_evidence=required.get(sheet.unit.group_id, 0) - covered.get(sheet.id, 0),
                 open_explanations=waiting.get(sheet.id, (0, 0))[0],
                 overdue_explanations=waiting.get(sheet.id, (0, 0))[1],
@@ -128,17 +165,14 @@ class AppraisalProgress:
     answered: int  # explanations answered by the unit, waiting for the appraisers
 
 
-def appraisal_progress(year: AssessmentYear) -> dict[int, AppraisalProgress]:
-    """Sheet id → how far its appraisal has gone (three queries for the whole year)."""
-    scores = Score.objects.filter(
-        sheet__year=year, item__is_scored=True, item__method=Method.APPRAISAL
-    )
-    appraised = count_per(scores.filter(SETTLED))
-    differing = count_per(
-        scores.filter(points__isnull=False).exclude(
-            self_points=F("points"), self_points__isnull=False
-        )
-    )
+def appraisal_progress(
+    year: AssessmentYear, counts: dict[int, ScoreCounts] | None = None
+) -> dict[int, AppraisalProgress]:
+    """Sheet id → how far its appraisal has gone (two queries for the whole year, one if
+    `score_counts` is given)."""
+    counts = score_counts(year) if counts is None else counts
+    appraised = {sheet_id: count.appraised for sheet_id, count in counts.items() if count.appraised}
+    differing = {sheet_id: count.differing for sheet_id, count in counts.items() if count.differing}
     answered = count_per(
         ExplanationRequest.objects.filter(
             score__sheet__year=year,

@@ -43,6 +43,7 @@ from scoring.models import (
 )
 from scoring.permissions import User, appraised_domains, may, own_unit_conflict, require
 from scoring.selectors import sheets, tracker
+from scoring.selectors.fragments import cached_rows, stored_fields
 from scoring.selectors.sheets import self_totals
 from scoring.services import appraisal as appraisal_service
 from scoring.services.appraisal import (
@@ -82,17 +83,42 @@ def appraisal_index(request):
     return redirect("appraisal_list", year=current_year().year)
 
 
+LIST_ROW_TEMPLATE = "scoring/appraisal/_list_row.html"
+
+
+def _list_row_signature(entry: dict) -> tuple[object, ...]:
+    """Everything `_list_row.html` reads of an entry: a change of any draws it again."""
+    row, progress = entry["row"], entry["progress"]
+    unit = row.unit
+    return (
+        unit.code,
+        unit.name,
+        unit.group.name,
+        row.submitted,
+        row.scored,
+        row.total,
+        row.open_explanations,
+        progress.appraised,
+        progress.differing,
+        progress.answered,
+        entry["percent"],
+        entry["can_appraise"],
+    )
+
+
 @login_required
 def appraisal_list(request, year: int):
     """Every unit of the year, filtered by unit group, sheet state, appraisal progress and open
     explanations (`AppraisalListFilter`): its sheet's state and how far its appraisal has gone,
     with the overall figure of the units listed."""
     assessment_year = load_year(request.user, year, "scoring.view_tracker")
+    closed_reason = appraisal_closed_reason(assessment_year)
     filters = AppraisalListFilter(
         request.GET, tracker.year_sheets(assessment_year), year=assessment_year
     )
-    rows = tracker.tracker_rows(assessment_year, sheets=filters.qs)
-    progress = tracker.appraisal_progress(assessment_year)
+    counts = tracker.score_counts(assessment_year)
+    rows = tracker.tracker_rows(assessment_year, sheets=filters.qs, counts=counts)
+    progress = tracker.appraisal_progress(assessment_year, counts)
     empty = tracker.AppraisalProgress(0, 0, 0)
     done = [progress.get(row.sheet.id, empty) for row in rows]
     entries = [
@@ -118,8 +144,16 @@ def appraisal_list(request, year: int):
         "groups": filters.groups,
         "group_code": filters.group_code,
         "checked": filters.checked(),
-        "closed_reason": appraisal_closed_reason(assessment_year),
+        "closed_reason": closed_reason,
         "rows": entries,
+        "rows_html": cached_rows(
+            request,
+            LIST_ROW_TEMPLATE,
+            entries,
+            context={"year": assessment_year, "closed_reason": closed_reason},
+            shared=(assessment_year.year, str(closed_reason or "")),
+            signature=_list_row_signature,
+        ),
         "overall": {
             "appraised": appraised,
             "total": total,
@@ -185,6 +219,70 @@ def _sheet_context(request, sheet: Sheet, domains: list[sheets.AppraisalDomain])
     }
 
 
+ITEM_TEMPLATE = "scoring/appraisal/_item.html"
+ITEM_INCLUDES = (
+    "scoring/value_source/_line.html",
+    "scoring/sheet/_rule_points.html",
+    "scoring/appraisal/_explanations.html",
+)
+
+
+def _documents(documents) -> list[tuple]:
+    return [(doc.pk, doc.original_name, doc.uploaded_at) for doc in documents]
+
+
+def _person(user) -> tuple | None:
+    """What the page shows of a person (a name), not their whole account."""
+    if user is None:
+        return None
+    return (user.pk, user.username, user.first_name, user.last_name)
+
+
+def _row_signature(row: sheets.AppraisalRow) -> tuple[object, ...]:
+    """Everything `appraisal/_item.html` reads of a row: a change of any draws it again."""
+    return (
+        stored_fields(row.item),
+        stored_fields(row.score),
+        row.editable,
+        row.fields is not None,
+        _documents(row.evidence),
+        [
+            (
+                stored_fields(explanation),
+                _person(explanation.requested_by),
+                _documents(explanation.attachments),
+            )
+            for explanation in row.explanations
+        ],
+    )
+
+
+def _draw_rows(request, rows: list[sheets.AppraisalRow], context: dict) -> None:
+    """The rows' HTML, from the cache where unchanged (`selectors.fragments`); their inputs are
+    the unbound form's (the stored values, which the signature holds)."""
+    sheet = context["sheet"]
+    shared = (
+        sheet.unit.code,
+        sheet.year.year,
+        sheet.year.decimals,
+        context["can_appraise"],
+        str(context["closed_reason"] or ""),
+        context["form_id"],
+        context["accept_chosen"],
+    )
+    drawn = cached_rows(
+        request,
+        ITEM_TEMPLATE,
+        rows,
+        context=context,
+        shared=shared,
+        signature=_row_signature,
+        templates=ITEM_INCLUDES,
+    )
+    for row, html in zip(rows, drawn, strict=True):
+        row.html = html
+
+
 def _render_sheet(
     request,
     sheet: Sheet,
@@ -212,8 +310,12 @@ def _render_sheet(
         sheet.year.rounding,
         sheet.year.decimals,
     )
+    shared = _sheet_context(request, sheet, domains)
+    if form is None:
+        # Nothing typed to show again: each row as it was drawn for the same values.
+        _draw_rows(request, rows, shared)
     context = {
-        **_sheet_context(request, sheet, domains),
+        **shared,
         "form": form or whole,
         "claimed": claimed,
         "own_unit_conflict": own_unit_conflict(request.user, sheet),

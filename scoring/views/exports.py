@@ -152,8 +152,9 @@ def tracker_export(request, year: int, fmt: str):
     fmt = _format(fmt)
     chosen = load_year(request.user, year, "scoring.view_tracker")
     filters = SheetFilter(request.GET, tracker.year_sheets(chosen), year=chosen)
-    rows = tracker.tracker_rows(chosen, sheets=filters.qs)
-    table = tables.tracker_table(chosen, rows, tracker.appraisal_progress(chosen))
+    counts = tracker.score_counts(chosen)
+    rows = tracker.tracker_rows(chosen, sheets=filters.qs, counts=counts)
+    table = tables.tracker_table(chosen, rows, tracker.appraisal_progress(chosen, counts))
     return _table_response([table], fmt, exports.file_stem("theo-doi", year, filters.group_code))
 
 

@@ -35,6 +35,7 @@ from scoring.models import (
     YearState,
 )
 from scoring.permissions import may, memberships, require, sees_appraisal
+from scoring.selectors.fragments import cached_rows, stored_fields
 from scoring.selectors.sheets import score_history, self_totals, sheet_explanations, sheet_for
 from scoring.selectors.versions import sheet_as_it_was, sheet_replacement
 from scoring.services import evidence
@@ -114,6 +115,8 @@ class Row:
     fields: dict | None
     # The old items' values shown beside a split or merged item (`selectors.versions`).
     beside: list = field(default_factory=list)
+    # The row drawn (`_draw_rows`), or empty: the page includes its template.
+    html: str = ""
 
 
 @dataclass
@@ -268,6 +271,9 @@ def _render_sheet(request, sheet, items, scores, *, form=None, stale=None, statu
         for domain in domains:
             for row in domain.rows:
                 row.beside = replacement.beside.get(row.item.id, [])
+    if form is None or not form.is_bound:
+        # Nothing typed to show again: each row as it was drawn for the same values.
+        _draw_rows(request, sheet, domains, form, appraisal_shown)
     context = {
         "replacement": replacement,
         "sheet": sheet,
@@ -296,6 +302,45 @@ def _render_sheet(request, sheet, items, scores, *, form=None, stale=None, statu
         "max_files": settings.ANSWER_MAX_FILES,
     }
     return render(request, "scoring/sheet/sheet.html", context, status=status)
+
+
+ITEM_TEMPLATE = "scoring/sheet/_item.html"
+ITEM_INCLUDES = (
+    "scoring/sheet/_rule_points.html",
+    "scoring/value_source/_line.html",
+    "scoring/sheet/_evidence.html",
+)
+
+
+def _row_signature(row: Row) -> tuple[object, ...]:
+    """Everything `_item.html` reads of a row: a change of any draws the row again."""
+    return (
+        stored_fields(row.item),
+        stored_fields(row.score),
+        [
+            (document.pk, document.original_name, document.explanation_id)
+            for document in row.documents
+        ],
+        repr(row.beside),
+        row.fields is not None,
+    )
+
+
+def _draw_rows(request, sheet: Sheet, domains: list[DomainBlock], form, sees: bool) -> None:
+    """The scored rows' HTML, from the cache where unchanged (`selectors.fragments`); the form
+    is unbound (its inputs show the stored values, which the signature holds)."""
+    rows = [row for domain in domains for row in domain.rows if row.item.is_scored]
+    drawn = cached_rows(
+        request,
+        ITEM_TEMPLATE,
+        rows,
+        context={"unit": sheet.unit, "year": sheet.year, "form": form, "sees_appraisal": sees},
+        shared=(sheet.unit.code, sheet.year.year, sheet.year.decimals, sees, form is not None),
+        signature=_row_signature,
+        templates=ITEM_INCLUDES,
+    )
+    for row, html in zip(rows, drawn, strict=True):
+        row.html = html
 
 
 @login_required

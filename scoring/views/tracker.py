@@ -10,7 +10,30 @@ from scoring.models import AssessmentYear
 from scoring.permissions import may, require
 from scoring.selectors import notes
 from scoring.selectors import tracker as tracking
+from scoring.selectors.fragments import cached_rows
 from scoring.views.loading import current_year, load_year
+
+ROW_TEMPLATE = "scoring/_tracker_row.html"
+
+
+def _row_signature(line: tuple[tracking.TrackerRow, list[notes.Note]]) -> tuple[object, ...]:
+    """Everything `_tracker_row.html` reads of a row: a change of any draws it again."""
+    row, unit_notes = line
+    unit = row.unit
+    return (
+        unit.code,
+        unit.name,
+        unit.group.code,
+        row.submitted,
+        row.overdue,
+        row.scored,
+        row.total,
+        row.without_evidence,
+        row.open_explanations,
+        row.overdue_explanations,
+        row.days_left,
+        [(note.url, note.text, note.detail) for note in unit_notes],
+    )
 
 
 @login_required
@@ -30,14 +53,23 @@ def tracker(request, year: int):
     filters = SheetFilter(request.GET, tracking.year_sheets(assessment_year), year=assessment_year)
     rows = tracking.tracker_rows(assessment_year, sheets=filters.qs)
     unit_notes = notes.tracker_unit_notes(assessment_year)
+    # each row with the lines apps add under its unit (the survey's ballots collected)
+    lines = [(row, unit_notes.get(row.unit.id, [])) for row in rows]
     context = {
         "year": assessment_year,
         "years": AssessmentYear.objects.all(),
         "groups": filters.groups,
         "group_code": filters.group_code,
         "rows": rows,
-        # each row with the lines apps add under its unit (the survey's ballots collected)
-        "lines": [(row, unit_notes.get(row.unit.id, [])) for row in rows],
+        "lines": lines,
+        "rows_html": cached_rows(
+            request,
+            ROW_TEMPLATE,
+            lines,
+            context={"year": assessment_year},
+            shared=(assessment_year.year,),
+            signature=_row_signature,
+        ),
         "submitted": sum(1 for row in rows if row.submitted),
         "overdue": sum(1 for row in rows if row.overdue),
         "open_explanations": sum(row.open_explanations for row in rows),

@@ -301,6 +301,40 @@ class TestSurveyPage(SurveyTestCase):
         self.assertContains(response, "Điểm 16,00 vượt điểm tối đa 15,00.", status_code=400)
         self.assertIsNone(self.points("STP", "3.1"))
 
+    def test_a_bad_cell_keeps_what_was_typed_with_its_error_beside_it(self):
+        self.client.force_login(self.people["admin"])
+
+        response = self.client.post(URL, {"s-STP-3.1": "13", "s-STP-3.2": "16"})
+
+        html = response.content.decode()
+        cell = html[html.index('for="id_s-STP-3.2"') :]
+        cell = cell[: cell.index("</td>")]
+        self.assertIn('value="16"', cell)
+        self.assertIn('aria-invalid="true"', cell)
+        self.assertIn(
+            '<div class="invalid-feedback d-block">Điểm 16,00 vượt điểm tối đa 15,00.</div>', cell
+        )
+        self.assertIn('name="s-STP-3.1" value="13"', html)
+
+    def test_the_grid_shows_the_saved_points_and_escapes_the_unit_names(self):
+        save_survey(
+            self.year,
+            {"SXD": {"3.1": D("10.5")}},
+            user=self.people["admin"],
+            allowed_units=survey_units(self.people["admin"], self.year),
+        )
+        type(self.unit_a).objects.filter(pk=self.unit_a.pk).update(name="Sở <b>Tư pháp</b> & Co")
+        self.client.force_login(self.people["admin"])
+        self.assertContains(self.client.get(URL), 'name="s-SXD-3.1" value="10,50"')
+        self.year.state = YearState.PUBLISHED
+        self.year.save()
+
+        html = self.client.get(URL).content.decode()
+
+        self.assertIn('<span class="num">10,50</span>', html)
+        self.assertIn("Sở &lt;b&gt;Tư pháp&lt;/b&gt; &amp; Co <span", html)
+        self.assertNotIn("<b>Tư pháp", html)
+
     def test_the_import_lists_its_errors_on_the_page(self):
         self.client.force_login(self.people["admin"])
 
