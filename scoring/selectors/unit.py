@@ -316,13 +316,18 @@ def unit_profile(
     current_scores = scores.get(year.id, [])
     if result is not None and current_scores:
         year_items = items.get((year.id, result.group_id), [])
-        lost, unscored = _lost_by_domain(year_items, current_scores, year.rounding, show_reasons)
-        claims = _claims_by_domain(year_items, current_scores, year.rounding)
+        lost, unscored = _lost_by_domain(
+            year_items, current_scores, year.rounding, show_reasons, year.decimals
+        )
+        claims = _claims_by_domain(year_items, current_scores, year.rounding, year.decimals)
     for r in history:
         if r.pk in progress and not progress[r.pk].started:
             continue  # nothing appraised yet: no granted points to set against the claims
         year_claims = _claims_by_domain(
-            items.get((r.year_id, r.group_id), []), scores.get(r.year_id, []), r.year.rounding
+            items.get((r.year_id, r.group_id), []),
+            scores.get(r.year_id, []),
+            r.year.rounding,
+            r.year.decimals,
         )
         if year_claims:
             claim_years.append(
@@ -426,11 +431,15 @@ def _pending_years(
 
 
 def _lost_by_domain(
-    items: list[Item], scores: list[Score], rounding: str, show_reasons: bool
+    items: list[Item],
+    scores: list[Score],
+    rounding: str,
+    show_reasons: bool,
+    decimals: int = 2,
 ) -> tuple[list[LostDomain], list[UnscoredDomain]]:
     """Every scored item that lost points (`NodeFigures.lost`), by domain, domains and items by
     points lost; and apart, each domain's items not scored yet."""
-    figures = stored_figures(items, scores, rounding)
+    figures = stored_figures(items, scores, rounding, decimals)
     reasons = {s.item_id: s.reason for s in scores} if show_reasons else {}
     domains = domains_by_code(items)
     by_domain: dict[str, list[LostItem]] = defaultdict(list)
@@ -473,12 +482,14 @@ def _lost_by_domain(
     return sorted(lost, key=lambda domain: -domain.lost), unscored
 
 
-def _claims_by_domain(items: list[Item], scores: list[Score], rounding: str) -> list[ClaimDomain]:
+def _claims_by_domain(
+    items: list[Item], scores: list[Score], rounding: str, decimals: int = 2
+) -> list[ClaimDomain]:
     """Self points against appraised points, by domain, on the applicable appraisal items the
     unit scored itself (an item without a claim is left out on both sides, so the domains'
     differences add up to the total)."""
-    granted = stored_figures(items, scores, rounding)
-    claimed = stored_figures(items, scores, rounding, claimed=True)
+    granted = stored_figures(items, scores, rounding, decimals)
+    claimed = stored_figures(items, scores, rounding, decimals, claimed=True)
     self_scored = {s.item_id for s in scores if not s.not_applicable and s.self_points is not None}
     domains = domains_by_code(items)
     by_domain: dict[str, ClaimDomain] = {}
