@@ -183,6 +183,13 @@ class UnitProfile(ShowsRankMove):
         return sum(domain.items for domain in self.unscored)
 
     @property
+    def earned_before_bonus(self) -> Decimal | None:
+        """The points earned before the bonus: the total without it. A deduction is points lost
+        (`UnitFigures.lost`), so the applicable maximum minus the points lost minus the maximum
+        of the items not scored yet is this figure."""
+        return None if self.result is None else self.result.total - self.result.bonus
+
+    @property
     def unscored_max(self) -> Decimal:
         return sum((domain.max_points for domain in self.unscored), ZERO)
 
@@ -273,7 +280,8 @@ def unit_profile(
 
     Points lost and claims are the stored scores run through `calculations.compute_unit`, so
     they add up to the stored result: its maximum minus the points lost minus the maximum of the
-    items not scored yet ("chưa chấm", listed apart) is its points before bonus and deduction.
+    items not scored yet ("chưa chấm", listed apart) is its points before the bonus (a
+    deduction counts as points lost: `earned_before_bonus`).
     Reasons are the appraisers' and are filled in only with `show_reasons`.
     """
     year_ids = [y.id for y in years]

@@ -104,9 +104,7 @@ def move_up(request, code: str, year: int):
         Result.objects.select_related("year", "group", "band"), unit=unit, year=chosen
     )
     basis = move_up_basis(result)
-    recover, errors = recovery_from(
-        request.GET, basis.candidates, chosen.rounding, chosen.decimals
-    )
+    recover, errors = recovery_from(request.GET, basis.candidates, chosen.rounding, chosen.decimals)
     context = {
         "unit": unit,
         "year": chosen,
