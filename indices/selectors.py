@@ -594,6 +594,8 @@ def open_data_rows(kind: IndexKind, period: calc.Period) -> tuple[list[str], lis
         "source",
         *[f"component_{code}" for code in columns],
     ]
+    # A related index is its own scale, stored with two places (`IndexValue`), not a figure of
+    # an assessment year: two decimals whatever the PAR index year's `decimals`.
     rows = [
         [
             kind.code,
