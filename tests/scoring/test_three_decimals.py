@@ -320,3 +320,34 @@ def test_bad_bonus_deduction_or_cap_reason_is_refused_with_its_row(
         call_command("import_results", str(path), "--year", "2020", stdout=io.StringIO())
     assert f"Dòng 3, cột {column}" in str(error.value) and message in str(error.value)
     assert not Result.objects.filter(year__year=2020).exists()
+
+
+# --------------------------------------------------------------------------- the round trip
+
+
+def test_the_round_trip_workbook_keeps_and_takes_three_decimals(db):
+    from tests.scoring.exchange.test_roundtrip import (
+        ROW,
+        SELF_COLUMNS,
+        confirm,
+        download,
+        edit,
+        preview,
+    )
+
+    year = make_year(2024, decimals=3)
+    unit = make_unit("SNV", "Sở Nội vụ")
+    people = make_personas(unit, make_unit("STP"), make_unit("HDTD"))
+    sheet = make_sheet(unit, year)
+    apply_score_changes(sheet, [ScoreChange("1.1.1", self_points=D("8.125"))], source="test")
+    data = download(sheet, people["staff_a"])
+    cell = load_workbook(io.BytesIO(data)).active.cell(ROW["1.1.1"], SELF_COLUMNS["self"])
+    assert (cell.value, cell.number_format) == (8.125, "0.000")
+    # 8.125 and 8.124 differ: the upload sees the change and stores it exactly.
+    edited = edit(data, {(ROW["1.1.1"], SELF_COLUMNS["self"]): 8.124})
+    result = preview(sheet, people["staff_a"], edited)
+    assert [(c.item_code, c.old_shown, c.new_shown) for c in result.changes] == [
+        ("1.1.1", "8,125", "8,124")
+    ]
+    confirm(sheet, people["staff_a"], result)
+    assert sheet.scores.get(item__code="1.1.1").self_points == D("8.124")

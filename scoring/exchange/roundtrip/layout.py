@@ -112,9 +112,12 @@ def norm_text(text: str) -> str:
 
 
 def canonical(kind: str, value) -> str:
-    """The form in which a value is compared and digested: "9.50", "1"/"0", trimmed NFC text."""
+    """The form in which a value is compared and digested: "9.50", "1"/"0", trimmed NFC text.
+
+    Points with two places, or three where a year of three decimals has a third ("9.125"), so
+    that the digests of files of two-decimal years stay what they were."""
     if kind == POINTS:
-        return "" if value is None else format(Decimal(value).quantize(exports.CENT), "f")
+        return "" if value is None else format(_two_or_three(Decimal(value)), "f")
     if kind == BOOL:
         return "1" if value else "0"
     return norm_text(value)
@@ -142,10 +145,22 @@ def unescape_text(text: str) -> str:
     return text[1:] if text.startswith("'") else text
 
 
+def _two_or_three(value: Decimal) -> Decimal:
+    """Points with two places, or three when they have a third (a year of three decimals)."""
+    cents = value.quantize(exports.CENT)
+    return cents if cents == value else value.quantize(Decimal("0.001"))
+
+
 def shown(kind: str, value) -> str:
-    """A value as the preview shows it: 92,03 / Có / the text; "–" when empty."""
+    """A value as the preview shows it: 92,03 (91,651 with a third decimal) / Có / the text; "–"
+    when empty."""
     if kind == POINTS:
-        return "–" if value is None else number_format(value, 2)
+        if value is None:
+            return "–"
+        number = Decimal(value)
+        return number_format(
+            number, 2 if _two_or_three(number) == number.quantize(exports.CENT) else 3
+        )
     if kind == BOOL:
         return _("Có") if value else _("Không")
     return value or "–"

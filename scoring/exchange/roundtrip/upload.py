@@ -47,9 +47,10 @@ _EMPTY = {POINTS: None, BOOL: False, TEXT: ""}
 SHEET_LIMITS = tabular.Limits(rows=2_000, columns=30, cells=50_000)
 
 
-def _parse(kind: str, raw):
+def _parse(kind: str, raw, places: int = 2):
+    """A cell's value; points with at most the year's decimals (`places`, 2 or 3)."""
     if kind == POINTS:
-        return tabular.parse_points(raw)
+        return tabular.parse_points(raw, places)
     if kind == BOOL:
         return tabular.parse_bool(raw)
     return unescape_text(tabular.parse_text(raw))
@@ -238,7 +239,7 @@ def _compare(item_rows, subject: Subject, payload: dict, problems: tabular.Probl
                 known = digests.get(key, "")
                 for position, f in enumerate(layout.editable):
                     original = known[position * DIGEST_LENGTH : (position + 1) * DIGEST_LENGTH]
-                    change = _changed_cell(row, line, f, problems)
+                    change = _changed_cell(row, line, f, problems, subject.year.decimals)
                     if change is None:
                         continue
                     if original == digest(f.kind, change.old):
@@ -258,12 +259,14 @@ def _compare(item_rows, subject: Subject, payload: dict, problems: tabular.Probl
     return changes, kept
 
 
-def _changed_cell(row, line: Line, f, problems: tabular.Problems) -> CellChange | None:
+def _changed_cell(
+    row, line: Line, f, problems: tabular.Problems, places: int = 2
+) -> CellChange | None:
     """The cell of field `f` if its value differs from the portal's and may change, else None."""
     if tabular.normalize_name(f.column) not in row.present:
         return None
     try:
-        new = _parse(f.kind, row.values.get(tabular.normalize_name(f.column)))
+        new = _parse(f.kind, row.values.get(tabular.normalize_name(f.column)), places)
     except tabular.CellError as error:
         problems.add(row, f.column, error.message)
         return None

@@ -11,6 +11,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from scoring import calculations as calc
 from scoring.exchange import exports
 from scoring.exchange.roundtrip.layout import (
     BOOL,
@@ -135,7 +136,7 @@ def to_xlsx(subject: Subject) -> bytes:
         kinds = [None] * len(line.identity) + [f.kind for f in fields]
         for index, (value, kind) in enumerate(zip(cells, kinds, strict=True), start=1):
             cell = ws.cell(row=number, column=index)
-            _write_cell(cell, value, kind)
+            _write_cell(cell, value, kind, subject.year.decimals)
             label = columns[index - 1]
             is_editable = line.editable and label in editable_columns
             if label in editable_columns:
@@ -181,15 +182,15 @@ def to_xlsx(subject: Subject) -> bytes:
     return out.getvalue()
 
 
-def _write_cell(cell, value, kind) -> None:
+def _write_cell(cell, value, kind, decimals: int = 2) -> None:
     if value is None:
         return
     if kind == BOOL:
         if value:
             cell.value = "Có"
     elif isinstance(value, Decimal):
-        cell.value = value.quantize(exports.CENT)
-        cell.number_format = exports.POINTS_FORMAT
+        cell.value = value.quantize(calc.quantum(decimals))
+        cell.number_format = exports.points_format(decimals)
     elif isinstance(value, int):
         cell.value = value
     else:
