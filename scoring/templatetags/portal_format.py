@@ -60,12 +60,6 @@ def _direction(value: Decimal, places: int = 2) -> int:
     return (steps > 0) - (steps < 0)
 
 
-def _change_places(value: Decimal, places) -> int:
-    """The decimals a change is shown with: the caller's (a year's, or between a year of two
-    decimals and one of three the finer, `Comparison.decimals`)."""
-    return _places(places)
-
-
 @register.filter
 def points(value, places=2) -> str:
     """Points or an index with exactly two decimals (or the year's: `|points:year.decimals`,
@@ -90,7 +84,7 @@ def delta(value, places=2) -> str:
     number = _decimal(value)
     if number is None:
         return MISSING
-    shown = _change_places(number, places)
+    shown = _places(places)
     direction = _direction(number, shown)
     if direction == 0:
         return f"= {points(0, shown)}"
@@ -107,7 +101,7 @@ def signed(value, places=2) -> str:
     if number is None:
         return MISSING
     whole = isinstance(value, int)
-    shown = _change_places(number, places)
+    shown = _places(places)
     direction = (number > 0) - (number < 0) if whole else _direction(number, shown)
     text = str(abs(int(number))) if whole else points(abs(number), shown)
     if direction == 0:
@@ -119,7 +113,7 @@ def signed(value, places=2) -> str:
 def delta_css(value, places=2) -> str:
     """The CSS class of a change: delta-up, delta-down or delta-same (also when missing)."""
     number = _decimal(value)
-    direction = 0 if number is None else _direction(number, _change_places(number, places))
+    direction = 0 if number is None else _direction(number, _places(places))
     return {1: "delta-up", -1: "delta-down", 0: "delta-same"}[direction]
 
 
@@ -129,7 +123,7 @@ def delta_label(value, places=2) -> str:
     number = _decimal(value)
     if number is None:
         return gettext("chưa có số liệu so sánh")
-    shown = _change_places(number, places)
+    shown = _places(places)
     direction = _direction(number, shown)
     if direction == 0:
         return gettext("không đổi")
