@@ -45,6 +45,8 @@ class Figure:
     source: str = ""
     provisional: bool = False
     result_id: int | None = None  # an IndexResult's (its components), None for the PAR index
+    # The decimals it is shown with: a PAR index year's own (2 or 3); a related index's two.
+    decimals: int = 2
 
     @property
     def rank_text(self) -> str:
@@ -67,6 +69,7 @@ def _year_figure(kind: IndexKind, result: Result) -> Figure:
         as_of=result.year.published_at.date() if result.year.published_at else None,
         source=kind.publisher,
         provisional=not result.year.is_published,
+        decimals=result.year.decimals,
     )
 
 
@@ -229,6 +232,7 @@ class TrendPoint:
     index: Decimal
     note: str = ""  # "trung bình các đơn vị trước hợp nhất" for a merged unit's past
     provisional: bool = False
+    decimals: int = 2  # as its `Figure`'s
 
 
 @dataclass
@@ -290,7 +294,10 @@ def unit_indices(unit: Unit, years: Sequence[AssessmentYear]) -> UnitIndices:
     panels: list[KindPanel] = []
     for kind in kinds:
         mine = own.get(kind.pk, [])
-        trend = [TrendPoint(f.period, f.index, provisional=f.provisional) for f in mine]
+        trend = [
+            TrendPoint(f.period, f.index, provisional=f.provisional, decimals=f.decimals)
+            for f in mine
+        ]
         if kind.pk in before and merged is not None:  # the mean stands for the unit's own past
             merge_start = datetime.date(merged[0], 1, 1)
             trend = [point for point in trend if point.period.start >= merge_start]
@@ -594,6 +601,8 @@ def open_data_rows(kind: IndexKind, period: calc.Period) -> tuple[list[str], lis
         "source",
         *[f"component_{code}" for code in columns],
     ]
+    # A related index is its own scale, stored with two places (`IndexValue`), not a figure of
+    # an assessment year: two decimals whatever the PAR index year's `decimals`.
     rows = [
         [
             kind.code,

@@ -384,15 +384,15 @@ def places_gained(current: int | None, previous: int | None) -> int | None:
     return previous - current
 
 
-def mean(values: Sequence[Decimal], rounding: str = HALF_UP) -> Decimal | None:
-    """The mean of figures, rounded once to two decimals by the year's rule (None for none).
+def mean(values: Sequence[Decimal], rounding: str = HALF_UP, decimals: int = 2) -> Decimal | None:
+    """The mean of figures, rounded once to the year's decimals by its rule (None for none).
 
     The group's average, a domain's average and, after a merge, the predecessors' mean index
     (the figure the merged unit is compared with): mean([90.50, 85.25]) → 87.88 (87.875 half-up).
     """
     if not values:
         return None
-    return round_figure(sum(values, ZERO) / len(values), rounding)
+    return round_figure(sum(values, ZERO) / len(values), rounding, decimals)
 
 
 # --------------------------------------------------------------------------- real frameworks

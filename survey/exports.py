@@ -97,7 +97,7 @@ def _csv_cell(value) -> str:
         return ""
     if isinstance(value, str):
         return csv_safe(value)
-    return str(value)  # int, or a Decimal already rounded to 2 places ("66.67")
+    return str(value)  # int, or a Decimal already rounded to the year's places ("66.67", "66.667")
 
 
 def aggregates_csv(questionnaire: Questionnaire, *, public: bool = False) -> bytes:
@@ -137,6 +137,7 @@ def aggregates_table(questionnaire: Questionnaire, *, public: bool = False) -> T
         % {"year": year.year, "group": questionnaire.group.name},
         columns=columns,
         rows=rows,
+        decimals=selectors.decimals_of(year),
         notes=[
             _(
                 "Hài lòng: câu trả lời có tỷ lệ điểm từ 60 % trở lên. Chỉ số liệu tổng hợp, "

@@ -172,10 +172,10 @@ def question_results(
             satisfied[question_id] += n
     for question_id, result in results.items():
         result.satisfaction = calculations.satisfaction_rate(
-            result.answers, satisfied[question_id], 2, year.rounding
+            result.answers, satisfied[question_id], decimals_of(year), year.rounding
         )
         result.mean_weight = calculations.mean_weight(
-            result.answers, sums[question_id], 2, year.rounding
+            result.answers, sums[question_id], decimals_of(year), year.rounding
         )
     return [results[q.pk] for q in questions]
 
@@ -196,10 +196,10 @@ def weakest_questions(questionnaire: Questionnaire, limit: int = 10) -> list[Wea
         .annotate(n=Count("id"), happy=Count("id", filter=Q(option__weight__gte=SATISFIED_FROM)))
         .order_by()
     )
-    rounding = questionnaire.year.rounding
+    rounding, decimals = questionnaire.year.rounding, decimals_of(questionnaire.year)
     found = []
     for unit_id, question_id, n, happy in rows:
-        rate = calculations.satisfaction_rate(n, happy, 2, rounding)
+        rate = calculations.satisfaction_rate(n, happy, decimals, rounding)
         if rate is not None:
             found.append((rate, unit_id, question_id, n))
     found.sort(key=lambda r: (r[0], -r[3]))
@@ -331,10 +331,10 @@ def unit_question_results(
     for unit_id, results in per_unit.items():
         for question_id, result in results.items():
             result.satisfaction = calculations.satisfaction_rate(
-                result.answers, satisfied[unit_id, question_id], 2, year.rounding
+                result.answers, satisfied[unit_id, question_id], decimals_of(year), year.rounding
             )
             result.mean_weight = calculations.mean_weight(
-                result.answers, sums[unit_id, question_id], 2, year.rounding
+                result.answers, sums[unit_id, question_id], decimals_of(year), year.rounding
             )
     return [(unit, [per_unit[unit.pk][q.pk] for q in questions]) for unit in units]
 

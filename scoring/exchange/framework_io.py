@@ -40,7 +40,7 @@ from openpyxl.styles import Alignment, Font
 from lib.requests import accepts_upload, import_request_bytes
 from scoring.calculations import value_source_text
 from scoring.exchange import exports, importers
-from scoring.models import EXTRA_METHODS, Framework, Method
+from scoring.models import EXTRA_METHODS, AssessmentYear, Framework, Method
 from scoring.permissions import may
 from scoring.services.frameworks import ItemRow
 from scoring.specs import rule_text
@@ -263,6 +263,11 @@ def import_view(request, model_admin):
                 nonce=nonce,
                 year=year,
                 group=group,
+                # The year's decimals (2 or 3; 2 for a year the import will create).
+                decimals=AssessmentYear.objects.filter(year=year)
+                .values_list("decimals", flat=True)
+                .first()
+                or 2,
                 summary={
                     "items": items,
                     "scored": scored,

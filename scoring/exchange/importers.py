@@ -186,8 +186,8 @@ class FrameworkImportSummary:
             "year": self.framework.year.year,
             "items": self.items,
             "scored": self.scored,
-            "appraisal": number_format(self.appraisal_max, 2),
-            "survey": number_format(self.survey_max, 2),
+            "appraisal": number_format(self.appraisal_max, self.framework.year.decimals),
+            "survey": number_format(self.survey_max, self.framework.year.decimals),
         }
         if self.year_created:
             text += " " + _("Đã tạo năm %(year)s (trạng thái “Chuẩn bị”).") % {

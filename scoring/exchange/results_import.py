@@ -3,12 +3,15 @@
 A portal whose city absorbed a province loads the other side's units (import_units), their past
 published results (this module, `import_results FILE --year Y`) and links them by lineage
 (import_lineage). The file has the open-data columns (`opendata.RESULT_COLUMNS`): code, name,
-group, appraisal, survey, total, index, classification, rank, max. The figures are stored as
-published, marked "nhập từ tệp" (`ResultSource.IMPORTED`), and never recomputed: their unit
+group, appraisal, survey, total, index, classification, rank, max, and optionally bonus,
+deduction and cap_reason (issue 13; a file without them imports 0, 0 and no reason). Figures
+are exact decimals with at most the year's decimals (2 or 3), stored as written, never rounded
+(a file written by `results --format csv` of a year reads back to the same figures). They are
+stored as published, marked "nhập từ tệp" (`ResultSource.IMPORTED`), and never recomputed: their unit
 group must hold no computed results that year (ranks are recomputed within a group), so the
 other side goes into a group of its own.
 
-    rows = read_result_rows(data)                 # TableError listing every problem in the file
+    rows = read_result_rows(data, year.decimals)  # TableError listing every problem in the file
     summary = import_results(year, rows)          # TableError listing every problem against the DB
 """
 
@@ -48,6 +51,9 @@ class ResultRow:
     classification: str = ""
     rank: int | None = None
     row: int = 0
+    bonus: Decimal = calc.ZERO
+    deduction: Decimal = calc.ZERO
+    cap_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -75,8 +81,16 @@ def _read(figure: Decimal | bool | None) -> Decimal | None:
     return figure if isinstance(figure, Decimal) else None
 
 
-def read_result_rows(data) -> list[ResultRow]:
-    """Read a results file; raise TableError with every problem of the file itself."""
+def read_result_rows(data, decimals: int = 2) -> list[ResultRow]:
+    """Read a results file; raise TableError with every problem of the file itself.
+
+    `decimals` is the year's (2 or 3): a figure with more decimal places is refused, its row and
+    column named."""
+    places = 3 if decimals == 3 else 2
+
+    def figure_of(value):
+        return tabular.parse_points(value, places)
+
     rows = tabular.read_table(data, required=REQUIRED, optional=OPTIONAL, limits=RESULT_LIMITS)
     problems = tabular.Problems()
     result_rows = []
@@ -88,8 +102,8 @@ def read_result_rows(data) -> list[ResultRow]:
                 problems.add(row, column, _("không được để trống"))
         # A figure: None when empty, False when unreadable (a problem recorded).
         figures: dict[str, Decimal | bool | None] = {}
-        for column in ("total", "index", "max", "appraisal", "survey"):
-            figure = problems.parse(row, column, tabular.parse_points, default=False)
+        for column in ("total", "index", "max", "appraisal", "survey", "bonus", "deduction"):
+            figure = problems.parse(row, column, figure_of, default=False)
             if figure is None and column in REQUIRED:
                 problems.add(row, column, _("không được để trống"))
             figures[column] = figure
@@ -102,6 +116,9 @@ def read_result_rows(data) -> list[ResultRow]:
         if isinstance(rank, int) and rank < 1:
             problems.add(row, "rank", _("thứ hạng phải từ 1 trở lên"))
         classification = problems.parse(row, "classification", tabular.parse_text, default="")
+        cap_reason = problems.parse(row, "cap_reason", tabular.parse_text, default="")
+        if cap_reason and not classification:
+            problems.add(row, "cap_reason", _("có lý do giới hạn xếp loại nhưng không có xếp loại"))
         if (
             code
             and group
@@ -121,6 +138,9 @@ def read_result_rows(data) -> list[ResultRow]:
                     classification=classification or "",
                     rank=rank if isinstance(rank, int) else None,
                     row=row.number,
+                    bonus=_read(figures["bonus"]) or calc.ZERO,
+                    deduction=_read(figures["deduction"]) or calc.ZERO,
+                    cap_reason=cap_reason or "",
                 )
             )
     problems.raise_if_any()
@@ -247,6 +267,9 @@ def import_results(year: AssessmentYear, rows: Sequence[ResultRow]) -> ResultImp
                 "index": row.index,
                 "band": bands.get((group_id, row.classification)),
                 "band_label": row.classification,
+                "bonus": row.bonus,
+                "deduction": row.deduction,
+                "cap_reason": row.cap_reason,
                 "rank": ranks[row.code],
                 "rank_of": len(group_rows),
                 "source": ResultSource.IMPORTED,

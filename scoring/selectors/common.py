@@ -99,9 +99,15 @@ def sheet_state_label(state: str | None, year: AssessmentYear) -> str:
 
 
 def stored_figures(
-    items: list[Item], scores: list[Score], rounding: str, *, claimed: bool = False
+    items: list[Item],
+    scores: list[Score],
+    rounding: str,
+    decimals: int = 2,
+    *,
+    claimed: bool = False,
 ) -> calc.UnitFigures:
-    """compute_unit on stored scores: the points that count, or the unit's own claims."""
+    """compute_unit on stored scores: the points that count, or the unit's own claims, rounded
+    to the year's decimals (2 or 3) by its rule."""
     code_by_id = {item.id: item.code for item in items}
     values = {
         code_by_id[s.item_id]: calc.ScoreValue(
@@ -110,7 +116,7 @@ def stored_figures(
         for s in scores
         if s.item_id in code_by_id
     }
-    return calc.compute_unit(item_specs(items), values, rounding)
+    return calc.compute_unit(item_specs(items), values, rounding, decimals=decimals)
 
 
 def domains_by_code(items: list[Item]) -> dict[str, Item]:

@@ -228,6 +228,12 @@ class Comparison:
         return is_provisional(self.old_year)
 
     @property
+    def decimals(self) -> int:
+        """The decimals of a change between the two years: each year's figures show their own,
+        a change the finer of the two (between 91.651 and 90.50: 1.151)."""
+        return max(self.old_year.decimals, self.new_year.decimals)
+
+    @property
     def new_provisional(self) -> bool:
         return is_provisional(self.new_year)
 
@@ -414,7 +420,7 @@ def _item_figures(
         "sheet__year_id", "sheet__unit_id", "item_id", "points", "not_applicable"
     ):
         values[(year_id, unit_id)][item_id] = calc.ScoreValue(points, na)
-    rounding = {year.id: year.rounding for year in years}
+    rounding = {year.id: (year.rounding, year.decimals) for year in years}
     specs = {year_id: item_specs(year_items) for year_id, year_items in items.items()}
     figures: Figures = defaultdict(dict)
     for (year_id, unit_id), by_item in values.items():
@@ -424,7 +430,8 @@ def _item_figures(
         unit_figures = calc.compute_unit(
             specs[year_id],
             {code_by_id[i]: v for i, v in by_item.items() if i in code_by_id},
-            rounding[year_id],
+            rounding[year_id][0],
+            decimals=rounding[year_id][1],
         )
         figures[(year_id, unit_id)] = {
             code: (node.earned, node.max_points) for code, node in unit_figures.nodes.items()
@@ -455,9 +462,11 @@ def _match_row(
             earned = sum((unit_figures[item.code][0] for item in side), ZERO)
             maximum = sum((unit_figures[item.code][1] for item in side), ZERO)
             per_unit.append(
-                calc.ratio_index(earned, maximum, year.rounding) if as_index else earned
+                calc.ratio_index(earned, maximum, year.rounding, year.decimals)
+                if as_index
+                else earned
             )
-        value = calc.mean(per_unit, year.rounding)
+        value = calc.mean(per_unit, year.rounding, year.decimals)
         top = sum((item.max_points for item in side), ZERO)
         row += [value, top]
     return MatchRow(match, *row)

@@ -108,7 +108,7 @@ def most_lost(year: AssessmentYear, group: UnitGroup, item_code: str | None = No
         if not scores.get(result.unit_id) or result.source == ResultSource.IMPORTED:
             continue
         counted += 1
-        figures = stored_figures(items, scores[result.unit_id], year.rounding)
+        figures = stored_figures(items, scores[result.unit_id], year.rounding, year.decimals)
         unscored += figures.unscored
         unscored_units += 1 if figures.unscored else 0
         unscored_max += figures.unscored_max

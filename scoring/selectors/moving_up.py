@@ -168,7 +168,7 @@ def move_up_basis(result: Result) -> MoveUpBasis:
     candidates = []
     unscored, unscored_max = 0, ZERO
     if scores and result.source != ResultSource.IMPORTED:
-        figures = stored_figures(items, scores, year.rounding)
+        figures = stored_figures(items, scores, year.rounding, year.decimals)
         unscored, unscored_max = figures.unscored, figures.unscored_max
         score_by_item = {score.item_id: score for score in scores}
         for item in items:

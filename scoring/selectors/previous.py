@@ -72,6 +72,11 @@ class PreviousFigures:
         return any(not r.year.is_published for r in self.results)
 
     @property
+    def decimals(self) -> int:
+        """The decimals of the year compared with (its figures are shown with them)."""
+        return self.results[0].year.decimals if self.results else 2
+
+    @property
     def members(self) -> list[tuple[str, Result]]:
         """Each reference unit's name that year beside its own result."""
         return [(self.names.get(r.unit_id, ""), r) for r in self.results]
@@ -150,7 +155,8 @@ def compared_index(reference: Reference, results: Sequence[Result]) -> Decimal |
         return None
     if len(results) == 1:
         return results[0].index
-    return calc.mean([r.index for r in results], results[0].year.rounding)
+    year = results[0].year
+    return calc.mean([r.index for r in results], year.rounding, year.decimals)
 
 
 def show_names_of_year(results: Iterable[Result], year: int, lineage: Lineage) -> None:

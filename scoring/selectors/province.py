@@ -240,7 +240,7 @@ def overview(year: AssessmentYear, *, published_only_previous: bool = True) -> l
                 appraisal_max=maxima.appraisal_max if maxima else None,
                 survey_max=maxima.survey_max if maxima else None,
                 band_counts=_band_counts(rows, bands[group.id]),
-                average=calc.mean(indices, year.rounding),
+                average=calc.mean(indices, year.rounding, year.decimals),
                 highest=[row for row in rows if row.result.index == top],
                 lowest=[row for row in rows if row.result.index == bottom],
                 domains=[
@@ -251,10 +251,12 @@ def overview(year: AssessmentYear, *, published_only_previous: bool = True) -> l
                         average=calc.mean(
                             [earned for earned, _i in domain_results[(group.id, item.code)]],
                             year.rounding,
+                            year.decimals,
                         ),
                         average_index=calc.mean(
                             [index for _e, index in domain_results[(group.id, item.code)]],
                             year.rounding,
+                            year.decimals,
                         ),
                     )
                     for item in group_items

@@ -183,6 +183,13 @@ class UnitProfile(ShowsRankMove):
         return sum(domain.items for domain in self.unscored)
 
     @property
+    def earned_before_bonus(self) -> Decimal | None:
+        """The points earned before the bonus: the total without it. A deduction is points lost
+        (`UnitFigures.lost`), so the applicable maximum minus the points lost minus the maximum
+        of the items not scored yet is this figure."""
+        return None if self.result is None else self.result.total - self.result.bonus
+
+    @property
     def unscored_max(self) -> Decimal:
         return sum((domain.max_points for domain in self.unscored), ZERO)
 
@@ -273,7 +280,8 @@ def unit_profile(
 
     Points lost and claims are the stored scores run through `calculations.compute_unit`, so
     they add up to the stored result: its maximum minus the points lost minus the maximum of the
-    items not scored yet ("chưa chấm", listed apart) is its points before bonus and deduction.
+    items not scored yet ("chưa chấm", listed apart) is its points before the bonus (a
+    deduction counts as points lost: `earned_before_bonus`).
     Reasons are the appraisers' and are filled in only with `show_reasons`.
     """
     year_ids = [y.id for y in years]
@@ -316,13 +324,18 @@ def unit_profile(
     current_scores = scores.get(year.id, [])
     if result is not None and current_scores:
         year_items = items.get((year.id, result.group_id), [])
-        lost, unscored = _lost_by_domain(year_items, current_scores, year.rounding, show_reasons)
-        claims = _claims_by_domain(year_items, current_scores, year.rounding)
+        lost, unscored = _lost_by_domain(
+            year_items, current_scores, year.rounding, show_reasons, year.decimals
+        )
+        claims = _claims_by_domain(year_items, current_scores, year.rounding, year.decimals)
     for r in history:
         if r.pk in progress and not progress[r.pk].started:
             continue  # nothing appraised yet: no granted points to set against the claims
         year_claims = _claims_by_domain(
-            items.get((r.year_id, r.group_id), []), scores.get(r.year_id, []), r.year.rounding
+            items.get((r.year_id, r.group_id), []),
+            scores.get(r.year_id, []),
+            r.year.rounding,
+            r.year.decimals,
         )
         if year_claims:
             claim_years.append(
@@ -426,11 +439,15 @@ def _pending_years(
 
 
 def _lost_by_domain(
-    items: list[Item], scores: list[Score], rounding: str, show_reasons: bool
+    items: list[Item],
+    scores: list[Score],
+    rounding: str,
+    show_reasons: bool,
+    decimals: int = 2,
 ) -> tuple[list[LostDomain], list[UnscoredDomain]]:
     """Every scored item that lost points (`NodeFigures.lost`), by domain, domains and items by
     points lost; and apart, each domain's items not scored yet."""
-    figures = stored_figures(items, scores, rounding)
+    figures = stored_figures(items, scores, rounding, decimals)
     reasons = {s.item_id: s.reason for s in scores} if show_reasons else {}
     domains = domains_by_code(items)
     by_domain: dict[str, list[LostItem]] = defaultdict(list)
@@ -473,12 +490,14 @@ def _lost_by_domain(
     return sorted(lost, key=lambda domain: -domain.lost), unscored
 
 
-def _claims_by_domain(items: list[Item], scores: list[Score], rounding: str) -> list[ClaimDomain]:
+def _claims_by_domain(
+    items: list[Item], scores: list[Score], rounding: str, decimals: int = 2
+) -> list[ClaimDomain]:
     """Self points against appraised points, by domain, on the applicable appraisal items the
     unit scored itself (an item without a claim is left out on both sides, so the domains'
     differences add up to the total)."""
-    granted = stored_figures(items, scores, rounding)
-    claimed = stored_figures(items, scores, rounding, claimed=True)
+    granted = stored_figures(items, scores, rounding, decimals)
+    claimed = stored_figures(items, scores, rounding, decimals, claimed=True)
     self_scored = {s.item_id for s in scores if not s.not_applicable and s.self_points is not None}
     domains = domains_by_code(items)
     by_domain: dict[str, ClaimDomain] = {}

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from scoring import calculations as calc
 from scoring.models import (
     AssessmentYear,
     ExplanationRequest,
@@ -47,7 +48,11 @@ def _prefix(code: str) -> str:
 
 
 def _shown(points: Decimal | None) -> str:
-    return "–" if points is None else number_format(points, 2)
+    """Points or a value in a message, as entered: two decimals, three where a year of three has
+    a third."""
+    if points is None:
+        return "–"
+    return number_format(points, 2 if points == points.quantize(calc.CENT) else 3)
 
 
 def appraisal_closed_reason(year: AssessmentYear) -> str | None:

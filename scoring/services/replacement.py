@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from scoring import calculations as calc
 from scoring.models import (
     AssessmentYear,
     Framework,
@@ -96,7 +97,10 @@ class ReplacementSummary:
 
 
 def _figure(value: Decimal | None) -> str:
-    return "–" if value is None else number_format(value, 2)
+    """Points in a note: two decimals, three where a year of three has a third."""
+    if value is None:
+        return "–"
+    return number_format(value, 2 if value == value.quantize(calc.CENT) else 3)
 
 
 def _text(value: Decimal | None) -> str | None:

@@ -242,8 +242,8 @@ def validate_score_changes(
                         _("%(field)s %(value)s vượt điểm tối đa %(max)s của tiêu chí %(code)s.")
                         % {
                             "field": label,
-                            "value": number_format(value, 2),
-                            "max": number_format(item.max_points, 2),
+                            "value": number_format(value, decimals),
+                            "max": number_format(item.max_points, decimals),
                             "code": item.code,
                         },
                     )

@@ -5,9 +5,14 @@ Numbers follow the active language (vi: "92,03"; en: "92.03").
 
     {% load portal_format %}
     {{ result.total|points }}            92,03
-    {{ change|delta }}                   ▲ 1,25 / ▼ 0,50 / = 0,00
+    {{ result.total|points:year.decimals }}  91,651 in a year of three decimals
+    {{ change|delta }}                   ▲ 1,25 / ▼ 0,50 / = 0,00  (|delta:year.decimals: ▲ 1,250)
     {{ change|signed }}                  +1,25 / −0,50 / 0,00  (a provisional change: no arrow)
     <span class="{{ change|delta_css }}" title="{{ change|delta_label }}">…</span>
+
+Every figure of a year is shown with that year's decimals (`AssessmentYear.decimals`, 2 or 3):
+pass them as the filter's argument. A change between a year of two decimals and one of three
+is shown with three (the caller passes the finer of the two).
     {{ result|rank_of }}                 thứ 2/20     (or {{ rank|rank_of:total }})
     <span class="badge {{ result.band_label|band_css }}">…</span>
 """
@@ -44,10 +49,15 @@ def _decimal(value) -> Decimal | None:
     return number if number.is_finite() else None
 
 
-def _direction(value: Decimal) -> int:
-    """1, -1 or 0 by the two decimals that are shown, so the arrow agrees with the digits."""
-    cents = int(value * 100)  # int() truncates, as number_format does
-    return (cents > 0) - (cents < 0)
+def _places(places) -> int:
+    """A year's decimals as a filter argument: 3, or 2 for anything else (the default)."""
+    return 3 if str(places) == "3" else 2
+
+
+def _direction(value: Decimal, places: int = 2) -> int:
+    """1, -1 or 0 by the decimals that are shown, so the arrow agrees with the digits."""
+    steps = int(value.scaleb(places))  # int() truncates, as number_format does
+    return (steps > 0) - (steps < 0)
 
 
 @register.filter
@@ -61,60 +71,65 @@ def points(value, places=2) -> str:
     number = _decimal(value)
     if number is None:
         return MISSING if value is None or value == "" else value
-    if _direction(number) == 0:
+    shown = _places(places)
+    if _direction(number, shown) == 0:
         number = Decimal(0)  # never "-0,00"
-    return number_format(number, 3 if places == 3 else 2, use_l10n=True)
+    return number_format(number, shown, use_l10n=True)
 
 
 @register.filter
-def delta(value) -> str:
-    """A change between two figures: "▲ 1,25", "▼ 0,50" or "= 0,00"; "–" when missing."""
+def delta(value, places=2) -> str:
+    """A change between two figures: "▲ 1,25", "▼ 0,50" or "= 0,00" (`|delta:year.decimals`:
+    "▲ 1,250"); "–" when missing."""
     number = _decimal(value)
     if number is None:
         return MISSING
-    direction = _direction(number)
+    shown = _places(places)
+    direction = _direction(number, shown)
     if direction == 0:
-        return f"= {points(0)}"
+        return f"= {points(0, shown)}"
     arrow = "▲" if direction > 0 else "▼"
-    return f"{arrow} {points(abs(number))}"
+    return f"{arrow} {points(abs(number), shown)}"
 
 
 @register.filter
-def signed(value) -> str:
+def signed(value, places=2) -> str:
     """A change with its sign and no arrow, for one that is not final (tạm tính): "+1,25",
-    "−0,50" (a true minus sign), "0,00"; whole numbers (places gained) as "+2", "−3", "0";
-    "–" when missing."""
+    "−0,50" (a true minus sign), "0,00" (`|signed:year.decimals`: "+1,250"); whole numbers
+    (places gained) as "+2", "−3", "0"; "–" when missing."""
     number = _decimal(value)
     if number is None:
         return MISSING
     whole = isinstance(value, int)
-    direction = (number > 0) - (number < 0) if whole else _direction(number)
-    shown = str(abs(int(number))) if whole else points(abs(number))
+    shown = _places(places)
+    direction = (number > 0) - (number < 0) if whole else _direction(number, shown)
+    text = str(abs(int(number))) if whole else points(abs(number), shown)
     if direction == 0:
-        return "0" if whole else points(0)
-    return f"{'+' if direction > 0 else '−'}{shown}"
+        return "0" if whole else points(0, shown)
+    return f"{'+' if direction > 0 else '−'}{text}"
 
 
 @register.filter
-def delta_css(value) -> str:
+def delta_css(value, places=2) -> str:
     """The CSS class of a change: delta-up, delta-down or delta-same (also when missing)."""
     number = _decimal(value)
-    direction = 0 if number is None else _direction(number)
+    direction = 0 if number is None else _direction(number, _places(places))
     return {1: "delta-up", -1: "delta-down", 0: "delta-same"}[direction]
 
 
 @register.filter
-def delta_label(value) -> str:
+def delta_label(value, places=2) -> str:
     """A change in words, for title and aria-label attributes: "tăng 1,25", "giảm 0,50"."""
     number = _decimal(value)
     if number is None:
         return gettext("chưa có số liệu so sánh")
-    direction = _direction(number)
+    shown = _places(places)
+    direction = _direction(number, shown)
     if direction == 0:
         return gettext("không đổi")
     if direction > 0:
-        return gettext("tăng %(points)s") % {"points": points(number)}
-    return gettext("giảm %(points)s") % {"points": points(abs(number))}
+        return gettext("tăng %(points)s") % {"points": points(number, shown)}
+    return gettext("giảm %(points)s") % {"points": points(abs(number), shown)}
 
 
 @register.filter
@@ -171,4 +186,4 @@ def measured(value, item=None) -> str:
 @register.filter
 def rule_label(item, decimals=2) -> str:
     """An item's rule in words ("Từ 80: 1,00 điểm; …", `specs.rule_label`); "" without one."""
-    return specs.rule_label(item, 3 if decimals == 3 else 2)
+    return specs.rule_label(item, _places(decimals))

@@ -104,7 +104,7 @@ def move_up(request, code: str, year: int):
         Result.objects.select_related("year", "group", "band"), unit=unit, year=chosen
     )
     basis = move_up_basis(result)
-    recover, errors = recovery_from(request.GET, basis.candidates, chosen.rounding)
+    recover, errors = recovery_from(request.GET, basis.candidates, chosen.rounding, chosen.decimals)
     context = {
         "unit": unit,
         "year": chosen,
@@ -120,12 +120,12 @@ def move_up(request, code: str, year: int):
 
 
 def recovery_from(
-    query, candidates: list[Candidate], rounding: str
+    query, candidates: list[Candidate], rounding: str, decimals: int = 2
 ) -> tuple[dict[str, Decimal], list[str]]:
     """The points the user chose to recover: ticked items in full, or the points typed in.
 
     Typed points go through the one web parser (`forms.fields.parse_points`) and are rounded to
-    two decimals by the year's rule. Fills each candidate's `recover` for the form; a value that
+    the year's decimals (2 or 3) by its rule. Fills each candidate's `recover` for the form; a value that
     is not a number between 0 and the points lost on the item is left out, with a message.
     """
     full = set(query.getlist("full"))
@@ -142,12 +142,12 @@ def recovery_from(
             except ValidationError:
                 errors.append(
                     _("Tiêu chí %(code)s: số điểm khôi phục phải là một số từ 0 đến %(lost)s.")
-                    % {"code": candidate.code, "lost": number_format(candidate.lost, 2)}
+                    % {"code": candidate.code, "lost": number_format(candidate.lost, decimals)}
                 )
                 continue
             if typed is None:
                 continue
-            value = calc.round_figure(typed, rounding)
+            value = calc.round_figure(typed, rounding, decimals)
         if value > calc.ZERO:
             candidate.recover = value
             recover[candidate.code] = value

@@ -456,6 +456,7 @@ def sheet_preview(request, unit_code: str, year: int):
             # Each rule item's points from the typed value, by the rule (swapped out of band).
             "rule_rows": form.rule_rows(),
             "decimals": sheet.year.decimals,
+            "year": sheet.year,
             "oob": True,
             "preview": True,
         },

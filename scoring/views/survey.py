@@ -51,7 +51,7 @@ def _editable_groups(
     return editable
 
 
-def _table(groups: list[SurveyGroup], form) -> list[dict]:
+def _table(groups: list[SurveyGroup], form, decimals: int) -> list[dict]:
     """The grid as the template draws it: per group, its items and its rows, each row's HTML
     made here (`_row_html`): 1,800 cells through the template engine were most of the page."""
     fields = form.fields if form is not None else {}
@@ -70,6 +70,7 @@ def _table(groups: list[SurveyGroup], form) -> list[dict]:
                         for item in group.items
                         for name in [SurveyGridForm.field_name(unit.code, item.code)]
                     ],
+                    decimals,
                 )
                 for unit, values in group.units
             ],
@@ -78,9 +79,10 @@ def _table(groups: list[SurveyGroup], form) -> list[dict]:
     ]
 
 
-def _row_html(unit, cells: list[tuple]) -> SafeString:
+def _row_html(unit, cells: list[tuple], decimals: int) -> SafeString:
     """One unit's row of the grid: the same HTML as a template would give (every value
-    escaped); a cell is its editable field (label, input, errors) or its points."""
+    escaped); a cell is its editable field (label, input, errors) or its points, with the year's
+    `decimals`."""
     parts = [
         '<tr><th scope="row" class="fw-normal">',
         escape(unit.name),
@@ -106,7 +108,7 @@ def _row_html(unit, cells: list[tuple]) -> SafeString:
                     "</div>",
                 ]
         else:
-            parts += ['<span class="num">', escape(points(value)), "</span>"]
+            parts += ['<span class="num">', escape(points(value, decimals)), "</span>"]
         parts.append("</td>")
     parts.append("</tr>")
     # Every value above was escaped; the field is Django's own (safe) rendering.
@@ -117,7 +119,7 @@ def _row_html(unit, cells: list[tuple]) -> SafeString:
 ROW_CODE = code_digest(_row_html, fields_module)
 
 
-def _cached_table(groups: list[SurveyGroup], editable: set[int], form) -> list[dict]:
+def _cached_table(groups: list[SurveyGroup], editable: set[int], form, decimals: int) -> list[dict]:
     """The grid of an unbound form: each unit's row from the cache where it was drawn for the
     same name, items, points and editability (`selectors.fragments`); the form (lazy) is built
     only to draw the rows not found."""
@@ -130,6 +132,7 @@ def _cached_table(groups: list[SurveyGroup], editable: set[int], form) -> list[d
                     unit.code,
                     unit.name,
                     unit.pk in editable,
+                    decimals,
                     [(item.code, item.max_points, values.get(item.code)) for item in group.items],
                 )
             )
@@ -147,6 +150,7 @@ def _cached_table(groups: list[SurveyGroup], editable: set[int], form) -> list[d
                     )
                     for item in group.items
                 ],
+                decimals,
             )
             for group, unit, values in (rows[index] for index in missing)
         ]
@@ -172,13 +176,13 @@ def _render(request, year, *, form=None, import_form=None, import_errors=(), sta
         if not form.fields:
             form = None
         typed = form
-        table = _table(groups, form)
+        table = _table(groups, form, year.decimals)
     else:
         editable_groups = [] if year.is_published else _editable_groups(request.user, year, groups)
         editable = {unit.pk for group in editable_groups for unit, _values in group.units}
         if editable:
             form = SimpleLazyObject(lambda: SurveyGridForm(groups=editable_groups))
-        table = _cached_table(groups, editable, form)
+        table = _cached_table(groups, editable, form, year.decimals)
     context = {
         "year": year,
         "table": table,

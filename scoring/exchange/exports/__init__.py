@@ -5,7 +5,8 @@ A `Table` is what a page shows (columns with a kind, rows of plain values); the 
 it. Nothing is computed here that a page does not already compute.
 
 xlsx: a title block (province, what, year, group), a "generated at" line in Vietnamese time,
-then the header (frozen, with an autofilter), numbers as numbers with two decimals ("0.00"),
+then the header (frozen, with an autofilter), numbers as numbers with the year's decimals ("0.00"
+or "0.000"; a column of another year, in a comparison, with that year's),
 column widths that fit, the item tree indented. CSV: one header row, then the rows; decimals
 with a dot; UTF-8 with a BOM so that Excel reads the Vietnamese letters.
 
@@ -57,6 +58,9 @@ class Column:
     label: str
     kind: str = TEXT
     wrap: bool = False  # long text: wrapped in a column of bounded width
+    #: The decimals of this column's year where a table mixes years (a comparison); None: the
+    #: table's own.
+    decimals: int | None = None
 
 
 @dataclass
@@ -206,7 +210,8 @@ def _fill_sheet(ws, table: Table, now: datetime) -> None:
         number = header_row + offset
         for index, (column, value) in enumerate(zip(table.columns, values, strict=True), start=1):
             cell = ws.cell(row=number, column=index)
-            _write_value(cell, value, column.kind, table.decimals)
+            places = column.decimals or table.decimals
+            _write_value(cell, value, column.kind, places)
             cell.border = BORDER
             wrap = column.wrap
             indent = 0
@@ -216,7 +221,7 @@ def _fill_sheet(ws, table: Table, now: datetime) -> None:
             if is_footer or depth == 1:
                 cell.font = Font(bold=True)
                 cell.fill = DOMAIN_FILL
-            length = _shown_length(value, column.kind, table.decimals) + indent
+            length = _shown_length(value, column.kind, places) + indent
             widths[index - 1] = max(widths[index - 1], min(length, 50 if wrap else MAX_WIDTH))
     for index, value in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = max(MIN_WIDTH, value + 2)
@@ -272,7 +277,10 @@ def to_csv(table: Table) -> bytes:
     writer.writerow([csv_safe(column.label) for column in table.columns])
     for row in table.rows:
         writer.writerow(
-            [_csv_value(v, c.kind, table.decimals) for c, v in zip(table.columns, row, strict=True)]
+            [
+                _csv_value(v, c.kind, c.decimals or table.decimals)
+                for c, v in zip(table.columns, row, strict=True)
+            ]
         )
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 

@@ -142,7 +142,7 @@ def sheet_table(sheet: Sheet, *, sees_appraisal: bool) -> Table:
         {i.code: (s.self_points, s.not_applicable) for i in items if (s := scores.get(i.id))},
         year.rounding,
     )
-    figures = stored_figures(items, list(scores.values()), year.rounding)
+    figures = stored_figures(items, list(scores.values()), year.rounding, year.decimals)
 
     columns = [
         Column(_("Mã")),
@@ -253,6 +253,8 @@ def comparison_tables(comparison) -> list[Table]:
     group = comparison.group
     scope = comparison.unit.name if comparison.unit else _("trung bình của khối")
     owner = owner_name(new)
+    # Each year's figures with its own decimals; a change between them with the finer of the two.
+    both = max(old.decimals, new.decimals)
     notes = []
     if not old.is_published or not new.is_published:
         notes.append(_("Có năm chưa công bố: số liệu tạm tính, có thể còn thay đổi."))
@@ -273,9 +275,9 @@ def comparison_tables(comparison) -> list[Table]:
         columns=[
             Column(_("Mã đơn vị")),
             Column(_("Đơn vị")),
-            Column(_("Chỉ số %(year)s (%%)") % {"year": old.year}, POINTS),
-            Column(_("Chỉ số %(year)s (%%)") % {"year": new.year}, POINTS),
-            Column(_("Thay đổi chỉ số"), POINTS),
+            Column(_("Chỉ số %(year)s (%%)") % {"year": old.year}, POINTS, decimals=old.decimals),
+            Column(_("Chỉ số %(year)s (%%)") % {"year": new.year}, POINTS, decimals=new.decimals),
+            Column(_("Thay đổi chỉ số"), POINTS, decimals=both),
             Column(_("Hạng %(year)s") % {"year": old.year}, INTEGER),
             Column(_("Hạng %(year)s") % {"year": new.year}, INTEGER),
             Column(_("Thay đổi thứ hạng"), INTEGER),
@@ -295,6 +297,7 @@ def comparison_tables(comparison) -> list[Table]:
             ]
             for row in comparison.units
         ],
+        decimals=new.decimals,
     )
 
     def matches(name: str, what: str, rows, as_index: bool) -> Table:
@@ -305,14 +308,18 @@ def comparison_tables(comparison) -> list[Table]:
             Column(_("Mã %(year)s") % {"year": new.year}),
             Column(_("Tên %(year)s") % {"year": new.year}, wrap=True),
             Column(_("Đối chiếu")),
-            Column(unit_label % {"year": old.year}, POINTS),
+            Column(unit_label % {"year": old.year}, POINTS, decimals=old.decimals),
         ]
         if not as_index:
-            columns.append(Column(_("Tối đa %(year)s") % {"year": old.year}, POINTS))
-        columns.append(Column(unit_label % {"year": new.year}, POINTS))
+            columns.append(
+                Column(_("Tối đa %(year)s") % {"year": old.year}, POINTS, decimals=old.decimals)
+            )
+        columns.append(Column(unit_label % {"year": new.year}, POINTS, decimals=new.decimals))
         if not as_index:
-            columns.append(Column(_("Tối đa %(year)s") % {"year": new.year}, POINTS))
-        columns.append(Column(_("Thay đổi"), POINTS))
+            columns.append(
+                Column(_("Tối đa %(year)s") % {"year": new.year}, POINTS, decimals=new.decimals)
+            )
+        columns.append(Column(_("Thay đổi"), POINTS, decimals=both))
         body = []
         for row in rows:
             m = row.match
@@ -332,6 +339,7 @@ def comparison_tables(comparison) -> list[Table]:
             notes=list(notes),
             columns=columns,
             rows=body,
+            decimals=new.decimals,
         )
 
     return [
@@ -398,4 +406,5 @@ def tracker_table(year: AssessmentYear, rows, progress: dict | None = None) -> T
         columns=columns,
         rows=body,
         notes=notes,
+        decimals=year.decimals,
     )

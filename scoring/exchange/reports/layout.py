@@ -31,8 +31,10 @@ FONT = "Times New Roman"
 BODY_SIZE, TABLE_SIZE = 14, 12
 
 
-def points(value: Decimal | None) -> str:
-    return "–" if value is None else number_format(value, 2, use_l10n=True)
+def points(value: Decimal | None, decimals: int = 2) -> str:
+    """Points or an index with the year's decimals (2 or 3) in the active locale; "–" if none."""
+    places = 3 if decimals == 3 else 2
+    return "–" if value is None else number_format(value, places, use_l10n=True)
 
 
 def place_name(owner: str) -> str:

@@ -12,7 +12,8 @@ from units.management.commands.import_units import read_file
 class Command(BaseCommand):
     help = _(
         "Nhập kết quả đã công bố từ tệp CSV hoặc xlsx (cột code, name, group, appraisal, survey, "
-        "total, index, classification, rank, max, như tệp dữ liệu mở), ví dụ của tỉnh đã hợp "
+        "total, index, classification, rank, max, và nếu có bonus, deduction, cap_reason, như "
+        "tệp dữ liệu mở; số chữ số thập phân theo năm), ví dụ của tỉnh đã hợp "
         "nhất vào tỉnh/thành phố: kết quả được đánh dấu “nhập từ tệp” và không bao giờ tính lại. "
         "Đơn vị phải có trước (import_units); có lỗi thì không lưu gì."
     )
@@ -26,7 +27,7 @@ class Command(BaseCommand):
             data = read_file(options["file"])
             try:
                 year = importers.get_year(options["year"])
-                rows = results_import.read_result_rows(data)
+                rows = results_import.read_result_rows(data, year.decimals)
                 summary = results_import.import_results(year, rows)
             except importers.IMPORT_ERRORS as exc:
                 raise CommandError("\n".join(exc.messages)) from None

@@ -12,8 +12,9 @@ from units.models import UnitGroup
 FORMATS = ("table", "csv", "json")
 
 
-def records_to_table(records: list[dict], group_names: dict[str, str]) -> str:
-    """Aligned columns for a terminal, one block per group, numbers the Vietnamese way."""
+def records_to_table(records: list[dict], group_names: dict[str, str], decimals: int = 2) -> str:
+    """Aligned columns for a terminal, one block per group, numbers the Vietnamese way with the
+    year's decimals (2 or 3)."""
     headers = [
         _("Hạng"),
         _("Mã"),
@@ -35,10 +36,10 @@ def records_to_table(records: list[dict], group_names: dict[str, str]) -> str:
                 rank_of(record["rank"], len(group_records)),
                 record["code"],
                 record["name"],
-                points(record["appraisal"]),
-                points(record["survey"]),
-                points(record["total"]),
-                points(record["index"]),
+                points(record["appraisal"], decimals),
+                points(record["survey"], decimals),
+                points(record["total"], decimals),
+                points(record["index"], decimals),
                 record["classification"] or "–",
             ]
             for record in group_records
@@ -89,4 +90,4 @@ class Command(BaseCommand):
                 self.stdout.write(_("Năm %(year)s chưa có kết quả.") % {"year": year.year})
             else:
                 names = dict(UnitGroup.objects.values_list("code", "name"))
-                self.stdout.write(records_to_table(records, names), ending="")
+                self.stdout.write(records_to_table(records, names, year.decimals), ending="")

@@ -161,7 +161,7 @@ def test_the_page_lists_the_items_not_scored_yet_as_chua_cham(client, years):
     assert "2. Cải cách thủ tục hành chính" in unscored and "35,00" in unscored
     assert (
         "Điểm tối đa áp dụng 100,00 trừ tổng số điểm bị mất 7,00 và điểm tối đa của các tiêu chí "
-        "chưa chấm 35,00 là số điểm đạt được"
+        "chưa chấm 35,00 là 58,00, số điểm đạt được trước điểm thưởng"
     ) in html
 
 
