@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Protocol
 
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -27,6 +27,7 @@ from simple_history.utils import bulk_create_with_history, get_history_manager_f
 from scoring import calculations as calc
 from scoring.models import AssessmentYear, Framework, Item, Method, Result, Score, Sheet
 from scoring.permissions import Account
+from scoring.services.bulk import update_rows
 from scoring.services.errors import ServiceError, StaleSheetError, ensure_not_published
 from scoring.services.results import derive_rule_points, recompute_group
 from scoring.signals import scores_changed
@@ -442,51 +443,14 @@ def _write_scores(created: list[Score], updated: list[Score], fields: Iterable[s
         get_history_manager_for_model(Score).bulk_history_create(updated, update=True)
 
 
-UPDATE_BATCH = 1000
-
-
 def _update_rows(scores: list[Score], names: list[str]) -> None:
-    """`WITH v AS (VALUES …) UPDATE … FROM v`: the `names` fields of the scores, a batch a statement.
-
-    Django's bulk_update writes a CASE WHEN per field and row, and building those expressions
-    was most of a 100-unit import's time (profile in README "Hiệu năng / Performance"). The
-    values are each field's own database value; on PostgreSQL they are cast to the column's type
-    (a NULL in the first row would otherwise make the VALUES column text); SQLite needs no cast.
-    """
-    fields: list[models.Field[Any, Any]] = []
-    for name in names:
-        field = Score._meta.get_field(name)
-        assert isinstance(field, models.Field)  # noqa: S101 - concrete columns of Score
-        fields.append(field)
-    quote = connection.ops.quote_name
-    cast = connection.vendor == "postgresql"
-    placeholders = ["%s"] + [
-        f"CAST(%s AS {field.db_type(connection)})" if cast else "%s" for field in fields
-    ]
-    if cast:
-        placeholders[0] = f"CAST(%s AS {Score._meta.pk.db_type(connection)})"
-    row = "(" + ", ".join(placeholders) + ")"
-    names_in_table = [quote(str(field.column)) for field in fields]
-    columns = ", ".join(["id", *names_in_table])
-    assignments = ", ".join(f"{column} = v.{column}" for column in names_in_table)
-    table = quote(Score._meta.db_table)
-    for start in range(0, len(scores), UPDATE_BATCH):
-        batch = scores[start : start + UPDATE_BATCH]
-        params: list[Any] = []
-        for score in batch:
-            params.append(score.pk)
-            params += [
-                field.get_db_prep_save(getattr(score, field.attname), connection)
-                for field in fields
-            ]
-        values = ", ".join([row] * len(batch))
-        with connection.cursor() as cursor:
-            cursor.execute(
-                # Names come from the model (quoted), every value is a parameter.
-                f"WITH v({columns}) AS (VALUES {values}) "  # noqa: S608  # nosec B608
-                f"UPDATE {table} SET {assignments} FROM v WHERE {table}.id = v.id",
-                params,
-            )
+    """The `names` fields of the scores, in one statement a batch (`bulk.update_rows`)."""
+    attnames = [Score._meta.get_field(name).attname for name in names]
+    update_rows(
+        Score,
+        names,
+        [(score.pk, *(getattr(score, attname) for attname in attnames)) for score in scores],
+    )
 
 
 def score_change_problems(sheet: Sheet, change: ScoreChange) -> list[str]:
