@@ -13,16 +13,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Protocol
 
-from django.db import models, transaction
+from django.conf import settings
+from django.db import connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
 
 from scoring import calculations as calc
 from scoring.models import AssessmentYear, Framework, Item, Method, Result, Score, Sheet
@@ -216,9 +216,9 @@ def validate_score_changes(
                     % {"code": item.code},
                 )
             )
-        for label, value in (
-            (_("điểm tự đánh giá"), change.self_points),
-            (_("điểm"), change.points),
+        for label_of, value in (
+            (_self_points_label, change.self_points),
+            (_points_label, change.points),
         ):
             if not isinstance(value, Decimal):
                 continue
@@ -226,14 +226,14 @@ def validate_score_changes(
                 continue  # refused above: points of a rule item follow from its value
             if value < 0:
                 problems.append(
-                    placed(prefix.text(), _("%(field)s không được âm.") % {"field": label})
+                    placed(prefix.text(), _("%(field)s không được âm.") % {"field": label_of()})
                 )
             elif value != value.quantize(calc.quantum(decimals)):
                 problems.append(
                     placed(
                         prefix.text(),
                         _("%(field)s có tối đa %(decimals)s chữ số thập phân.")
-                        % {"field": label, "decimals": decimals},
+                        % {"field": label_of(), "decimals": decimals},
                     )
                 )
             elif value > item.max_points:
@@ -242,7 +242,7 @@ def validate_score_changes(
                         prefix.text(),
                         _("%(field)s %(value)s vượt điểm tối đa %(max)s của tiêu chí %(code)s.")
                         % {
-                            "field": label,
+                            "field": label_of(),
                             "value": number_format(value, 2),
                             "max": number_format(item.max_points, 2),
                             "code": item.code,
@@ -282,10 +282,13 @@ def _rule_problems(item: Item, change: ScoreChange) -> list[str]:
         isinstance(getattr(change, name), Decimal) for name in ("self_points", "points")
     )
     given_values = [
-        (label, getattr(change, name))
-        for name, label in (("self_value", _("giá trị tự đánh giá")), ("value", _("giá trị")))
+        (name, getattr(change, name))
+        for name in ("self_value", "value")
         if isinstance(getattr(change, name), Decimal)
     ]
+    if not item.rule and not given_values:
+        return problems
+    given_values = [(_value_label(name), value) for name, value in given_values]
     if not item.rule:
         if given_values:
             problems.append(
@@ -317,6 +320,19 @@ def _rule_problems(item: Item, change: ScoreChange) -> list[str]:
                 % {"field": label, "code": item.code, "value": number_format(value)}
             )
     return problems
+
+
+# Translated only for a problem (an import checks 15,000 changes).
+def _self_points_label() -> str:
+    return _("điểm tự đánh giá")
+
+
+def _points_label() -> str:
+    return _("điểm")
+
+
+def _value_label(name: str) -> str:
+    return _("giá trị tự đánh giá") if name == "self_value" else _("giá trị")
 
 
 class _Place:
@@ -382,33 +398,12 @@ def apply_score_changes(
     problems += validate_score_changes(items_by_code, current, changes, where, sheet.year.decimals)
     if problems:
         raise ServiceError(problems)
-    created: dict[str, Score] = {}
-    updated: dict[str, Score] = {}
-    changed_fields: set[str] = set()
-    for change in changes:
-        item = items_by_code[change.item_code]
-        score = current.get(item.code) or Score(sheet=sheet, item=item)
-        before = tuple(getattr(score, name) for name in SCORE_FIELDS)
-        for name in SCORE_FIELDS:
-            value = getattr(change, name)
-            if value is not UNSET:
-                setattr(score, name, CLEARED.get(name) if value is None else value)
-        if score.not_applicable:
-            score.self_points = score.points = score.self_value = score.value = None
-        derive_rule_points(score, item, sheet.year)
-        after = tuple(getattr(score, name) for name in SCORE_FIELDS)
-        if score.pk and before == after:
-            continue
-        changed_fields.update(
-            name for name, old, new in zip(SCORE_FIELDS, before, after, strict=True) if old != new
-        )
-        score.updated_by = user
-        attribute(score, user, source)
-        (updated if score.pk else created)[item.code] = score
-        current[item.code] = score
+    created, updated, changed_fields = stage_changes(
+        sheet, sheet.year, items_by_code, current, changes, user, source
+    )
     if not (created or updated) and not bump_unchanged:
         return sheet
-    _write_scores(list(created.values()), list(updated.values()), changed_fields)
+    write_scores(created, updated, changed_fields, user, source)
     Sheet.objects.filter(pk=sheet.pk).update(version=F("version") + 1)
     sheet.version += 1
     if recompute and (
@@ -424,23 +419,122 @@ def apply_score_changes(
     return sheet
 
 
-def _write_scores(created: list[Score], updated: list[Score], fields: Iterable[str]) -> None:
+def stage_changes(
+    sheet: Sheet,
+    year: AssessmentYear,
+    items_by_code: Mapping[str, Item],
+    current: dict[str, Score],
+    changes: Sequence[ScoreChange],
+    user: Account | None,
+    source: str,
+) -> tuple[list[Score], list[Score], set[str]]:
+    """The validated `changes` applied to the sheet's `current` scores in memory (rule items'
+    points derived, `current` updated): (new scores, changed scores, the fields that changed).
+    A change that changes nothing is left out. Nothing is written: `write_scores` does."""
+    created: dict[str, Score] = {}
+    updated: dict[str, Score] = {}
+    changed_fields: set[str] = set()
+    for change in changes:
+        item = items_by_code[change.item_code]
+        score = current.get(item.code) or Score(sheet=sheet, item=item)
+        before = tuple(getattr(score, name) for name in SCORE_FIELDS)
+        for name in SCORE_FIELDS:
+            value = getattr(change, name)
+            if value is not UNSET:
+                setattr(score, name, CLEARED.get(name) if value is None else value)
+        if score.not_applicable:
+            score.self_points = score.points = score.self_value = score.value = None
+        derive_rule_points(score, item, year)
+        after = tuple(getattr(score, name) for name in SCORE_FIELDS)
+        if score.pk and before == after:
+            continue
+        changed_fields.update(
+            name for name, old, new in zip(SCORE_FIELDS, before, after, strict=True) if old != new
+        )
+        score.updated_by = user
+        attribute(score, user, source)
+        (updated if score.pk else created)[item.code] = score
+        current[item.code] = score
+    return list(created.values()), list(updated.values()), changed_fields
+
+
+def lock_sheets(sheet_ids: Iterable[int]) -> None:
+    """Lock many sheets' rows until the end of the transaction, in one query, in the order of
+    their ids (two imports over the same sheets wait for each other instead of deadlocking)."""
+    list(
+        Sheet.objects.select_for_update(of=("self",))
+        .filter(pk__in=list(sheet_ids))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def write_scores(
+    created: list[Score],
+    updated: list[Score],
+    fields: Iterable[str],
+    user: Account | None = None,
+    source: str = "",
+) -> None:
     """Save scores in bulk, each with its history row (user and source as `save()` records them).
 
     One save per score (with simple_history's per-save work) made a 100-unit file take half a
-    minute; in bulk it is a few queries per sheet. Updates write only the `fields` that changed
-    on some score (bulk_update's cost grows with fields × rows); history rows are complete.
+    minute; in bulk it is a few statements for the whole file. Updates write only the `fields`
+    that changed on some score (one statement a batch); the history rows are copied from the
+    rows as saved, by one INSERT … SELECT per kind (no model instance per history row).
     """
     now = timezone.now()
     for score in updated:
-        score.updated_at = now  # bulk_update does not apply auto_now
-    bulk_create_with_history(created, Score)
+        score.updated_at = now  # a bulk write does not apply auto_now
+    Score.objects.bulk_create(created)
     if updated:
         _update_rows(
             updated,
             [name for name in SCORE_FIELDS if name in fields] + ["updated_by", "updated_at"],
         )
-        get_history_manager_for_model(Score).bulk_history_create(updated, update=True)
+    _write_history([score.pk for score in created], "+", user, source, now)
+    _write_history([score.pk for score in updated], "~", user, source, now)
+
+
+HISTORY_BATCH = 1000
+
+
+def _write_history(
+    score_ids: list[int], kind: str, user: Account | None, source: str, when: datetime
+) -> None:
+    """django-simple-history's rows for these scores, as its `bulk_history_create` makes them
+    (every tracked field, the date, the user, or the request's, the change reason, + or ~),
+    copied in the database from the scores' rows."""
+    if not score_ids or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        return
+    history = Score.history.model  # type: ignore[attr-defined]
+    if user is None:
+        user = history.get_default_history_user(None)
+    quote = connection.ops.quote_name
+    tracked = ", ".join(quote(field.column) for field in history.tracked_fields)
+    extra = ", ".join(
+        quote(history._meta.get_field(name).column)
+        for name in ("history_date", "history_change_reason", "history_type", "history_user")
+    )
+    params = [
+        history._meta.get_field("history_date").get_db_prep_save(when, connection),
+        source,
+        kind,
+        getattr(user, "pk", None),
+    ]
+    insert = (
+        # Names come from the models (quoted), every value is a parameter.
+        f"INSERT INTO {quote(history._meta.db_table)} ({tracked}, {extra}) "  # noqa: S608  # nosec B608
+        f"SELECT {tracked}, %s, %s, %s, %s FROM {quote(Score._meta.db_table)} "
+        f"WHERE {quote(Score._meta.pk.column)} "
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(insert + "= ANY(%s)", [*params, score_ids])
+            return
+        for start in range(0, len(score_ids), HISTORY_BATCH):
+            batch = score_ids[start : start + HISTORY_BATCH]
+            cursor.execute(insert + f"IN ({', '.join(['%s'] * len(batch))})", [*params, *batch])
 
 
 def _update_rows(scores: list[Score], names: list[str]) -> None:
