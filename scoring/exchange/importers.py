@@ -48,7 +48,6 @@ from scoring.services.results import recompute_group
 from scoring.services.scores import (
     UNSET,
     ScoreChange,
-    framework_for,
     get_or_create_sheet,
     lock_sheets,
     stage_changes,
@@ -502,6 +501,7 @@ def import_scores(
         for unit in Unit.objects.filter(code__in=list(rows_by_code)).select_related("group")
     }
     frameworks: dict[int, Framework] = {}  # unit id → the framework it is scored on
+    scored_on = Framework.objects.scored_on_many(units.values(), year)
     items_by_framework: dict[int, dict[str, Item]] = defaultdict(dict)
     for item in Item.objects.filter(framework__year=year):
         items_by_framework[item.framework_id][item.code] = item
@@ -537,10 +537,9 @@ def import_scores(
                 % {"code": code, "year": year.year},
             )
             continue
-        try:
-            # The service's rule (a unit that moved is scored on the group it was scored in).
-            framework = framework_for(unit, year)
-        except ServiceError:
+        # The service's rule (a unit that moved is scored on the group it was scored in).
+        framework = scored_on[unit.id]
+        if framework is None:
             _unit_problem(
                 problems,
                 numbers,
