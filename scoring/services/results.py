@@ -95,14 +95,21 @@ def recompute_group(
     specs_of_bands = band_specs(bands)
     caps = cap_specs(BandCap.objects.filter(year=year, group=group))
     deduction_codes = frozenset(item.code for item in items if item.method == Method.DEDUCTION)
+    scored = Score.objects.filter(item__framework=framework)
+    ranked = Result.objects.filter(year=year, group=group)
+    if unit_ids is not None:
+        # The subqueries too: a save of one sheet reads one unit's rows, not its group's.
+        unit_ids = list(unit_ids)
+        scored = scored.filter(sheet__unit_id__in=unit_ids)
+        ranked = ranked.filter(unit_id__in=unit_ids)
     sheets = Sheet.objects.filter(
         Q(unit__group=group)
-        | Q(pk__in=Score.objects.filter(item__framework=framework).values("sheet_id"))
-        | Q(unit__in=Result.objects.filter(year=year, group=group).values("unit_id")),
+        | Q(pk__in=scored.values("sheet_id"))
+        | Q(unit__in=ranked.values("unit_id")),
         year=year,
     )
     if unit_ids is not None:
-        sheets = sheets.filter(unit_id__in=list(unit_ids))
+        sheets = sheets.filter(unit_id__in=unit_ids)
     # (sheet id, unit id, the unit's group id): no model instances.
     group_sheets = list(sheets.values_list("id", "unit_id", "unit__group_id"))
     code_by_id = {item.id: item.code for item in items}
@@ -168,7 +175,8 @@ def recompute_group(
         # Only the fields that changed, in one statement (bulk_update's CASE WHEN per field and
         # row grows with fields × rows).
         names = [*sorted(changed_fields), "computed_at"]
-        attnames = [Result._meta.get_field(name).attname for name in names]
+        attname_of = {field.name: field.attname for field in Result._meta.concrete_fields}
+        attnames = [attname_of[name] for name in names]
         update_rows(
             Result,
             names,

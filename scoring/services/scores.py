@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import connection, models, transaction
@@ -277,7 +277,7 @@ def validate_score_changes(
 
 def _rule_problems(item: Item, change: ScoreChange) -> list[str]:
     """Points given on a rule item, values on a plain item, values that do not fit the rule."""
-    problems = []
+    problems: list[str] = []
     given_points = any(
         isinstance(getattr(change, name), Decimal) for name in ("self_points", "points")
     )
@@ -507,7 +507,7 @@ def _write_history(
     copied in the database from the scores' rows."""
     if not score_ids or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         return
-    history = Score.history.model  # type: ignore[attr-defined]
+    history: Any = Score.history.model
     if user is None:
         user = history.get_default_history_user(None)
     quote = connection.ops.quote_name
@@ -526,7 +526,7 @@ def _write_history(
         # Names come from the models (quoted), every value is a parameter.
         f"INSERT INTO {quote(history._meta.db_table)} ({tracked}, {extra}) "  # noqa: S608  # nosec B608
         f"SELECT {tracked}, %s, %s, %s, %s FROM {quote(Score._meta.db_table)} "
-        f"WHERE {quote(Score._meta.pk.column)} "
+        f"WHERE {quote('id')} "
     )
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -539,7 +539,8 @@ def _write_history(
 
 def _update_rows(scores: list[Score], names: list[str]) -> None:
     """The `names` fields of the scores, in one statement a batch (`bulk.update_rows`)."""
-    attnames = [Score._meta.get_field(name).attname for name in names]
+    attname_of = {field.name: field.attname for field in Score._meta.concrete_fields}
+    attnames = [attname_of[name] for name in names]
     update_rows(
         Score,
         names,
