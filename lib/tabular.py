@@ -363,27 +363,27 @@ def _clean_str(value: str) -> str:
 
 def _to_decimal(value: Any) -> Decimal:
     """Decimal from an xlsx/CSV cell, or CellError "không phải là số"."""
-    not_a_number = _("không phải là số")
+    # Translated only for a refusal (a 15,000-row score file parses 15,000 numbers).
     if isinstance(value, bool | date | time | timedelta):
-        raise CellError(_got(not_a_number, value))
+        raise CellError(_got(_("không phải là số"), value))
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise CellError(_got(not_a_number, value))
+            raise CellError(_got(_("không phải là số"), value))
         return Decimal(format(value, ".15g"))
     if isinstance(value, Decimal):
         if not value.is_finite():
-            raise CellError(_got(not_a_number, value))
+            raise CellError(_got(_("không phải là số"), value))
         return value
     if not isinstance(value, str):
-        raise CellError(_got(not_a_number, value))
+        raise CellError(_got(_("không phải là số"), value))
     text = _clean_str(value)
     if "." in text and "," in text:
         raise CellError(_got(_("không phải là số (không dùng dấu phân cách hàng nghìn)"), value))
     match = _NUMBER_RE.fullmatch(text)
     if not match:
-        raise CellError(_got(not_a_number, value))
+        raise CellError(_got(_("không phải là số"), value))
     sign, whole, fraction = match.groups()
     # keep the places as written: "65.8" stays 65.8, "1.500" has three places (not 1.5)
     number = Decimal(whole if fraction is None else f"{whole}.{fraction}")

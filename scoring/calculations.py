@@ -212,74 +212,158 @@ def compute_unit(
     A framework of 70 + 30 with a deduction section (cap 2) holding D.1 (3 points) and D.2
     (1 point): deduction min(4, 2) = 2; 65.81 + 26.22 − 2 = 90.03; index 90.03.
     """
-    children: dict[str | None, list[ItemSpec]] = {}
-    for item in items:
-        children.setdefault(item.parent_code, []).append(item)
+    _check_rounding(rounding)
+    return _compute(_Tree(items), scores, _Indices(rounding, decimals), bonus, deduction)
 
+
+def compute_units(
+    items: Sequence[ItemSpec],
+    scores: Mapping[K, Mapping[str, ScoreValue]],
+    rounding: str = HALF_UP,
+    decimals: int = 2,
+) -> dict[K, UnitFigures]:
+    """`compute_unit` for many units on one framework (a group's recompute): the same figures,
+    with the tree walked once for all of them and each index computed once per (points,
+    maximum) pair, where a group of 100 units × 150 items computed 20,000 of them."""
+    _check_rounding(rounding)
+    tree, indices = _Tree(items), _Indices(rounding, decimals)
+    return {key: _compute(tree, values, indices) for key, values in scores.items()}
+
+
+class _Tree:
+    """A framework's tree in the order `_compute` visits it: each top node's items after their
+    children (a scored item is a leaf), with its section (bonus, deduction or None)."""
+
+    def __init__(self, items: Sequence[ItemSpec]) -> None:
+        children: dict[str | None, list[ItemSpec]] = {}
+        for item in items:
+            children.setdefault(item.parent_code, []).append(item)
+        self.tops: list[tuple[ItemSpec, str | None]] = []
+        # (item, its section, its children's codes)
+        self.steps: list[tuple[ItemSpec, str | None, tuple[str, ...]]] = []
+
+        def section_of(top: ItemSpec) -> str | None:
+            """BONUS or DEDUCTION when every scored item below `top` has that method, else None."""
+            methods: set[str] = set()
+            stack = [top]
+            while stack:
+                node = stack.pop()
+                if node.is_scored:
+                    methods.add(node.method)
+                stack.extend(children.get(node.code, []))
+            if len(methods) == 1 and (method := next(iter(methods))) in EXTRA_METHODS:
+                return method
+            return None
+
+        def walk(item: ItemSpec, section: str | None) -> None:
+            below: tuple[str, ...] = ()
+            if not item.is_scored:
+                below = tuple(child.code for child in children.get(item.code, []))
+                for child in children.get(item.code, []):
+                    walk(child, section)
+            self.steps.append((item, section, below))
+
+        for top in children.get(None, []):
+            section = section_of(top)
+            self.tops.append((top, section))
+            walk(top, section)
+
+
+class _Indices:
+    """`ratio_index` by one rounding and number of decimals, each pair computed once; and the
+    figures of a scored item by its score, for the units of one tree."""
+
+    def __init__(self, rounding: str, decimals: int) -> None:
+        self.rounding, self.decimals = rounding, decimals
+        self.known: dict[tuple[Decimal, Decimal], Decimal] = {}
+        self.leaves: dict[tuple[str, ScoreValue], NodeFigures] = {}
+
+    def __call__(self, earned: Decimal, maximum: Decimal) -> Decimal:
+        key = (earned, maximum)
+        index = self.known.get(key)
+        if index is None:
+            index = self.known[key] = ratio_index(earned, maximum, self.rounding, self.decimals)
+        return index
+
+
+_NOT_SCORED = ScoreValue()
+
+
+def _compute(
+    tree: _Tree,
+    scores: Mapping[str, ScoreValue],
+    index_of: _Indices,
+    bonus: Decimal = ZERO,
+    deduction: Decimal = ZERO,
+) -> UnitFigures:
+    """`compute_unit` on a prepared tree (see there for the rules)."""
     nodes: dict[str, NodeFigures] = {}
     sums = {APPRAISAL: [ZERO, ZERO], SURVEY: [ZERO, ZERO]}
-
-    def visit(item: ItemSpec, section: str | None) -> NodeFigures:
+    known, leaves = index_of.known, index_of.leaves
+    for item, section, below in tree.steps:
         if item.is_scored:
-            score = scores.get(item.code, ScoreValue())
-            if score.not_applicable:
-                earned, maximum = ZERO, ZERO
-            else:
-                earned = min(score.points or ZERO, item.max_points)
-                maximum = item.max_points
-            if score.points is None and not score.not_applicable:
-                assessed, unscored, unscored_max = 0, 1, maximum
-            else:
-                assessed, unscored, unscored_max = 1, 0, ZERO
+            score = scores.get(item.code, _NOT_SCORED)
+            # A leaf's figures depend on its item and its score only: units with the same
+            # points on an item share them (equal values, immutable).
+            leaf = leaves.get((item.code, score))
+            if leaf is None:
+                if score.not_applicable:
+                    earned, maximum = ZERO, ZERO
+                else:
+                    earned = min(score.points or ZERO, item.max_points)
+                    maximum = item.max_points
+                if score.points is None and not score.not_applicable:
+                    assessed, unscored, unscored_max = 0, 1, maximum
+                else:
+                    assessed, unscored, unscored_max = 1, 0, ZERO
+                leaf = leaves[(item.code, score)] = NodeFigures(
+                    item.code,
+                    earned,
+                    maximum,
+                    index_of(earned, maximum),
+                    assessed,
+                    unscored,
+                    unscored_max,
+                    section or (item.method if item.method in (APPRAISAL, SURVEY) else APPRAISAL),
+                )
+            nodes[item.code] = leaf
             if section is None:
                 bucket = sums[SURVEY if item.method == SURVEY else APPRAISAL]
-                bucket[0] += earned
-                bucket[1] += maximum
-        else:
-            earned, maximum, unscored_max = ZERO, ZERO, ZERO
-            assessed, unscored = 0, 0
-            for child in children.get(item.code, []):
-                below = visit(child, section)
-                earned += below.earned
-                maximum += below.max_points
-                assessed += below.assessed
-                unscored += below.unscored
-                unscored_max += below.unscored_max
-            if section is not None and item.cap is not None:
-                # The section's cap: its sum never goes above it, nor does its maximum.
-                earned, maximum = min(earned, item.cap), min(maximum, item.cap)
-                unscored_max = min(unscored_max, maximum)
-        node = nodes[item.code] = NodeFigures(
+                bucket[0] += leaf.earned
+                bucket[1] += leaf.max_points
+            continue
+        earned, maximum, unscored_max = ZERO, ZERO, ZERO
+        assessed, unscored = 0, 0
+        for code in below:
+            child = nodes[code]
+            earned += child.earned
+            maximum += child.max_points
+            assessed += child.assessed
+            unscored += child.unscored
+            unscored_max += child.unscored_max
+        if section is not None and item.cap is not None:
+            # The section's cap: its sum never goes above it, nor does its maximum.
+            earned, maximum = min(earned, item.cap), min(maximum, item.cap)
+            unscored_max = min(unscored_max, maximum)
+        index = known.get((earned, maximum))
+        if index is None:
+            index = index_of(earned, maximum)
+        nodes[item.code] = NodeFigures(
             item.code,
             earned,
             maximum,
-            ratio_index(earned, maximum, rounding, decimals),
+            index,
             assessed,
             unscored,
             unscored_max,
             section or (item.method if item.method in (APPRAISAL, SURVEY) else APPRAISAL),
         )
-        return node
-
-    def section_of(top: ItemSpec) -> str | None:
-        """BONUS or DEDUCTION when every scored item below `top` has that method, else None."""
-        methods: set[str] = set()
-        stack = [top]
-        while stack:
-            node = stack.pop()
-            if node.is_scored:
-                methods.add(node.method)
-            stack.extend(children.get(node.code, []))
-        if len(methods) == 1 and (method := next(iter(methods))) in EXTRA_METHODS:
-            return method
-        return None
 
     domains, extras = [], []
     total_earned, total_max = ZERO, ZERO
     extra_sums = {BONUS: bonus, DEDUCTION: deduction}
-    for top in children.get(None, []):
-        section = section_of(top)
-        node = visit(top, section)
+    for top, section in tree.tops:
+        node = nodes[top.code]
         if section is None:
             domains.append(top.code)
             total_earned += node.earned
@@ -298,7 +382,7 @@ def compute_unit(
         deduction=extra_sums[DEDUCTION],
         total=total,
         max_points=total_max,
-        index=ratio_index(min(total, total_max), total_max, rounding, decimals),
+        index=ratio_index(min(total, total_max), total_max, index_of.rounding, index_of.decimals),
         nodes=nodes,
         domain_codes=tuple(domains),
         extra_codes=tuple(extras),

@@ -24,6 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -47,10 +48,11 @@ from scoring.services.results import recompute_group
 from scoring.services.scores import (
     UNSET,
     ScoreChange,
-    apply_score_changes,
-    framework_for,
     get_or_create_sheet,
+    lock_sheets,
+    stage_changes,
     validate_score_changes,
+    write_scores,
 )
 from units.models import Unit, UnitGroup
 
@@ -440,13 +442,6 @@ def parse_value(cell: Any) -> tuple[Decimal | None, bool]:
 
 
 @dataclass(frozen=True)
-class StoredScore:
-    self_points: Decimal | None
-    points: Decimal | None
-    not_applicable: bool
-
-
-@dataclass(frozen=True)
 class ScoreImportSummary:
     year: int
     rows: int
@@ -480,10 +475,12 @@ def import_scores(
 
     `progress` wraps the per-unit loop (the command passes a tqdm bar for large files).
 
-    Everything is checked first (units, frameworks, items, maxima, survey items, N/A) against
-    the stored scores, and every problem is reported; then each unit's changes go through
-    `services.apply_score_changes` (history source `source`) and each group's results and
-    ranks are recomputed once.
+    The year and the file's sheets are locked first (the sheets in one query, by id); everything
+    is then checked (units, frameworks, items, maxima, survey items, N/A) against the stored
+    scores, and every problem is reported, each under its row; then the changes are applied as
+    `services.apply_score_changes` applies them (`stage_changes`), written for the whole file at
+    once with their history (source `source`, `write_scores`), every sheet's version bumped, and
+    each group's results and ranks recomputed once.
     """
     year = AssessmentYear.objects.select_for_update().get(pk=year.pk)
     ensure_not_published(year)
@@ -509,18 +506,23 @@ def import_scores(
         for unit in Unit.objects.filter(code__in=list(rows_by_code)).select_related("group")
     }
     frameworks: dict[int, Framework] = {}  # unit id → the framework it is scored on
+    scored_on = Framework.objects.scored_on_many(units.values(), year)
     items_by_framework: dict[int, dict[str, Item]] = defaultdict(dict)
     for item in Item.objects.filter(framework__year=year):
         items_by_framework[item.framework_id][item.code] = item
     sheets = {s.unit_id: s for s in Sheet.objects.filter(year=year, unit__in=units.values())}
-    # What validate_score_changes reads of a stored score, without building 15 000 models.
-    current: dict[int, dict[str, StoredScore]] = defaultdict(dict)
-    for sheet_id, code, self_points, points, not_applicable in (
-        Score.objects.filter(sheet__in=sheets.values())
-        .order_by()
-        .values_list("sheet_id", "item__code", "self_points", "points", "not_applicable")
-    ):
-        current[sheet_id][code] = StoredScore(self_points, points, not_applicable)
+    # The sheets are locked (one query, in the order of their ids) before their scores are read:
+    # what is checked below is what is written.
+    lock_sheets(sheet.id for sheet in sheets.values())
+    code_by_item = {
+        item.id: (framework_id, item.code)
+        for framework_id, items in items_by_framework.items()
+        for item in items.values()
+    }
+    stored_scores: dict[int, list[Score]] = defaultdict(list)
+    for score in Score.objects.filter(sheet__in=sheets.values()).order_by():
+        stored_scores[score.sheet_id].append(score)
+    current: dict[int, dict[str, Score]] = {}  # unit id → its scores by item code
 
     changes_by_unit: dict[Unit, list[ScoreChange]] = {}
     for code, unit_rows in rows_by_code.items():
@@ -540,10 +542,9 @@ def import_scores(
                 % {"code": code, "year": year.year},
             )
             continue
-        try:
-            # The service's rule (a unit that moved is scored on the group it was scored in).
-            framework = framework_for(unit, year)
-        except ServiceError:
+        # The service's rule (a unit that moved is scored on the group it was scored in).
+        framework = scored_on[unit.id]
+        if framework is None:
             _unit_problem(
                 problems,
                 numbers,
@@ -555,7 +556,12 @@ def import_scores(
         frameworks[unit.id] = framework
         items = items_by_framework[framework.id]
         sheet = sheets.get(unit.id)
-        stored = current[sheet.id] if sheet else {}
+        # The scores on the unit's framework by item code (apply_score_changes' `current`).
+        stored = current[unit.id] = {
+            code_by_item[score.item_id][1]: score
+            for score in (stored_scores[sheet.id] if sheet else [])
+            if code_by_item.get(score.item_id, (None, ""))[0] == framework.id
+        }
         changes = [r.change for r in unit_rows]
         for score_row in unit_rows:
             change = score_row.change
@@ -571,28 +577,33 @@ def import_scores(
         changes_by_unit[unit] = changes
     problems.raise_if_any()
 
-    failures: list[str] = []
+    created: list[Score] = []
+    updated: list[Score] = []
+    fields: set[str] = set()
     touched: dict[int, tuple[UnitGroup, list[int]]] = {}
+    saved: list[int] = []
     ordered = sorted(changes_by_unit, key=lambda u: u.code)
     for unit in progress(ordered) if progress else ordered:
         sheet = sheets.get(unit.id) or get_or_create_sheet(unit, year)
-        try:
-            apply_score_changes(
-                sheet,
-                changes_by_unit[unit],
-                user=user,
-                source=source,
-                where=_row_prefix,
-                recompute=False,
-                # Resolved above in this transaction (a query per unit, not two).
-                framework=frameworks[unit.id],
-            )
-        except ServiceError as exc:  # changed since it was checked: report, save nothing
-            failures.extend(exc.messages)
-        group = frameworks[unit.id].group
-        touched.setdefault(group.id, (group, []))[1].append(unit.id)
-    if failures:
-        raise ServiceError(failures)
+        framework = frameworks[unit.id]
+        new, changed, names = stage_changes(
+            sheet,
+            year,
+            items_by_framework[framework.id],
+            current[unit.id],
+            changes_by_unit[unit],
+            user,
+            source,
+        )
+        created += new
+        updated += changed
+        fields |= names
+        saved.append(sheet.id)
+        touched.setdefault(framework.group.id, (framework.group, []))[1].append(unit.id)
+    # Every score and history row of the file in a few statements, each sheet's version bumped
+    # as a save through apply_score_changes does.
+    write_scores(created, updated, fields, user, source)
+    Sheet.objects.filter(pk__in=saved).update(version=F("version") + 1)
     for group, unit_ids in touched.values():
         recompute_group(year, group, unit_ids=unit_ids)
     return ScoreImportSummary(
@@ -605,10 +616,6 @@ def import_scores(
 
 def _no_prefix(change: ScoreChange) -> str:
     return ""
-
-
-def _row_prefix(change: ScoreChange) -> str:
-    return _("Dòng %(row)s: ") % {"row": change.row}
 
 
 __all__ = [

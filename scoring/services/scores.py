@@ -13,20 +13,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
+from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
 
 from scoring import calculations as calc
 from scoring.models import AssessmentYear, Framework, Item, Method, Result, Score, Sheet
 from scoring.permissions import Account
+from scoring.services.bulk import update_rows
 from scoring.services.errors import ServiceError, StaleSheetError, ensure_not_published
 from scoring.services.results import derive_rule_points, recompute_group
 from scoring.signals import scores_changed
@@ -215,9 +216,9 @@ def validate_score_changes(
                     % {"code": item.code},
                 )
             )
-        for label, value in (
-            (_("điểm tự đánh giá"), change.self_points),
-            (_("điểm"), change.points),
+        for label_of, value in (
+            (_self_points_label, change.self_points),
+            (_points_label, change.points),
         ):
             if not isinstance(value, Decimal):
                 continue
@@ -225,14 +226,14 @@ def validate_score_changes(
                 continue  # refused above: points of a rule item follow from its value
             if value < 0:
                 problems.append(
-                    placed(prefix.text(), _("%(field)s không được âm.") % {"field": label})
+                    placed(prefix.text(), _("%(field)s không được âm.") % {"field": label_of()})
                 )
             elif value != value.quantize(calc.quantum(decimals)):
                 problems.append(
                     placed(
                         prefix.text(),
                         _("%(field)s có tối đa %(decimals)s chữ số thập phân.")
-                        % {"field": label, "decimals": decimals},
+                        % {"field": label_of(), "decimals": decimals},
                     )
                 )
             elif value > item.max_points:
@@ -241,7 +242,7 @@ def validate_score_changes(
                         prefix.text(),
                         _("%(field)s %(value)s vượt điểm tối đa %(max)s của tiêu chí %(code)s.")
                         % {
-                            "field": label,
+                            "field": label_of(),
                             "value": number_format(value, decimals),
                             "max": number_format(item.max_points, decimals),
                             "code": item.code,
@@ -276,15 +277,18 @@ def validate_score_changes(
 
 def _rule_problems(item: Item, change: ScoreChange) -> list[str]:
     """Points given on a rule item, values on a plain item, values that do not fit the rule."""
-    problems = []
+    problems: list[str] = []
     given_points = any(
         isinstance(getattr(change, name), Decimal) for name in ("self_points", "points")
     )
     given_values = [
-        (label, getattr(change, name))
-        for name, label in (("self_value", _("giá trị tự đánh giá")), ("value", _("giá trị")))
+        (name, getattr(change, name))
+        for name in ("self_value", "value")
         if isinstance(getattr(change, name), Decimal)
     ]
+    if not item.rule and not given_values:
+        return problems
+    given_values = [(_value_label(name), value) for name, value in given_values]
     if not item.rule:
         if given_values:
             problems.append(
@@ -316,6 +320,19 @@ def _rule_problems(item: Item, change: ScoreChange) -> list[str]:
                 % {"field": label, "code": item.code, "value": number_format(value)}
             )
     return problems
+
+
+# Translated only for a problem (an import checks 15,000 changes).
+def _self_points_label() -> str:
+    return _("điểm tự đánh giá")
+
+
+def _points_label() -> str:
+    return _("điểm")
+
+
+def _value_label(name: str) -> str:
+    return _("giá trị tự đánh giá") if name == "self_value" else _("giá trị")
 
 
 class _Place:
@@ -381,33 +398,12 @@ def apply_score_changes(
     problems += validate_score_changes(items_by_code, current, changes, where, sheet.year.decimals)
     if problems:
         raise ServiceError(problems)
-    created: dict[str, Score] = {}
-    updated: dict[str, Score] = {}
-    changed_fields: set[str] = set()
-    for change in changes:
-        item = items_by_code[change.item_code]
-        score = current.get(item.code) or Score(sheet=sheet, item=item)
-        before = tuple(getattr(score, name) for name in SCORE_FIELDS)
-        for name in SCORE_FIELDS:
-            value = getattr(change, name)
-            if value is not UNSET:
-                setattr(score, name, CLEARED.get(name) if value is None else value)
-        if score.not_applicable:
-            score.self_points = score.points = score.self_value = score.value = None
-        derive_rule_points(score, item, sheet.year)
-        after = tuple(getattr(score, name) for name in SCORE_FIELDS)
-        if score.pk and before == after:
-            continue
-        changed_fields.update(
-            name for name, old, new in zip(SCORE_FIELDS, before, after, strict=True) if old != new
-        )
-        score.updated_by = user
-        attribute(score, user, source)
-        (updated if score.pk else created)[item.code] = score
-        current[item.code] = score
+    created, updated, changed_fields = stage_changes(
+        sheet, sheet.year, items_by_code, current, changes, user, source
+    )
     if not (created or updated) and not bump_unchanged:
         return sheet
-    _write_scores(list(created.values()), list(updated.values()), changed_fields)
+    write_scores(created, updated, changed_fields, user, source)
     Sheet.objects.filter(pk=sheet.pk).update(version=F("version") + 1)
     sheet.version += 1
     if recompute and (
@@ -423,70 +419,133 @@ def apply_score_changes(
     return sheet
 
 
-def _write_scores(created: list[Score], updated: list[Score], fields: Iterable[str]) -> None:
+def stage_changes(
+    sheet: Sheet,
+    year: AssessmentYear,
+    items_by_code: Mapping[str, Item],
+    current: dict[str, Score],
+    changes: Sequence[ScoreChange],
+    user: Account | None,
+    source: str,
+) -> tuple[list[Score], list[Score], set[str]]:
+    """The validated `changes` applied to the sheet's `current` scores in memory (rule items'
+    points derived, `current` updated): (new scores, changed scores, the fields that changed).
+    A change that changes nothing is left out. Nothing is written: `write_scores` does."""
+    created: dict[str, Score] = {}
+    updated: dict[str, Score] = {}
+    changed_fields: set[str] = set()
+    for change in changes:
+        item = items_by_code[change.item_code]
+        score = current.get(item.code) or Score(sheet=sheet, item=item)
+        before = tuple(getattr(score, name) for name in SCORE_FIELDS)
+        for name in SCORE_FIELDS:
+            value = getattr(change, name)
+            if value is not UNSET:
+                setattr(score, name, CLEARED.get(name) if value is None else value)
+        if score.not_applicable:
+            score.self_points = score.points = score.self_value = score.value = None
+        derive_rule_points(score, item, year)
+        after = tuple(getattr(score, name) for name in SCORE_FIELDS)
+        if score.pk and before == after:
+            continue
+        changed_fields.update(
+            name for name, old, new in zip(SCORE_FIELDS, before, after, strict=True) if old != new
+        )
+        score.updated_by = user
+        attribute(score, user, source)
+        (updated if score.pk else created)[item.code] = score
+        current[item.code] = score
+    return list(created.values()), list(updated.values()), changed_fields
+
+
+def lock_sheets(sheet_ids: Iterable[int]) -> None:
+    """Lock many sheets' rows until the end of the transaction, in one query, in the order of
+    their ids (two imports over the same sheets wait for each other instead of deadlocking)."""
+    list(
+        Sheet.objects.select_for_update(of=("self",))
+        .filter(pk__in=list(sheet_ids))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def write_scores(
+    created: list[Score],
+    updated: list[Score],
+    fields: Iterable[str],
+    user: Account | None = None,
+    source: str = "",
+) -> None:
     """Save scores in bulk, each with its history row (user and source as `save()` records them).
 
     One save per score (with simple_history's per-save work) made a 100-unit file take half a
-    minute; in bulk it is a few queries per sheet. Updates write only the `fields` that changed
-    on some score (bulk_update's cost grows with fields × rows); history rows are complete.
+    minute; in bulk it is a few statements for the whole file. Updates write only the `fields`
+    that changed on some score (one statement a batch); the history rows are copied from the
+    rows as saved, by one INSERT … SELECT per kind (no model instance per history row).
     """
     now = timezone.now()
     for score in updated:
-        score.updated_at = now  # bulk_update does not apply auto_now
-    bulk_create_with_history(created, Score)
+        score.updated_at = now  # a bulk write does not apply auto_now
+    Score.objects.bulk_create(created)
     if updated:
         _update_rows(
             updated,
             [name for name in SCORE_FIELDS if name in fields] + ["updated_by", "updated_at"],
         )
-        get_history_manager_for_model(Score).bulk_history_create(updated, update=True)
+    _write_history([score.pk for score in created], "+", user, source, now)
+    _write_history([score.pk for score in updated], "~", user, source, now)
 
 
-UPDATE_BATCH = 1000
+HISTORY_BATCH = 1000
+
+
+def _write_history(
+    score_ids: list[int], kind: str, user: Account | None, source: str, when: datetime
+) -> None:
+    """django-simple-history's rows for these scores, as its `bulk_history_create` makes them
+    (every tracked field, the date, the user, or the request's, the change reason, + or ~),
+    copied in the database from the scores' rows."""
+    if not score_ids or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        return
+    history: Any = Score.history.model
+    if user is None:
+        user = history.get_default_history_user(None)
+    quote = connection.ops.quote_name
+    tracked = ", ".join(quote(field.column) for field in history.tracked_fields)
+    extra = ", ".join(
+        quote(history._meta.get_field(name).column)
+        for name in ("history_date", "history_change_reason", "history_type", "history_user")
+    )
+    params = [
+        history._meta.get_field("history_date").get_db_prep_save(when, connection),
+        source,
+        kind,
+        getattr(user, "pk", None),
+    ]
+    insert = (
+        # Names come from the models (quoted), every value is a parameter.
+        f"INSERT INTO {quote(history._meta.db_table)} ({tracked}, {extra}) "  # noqa: S608  # nosec B608
+        f"SELECT {tracked}, %s, %s, %s, %s FROM {quote(Score._meta.db_table)} "
+        f"WHERE {quote('id')} "
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(insert + "= ANY(%s)", [*params, score_ids])
+            return
+        for start in range(0, len(score_ids), HISTORY_BATCH):
+            batch = score_ids[start : start + HISTORY_BATCH]
+            cursor.execute(insert + f"IN ({', '.join(['%s'] * len(batch))})", [*params, *batch])
 
 
 def _update_rows(scores: list[Score], names: list[str]) -> None:
-    """`WITH v AS (VALUES …) UPDATE … FROM v`: the `names` fields of the scores, a batch a statement.
-
-    Django's bulk_update writes a CASE WHEN per field and row, and building those expressions
-    was most of a 100-unit import's time (profile in README "Hiệu năng / Performance"). The
-    values are each field's own database value; on PostgreSQL they are cast to the column's type
-    (a NULL in the first row would otherwise make the VALUES column text); SQLite needs no cast.
-    """
-    fields: list[models.Field[Any, Any]] = []
-    for name in names:
-        field = Score._meta.get_field(name)
-        assert isinstance(field, models.Field)  # noqa: S101 - concrete columns of Score
-        fields.append(field)
-    quote = connection.ops.quote_name
-    cast = connection.vendor == "postgresql"
-    placeholders = ["%s"] + [
-        f"CAST(%s AS {field.db_type(connection)})" if cast else "%s" for field in fields
-    ]
-    if cast:
-        placeholders[0] = f"CAST(%s AS {Score._meta.pk.db_type(connection)})"
-    row = "(" + ", ".join(placeholders) + ")"
-    names_in_table = [quote(str(field.column)) for field in fields]
-    columns = ", ".join(["id", *names_in_table])
-    assignments = ", ".join(f"{column} = v.{column}" for column in names_in_table)
-    table = quote(Score._meta.db_table)
-    for start in range(0, len(scores), UPDATE_BATCH):
-        batch = scores[start : start + UPDATE_BATCH]
-        params: list[Any] = []
-        for score in batch:
-            params.append(score.pk)
-            params += [
-                field.get_db_prep_save(getattr(score, field.attname), connection)
-                for field in fields
-            ]
-        values = ", ".join([row] * len(batch))
-        with connection.cursor() as cursor:
-            cursor.execute(
-                # Names come from the model (quoted), every value is a parameter.
-                f"WITH v({columns}) AS (VALUES {values}) "  # noqa: S608  # nosec B608
-                f"UPDATE {table} SET {assignments} FROM v WHERE {table}.id = v.id",
-                params,
-            )
+    """The `names` fields of the scores, in one statement a batch (`bulk.update_rows`)."""
+    attname_of = {field.name: field.attname for field in Score._meta.concrete_fields}
+    attnames = [attname_of[name] for name in names]
+    update_rows(
+        Score,
+        names,
+        [(score.pk, *(getattr(score, attname) for attname in attnames)) for score in scores],
+    )
 
 
 def score_change_problems(sheet: Sheet, change: ScoreChange) -> list[str]:

@@ -9,6 +9,7 @@ from decimal import Decimal
 from functools import partial
 
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from lib import tabular
@@ -18,9 +19,12 @@ from scoring.services.errors import ServiceError, ensure_not_published
 from scoring.services.results import recompute_group
 from scoring.services.scores import (
     ScoreChange,
-    apply_score_changes,
+    framework_for,
     get_or_create_sheet,
+    lock_sheets,
+    stage_changes,
     validate_score_changes,
+    write_scores,
 )
 from units.models import Unit, UnitGroup
 
@@ -52,9 +56,13 @@ def _survey_problems(
     for item in Item.objects.filter(framework__year=year):
         items[item.framework_id][item.code] = item
     sheets = {s.unit_id: s for s in Sheet.objects.filter(year=year, unit__in=units.values())}
+    # Only the survey items' scores: a value on another item is refused before it is checked.
+    code_of = {item.id: item.code for by_code in items.values() for item in by_code.values()}
     stored: dict[int, dict[str, Score]] = defaultdict(dict)
-    for score in Score.objects.filter(sheet__in=sheets.values()).select_related("item"):
-        stored[score.sheet_id][score.item.code] = score
+    for score in Score.objects.filter(
+        sheet__in=sheets.values(), item__method=Method.SURVEY
+    ).order_by():
+        stored[score.sheet_id][code_of[score.item_id]] = score
     problems: list[str] = []
     for unit_code, by_item in values.items():
         unit = units.get(unit_code)
@@ -109,18 +117,61 @@ def _write(
     user: Account | None,
     source: str,
 ) -> int:
-    """Apply checked values; recompute each touched group once. Returns the cells written."""
+    """Apply checked values; recompute each touched group once. Returns the cells written.
+
+    As `apply_score_changes` does for each unit, for all of them at once: the sheets locked (one
+    query, by id), the values checked again on the locked scores against the framework each
+    unit is scored on, the scores and their history written together, every sheet's version
+    bumped.
+    """
+    lock_sheets(sheet.id for sheet in sheets.values())
+    codes = sorted(code for code in values if values[code])
+    frameworks = Framework.objects.scored_on_many([units[code] for code in codes], year)
+    items: dict[int, dict[str, Item]] = defaultdict(dict)
+    for item in Item.objects.filter(framework__year=year):
+        items[item.framework_id][item.code] = item
+    stored: dict[int, list[Score]] = defaultdict(list)
+    for score in Score.objects.filter(
+        sheet__in=sheets.values(), item__method=Method.SURVEY
+    ).order_by():
+        stored[score.sheet_id].append(score)
+    failures: list[str] = []
+    staged: list[tuple[Unit, Framework, dict[str, Score], list[ScoreChange]]] = []
+    for unit_code in codes:
+        unit = units[unit_code]
+        framework = frameworks[unit.id] or framework_for(unit, year)  # refuses: none
+        by_code = items[framework.id]
+        sheet = sheets.get(unit.id)
+        code_of = {item.id: item.code for item in by_code.values()}
+        current = {
+            code_of[score.item_id]: score
+            for score in (stored[sheet.id] if sheet else [])
+            if score.item_id in code_of
+        }
+        changes = [ScoreChange(code, points=p) for code, p in values[unit_code].items()]
+        failures += validate_score_changes(by_code, current, changes, None, year.decimals)
+        staged.append((unit, framework, current, changes))
+    if failures:
+        raise ServiceError(failures)
+    created: list[Score] = []
+    updated: list[Score] = []
+    fields: set[str] = set()
+    saved: list[int] = []
     touched: dict[int, tuple[UnitGroup, list[int]]] = {}
     count = 0
-    for unit_code in sorted(values):
-        unit = units[unit_code]
-        changes = [ScoreChange(code, points=p) for code, p in values[unit_code].items()]
-        if not changes:
-            continue
+    for unit, framework, current, changes in staged:
         sheet = sheets.get(unit.id) or get_or_create_sheet(unit, year)
-        apply_score_changes(sheet, changes, user=user, source=source, recompute=False)
+        new, changed, names = stage_changes(
+            sheet, year, items[framework.id], current, changes, user, source
+        )
+        created += new
+        updated += changed
+        fields |= names
+        saved.append(sheet.id)
         touched.setdefault(unit.group_id, (unit.group, []))[1].append(unit.id)
         count += len(changes)
+    write_scores(created, updated, fields, user, source)
+    Sheet.objects.filter(pk__in=saved).update(version=F("version") + 1)
     for group, unit_ids in touched.values():
         recompute_group(year, group, unit_ids=unit_ids)
     return count

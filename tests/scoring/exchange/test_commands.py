@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from scoring.exchange import importers
-from scoring.models import AssessmentYear, Band, Item, Result, Score, YearState
+from scoring.models import AssessmentYear, Band, Item, Result, Score, Sheet, YearState
 from scoring.services.scores import ScoreChange, apply_score_changes
 from tests.factories import (
     csv_file,
@@ -19,6 +19,7 @@ from tests.factories import (
     make_sheet,
     make_small_province,
     make_unit,
+    make_user,
     make_year,
     score,
     xlsx_file,
@@ -429,6 +430,40 @@ class TestImportScores:
 
         latest = Score.history.filter(item__code="1.1.1").latest("history_date")
         assert (latest.history_change_reason, latest.points) == ("import", D("9.50"))
+
+    def test_every_score_the_file_changes_gets_one_complete_history_row_and_no_other(
+        self, tmp_path, scoring_year
+    ):
+        # The file's history rows are copied in the database from the saved scores (one
+        # statement for the file): each row as saved, its user, source and kind.
+        user = make_user("nhap-diem")
+        before = Score.history.count()
+        versions = dict(Sheet.objects.values_list("unit__code", "version"))
+        year = AssessmentYear.objects.get(year=2023)
+        rows = importers.read_score_rows(Path(csv_file(tmp_path, self.GOOD)).read_bytes())
+
+        importers.import_scores(year, rows, user=user, source="upload")
+
+        history = Score.history.order_by("history_id")[before:]
+        assert len(history) == 4  # four rows, each changing its score
+        fields = ("self_points", "points", "not_applicable", "note", "reason", "updated_by_id")
+        for row in history:
+            score = Score.all_versions.get(pk=row.id)
+            assert {name: getattr(row, name) for name in fields} == {
+                name: getattr(score, name) for name in fields
+            }
+            assert (row.history_change_reason, row.history_user_id) == ("upload", user.pk)
+        assert sorted(
+            (row.sheet.unit.code, row.item.code, row.history_type) for row in history
+        ) == [("SNV", "1.1.1", "~"), ("SNV", "2.2", "+"), ("SNV", "3.1", "+"), ("STP", "1.2", "+")]
+        assert dict(Sheet.objects.values_list("unit__code", "version")) == {
+            code: version + 1 for code, version in versions.items()
+        }
+
+        # The same file again changes nothing: no history row more (the versions still move,
+        # as a save of an unchanged sheet does).
+        importers.import_scores(year, rows, user=user, source="upload")
+        assert Score.history.count() == before + 4
 
     def test_an_absent_column_leaves_the_field_alone(self, tmp_path, scoring_year):
         rows = [["unit_code", "item_code", "points"], ["SNV", "1.1.1", "7"]]
