@@ -4,16 +4,19 @@ Published years never change, and a year in progress carries `results_version`, 
 recompute in the same transaction as the scores. A cached page or value is therefore stored under
 a key made of everything it shows:
 
-- the stamp of every year the viewer may see (id, number, state, rounding, owner name,
-  publication date, results version), read before anything else;
+- for a shared value (`memoized`), the stamp of every year the viewer may see (id, number, state,
+  rounding, owner name, publication date, results version), read before anything else;
 - the active language, and the page's or value's own parameters: for a page its path and its
   known query parameters, checked against their allowed values, and the viewer (anonymous, or
   this one user with what they may see and the badge of what their units have to do, which
   changes with a request, an answer or the day: `scoring.duties.Summary.variant`); for a shared value its arguments, among them the
   viewer's class (published years only or all of them, the appraisers' reasons or not);
-- the catalog generation: a token in the cache, replaced whenever a unit, unit group, name,
-  lineage event, framework, item, crosswalk, band, sheet or a single score is saved or deleted
-  (the signals below; recomputes already bump `results_version`).
+- the catalog generation: a token in the cache, replaced whenever a year, unit, unit group,
+  name, lineage event, framework, item, crosswalk, band, sheet or a single score is saved or
+  deleted, and by every write of a year's results (`scoring.signals.results_changed`, sent with
+  the bump of `results_version`). A whole page's key therefore needs no year stamps: an
+  anonymous visitor's hit is one cache round trip (the generation and the page, `get_many`),
+  with no database query and no session read.
 
 Two layers, and views see neither:
 
@@ -50,6 +53,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.middleware.csrf import get_token
 from django.template.response import SimpleTemplateResponse
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject, empty
 
 from scoring.duties import request_duties
 from scoring.models import AssessmentYear
@@ -308,16 +312,28 @@ def _serve(
     years_of: YearsOf,
     vary: Vary | None,
 ) -> HttpResponse:
-    seen = list(years_of(request))
-    viewer = _viewer(request) + (vary(request, seen, *args, **kwargs) if vary else ())
+    seen: list[AssessmentYear] | None = None
+
+    def years() -> list[AssessmentYear]:
+        nonlocal seen
+        if seen is None:
+            seen = list(years_of(request))
+        return seen
+
+    # An anonymous visitor's page is one per URL and language: a hit reads neither the years
+    # nor the session, one cache round trip in all (the generation covers the years).
+    if _anonymous(request):
+        viewer: tuple[object, ...] = ("anonymous",)
+    else:
+        viewer = _viewer(request) + (vary(request, years(), *args, **kwargs) if vary else ())
     stored: StoredPage | None = None
     if not _has_messages(request):
-        stored = _lookup(page, request, seen, viewer)
+        stored = _lookup(page, request, viewer)
         if stored is None and page.key is not None and check is not None and request.GET:
-            checked = check(request, seen, *args, **kwargs)
+            checked = check(request, years(), *args, **kwargs)
             if checked != request.GET.dict():
                 _keep_only(request, checked)
-                stored = _lookup(page, request, seen, viewer)
+                stored = _lookup(page, request, viewer)
     if stored is not None:
         page.page_hit = True
         headers, pieces = stored
@@ -345,12 +361,11 @@ def _serve(
     return response
 
 
-def _lookup(
-    page: Page, request: HttpRequest, years: list[AssessmentYear], viewer: tuple[object, ...]
-) -> StoredPage | None:
+def _lookup(page: Page, request: HttpRequest, viewer: tuple[object, ...]) -> StoredPage | None:
     """The stored page for this request's path and query and this viewer, or None; sets the
-    page's key (None if the cache fails)."""
-    key = page_key(page.name, years, request.path, sorted(request.GET.items()), viewer)
+    page's key (None if the cache fails). The years are not in the key: every change of a year
+    (its state, publication, rounding, results) replaces the generation."""
+    key = page_key(page.name, (), request.path, sorted(request.GET.items()), viewer)
     try:
         page.generation, (stored,) = _fetch(key)
     except Exception:
@@ -381,6 +396,16 @@ def _with_token(request: HttpRequest, pieces: list[bytes]) -> bytes:
 def _has_messages(request: HttpRequest) -> bool:
     storage = getattr(request, "_messages", None)
     return storage is not None and len(storage) > 0
+
+
+def _anonymous(request: HttpRequest) -> bool:
+    """Nobody is signed in. Without a session cookie, and while nothing has read or replaced
+    `request.user`, that needs neither the session nor the user (no cache or database call)."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        user = request.__dict__.get("user")
+        if user is None or (isinstance(user, SimpleLazyObject) and user._wrapped is empty):
+            return True
+    return not request.user.is_authenticated
 
 
 def _viewer(request: HttpRequest) -> tuple[object, ...]:
@@ -424,11 +449,12 @@ def _m2m_changed(sender: object, action: str, **kwargs: object) -> None:
 def connect_signals() -> None:
     """Replace the generation on every save or delete of what pages show beside the results."""
     from scoring.models import Band, Framework, Item, ItemCrosswalk, Score, Sheet
-    from scoring.signals import scores_changed
+    from scoring.signals import results_changed, scores_changed
     from units.models import LineageEvent, Unit, UnitGroup, UnitName
     from units.signals import units_changed
 
     for model in (
+        AssessmentYear,
         Unit,
         UnitGroup,
         UnitName,
@@ -445,6 +471,7 @@ def connect_signals() -> None:
         post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}:delete")
     units_changed.connect(_bulk_changed, dispatch_uid="results-cache:units-bulk")
     scores_changed.connect(_bulk_changed, dispatch_uid="results-cache:scores-bulk")
+    results_changed.connect(_bulk_changed, dispatch_uid="results-cache:results-bulk")
     for relation in ("predecessors", "successors"):
         m2m_changed.connect(
             _m2m_changed,

@@ -26,6 +26,7 @@ from scoring.models import (
     Sheet,
     code_sort_key,
 )
+from scoring.signals import results_changed
 from scoring.specs import band_specs, cap_reasons, cap_specs, item_specs, rule_spec
 from units.models import UnitGroup
 
@@ -163,6 +164,7 @@ def recompute_group(
     )
     rerank_group(year, group)
     AssessmentYear.objects.filter(pk=year.pk).update(results_version=F("results_version") + 1)
+    results_changed.send(sender=AssessmentYear, year=year)
     return results
 
 

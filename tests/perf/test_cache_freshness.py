@@ -1,7 +1,7 @@
 """Cached pages never show a stale figure: every change is on the next page, at once.
 
-The pages are cached by the years' stamps (results_version is bumped by every recompute), the
-catalog generation (names, frameworks, sheets…), the page's parameters, the language and the
+Whole pages are cached by the catalog generation (years, names, frameworks, sheets…, and every
+recompute: results_changed), the page's parameters, the language and the
 viewer's class (scoring/selectors/cache.py). Each test first makes sure the page is served from the
 cache, then changes something through the services and reads the page again.
 """
@@ -15,9 +15,10 @@ from django.contrib.messages.storage.fallback import FallbackStorage
 from django.core.cache.backends.base import BaseCache
 from django.test import Client
 
-from scoring.models import Item, Sheet, SheetState
+from scoring.models import AssessmentYear, Item, Score, Sheet, SheetState
 from scoring.selectors.cache import CSRF_PLACEHOLDER
 from scoring.services import year_states
+from scoring.services.results import recompute_year
 from scoring.services.scores import ScoreChange, apply_score_changes
 from scoring.views.public import home
 from tests.factories import decide_open_units, make_user, personas
@@ -260,3 +261,34 @@ def test_a_saved_score_is_on_most_points_lost_at_once(client, years, people):
         == after[after.index("<main") : after.index("</main>")]
     )
     assert after[after.index("<main") : after.index("</main>")] != before
+
+
+def test_a_recompute_after_a_write_that_sends_no_signal_is_on_the_page_at_once(
+    client, years, people
+):
+    # A bulk update sends no signal: the recompute's results_version bump (results_changed)
+    # is what gives the page a new generation, as whole pages carry no year stamps.
+    client.force_login(people["leadership"])
+    assert "99,00" in cached_page(client, "/?year=2024")
+    Score.objects.filter(sheet=snv_2024(years), item__code="3.2").update(points=D("10"))
+    recompute_year(years[2024])
+    overview = fresh_page(client, "/?year=2024")
+    assert "95,00" in overview
+    assert "99,00" not in overview
+
+
+def test_a_year_saved_is_on_the_visitors_page_at_once(client, years):
+    # A visitor's hit reads no year from the database: saving a year replaces the generation.
+    assert "Tỉnh Thử Nghiệm Mới" not in cached_page(client, "/")
+    year = AssessmentYear.objects.get(pk=years[2023].pk)
+    year.owner_name = "Tỉnh Thử Nghiệm Mới"
+    year.save()
+    assert "Tỉnh Thử Nghiệm Mới" in fresh_page(client, "/")
+
+
+def test_a_visitors_hit_reads_nothing_from_the_database(client, years, django_assert_num_queries):
+    cached_page(client, "/")
+    cached_page(client, "/don-vi/SNV/")
+    with django_assert_num_queries(0):
+        assert client.get("/").page_cache.page_hit
+        assert client.get("/don-vi/SNV/?utm=x").page_cache.page_hit
