@@ -69,7 +69,7 @@ SCORING_LOOKUPS = {
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "cchc_portal.middleware.LazySessionMiddleware",
     "cchc_portal.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "cchc_portal.middleware.RequestSizeMiddleware",
