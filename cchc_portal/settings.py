@@ -74,7 +74,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "cchc_portal.middleware.RequestSizeMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.signed_in.CachedAuthenticationMiddleware",
     "cchc_portal.middleware.LazyMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -432,7 +432,7 @@ _after(
     "cchc_portal.middleware.PortalCSPMiddleware",
 )
 _after(
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.signed_in.CachedAuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
 )
 _after(
@@ -440,7 +440,7 @@ _after(
     "accounts.security.OTPRequiredMiddleware",
 )
 _after(
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.signed_in.CachedAuthenticationMiddleware",
     "cchc_portal.middleware.PrivatePagesMiddleware",
 )
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as django-axes asks
