@@ -12,8 +12,8 @@ a key made of everything it shows:
   changes with a request, an answer or the day: `scoring.duties.Summary.variant`); for a shared value its arguments, among them the
   viewer's class (published years only or all of them, the appraisers' reasons or not);
 - the catalog generation: a token in the cache, replaced whenever a year, unit, unit group,
-  name, lineage event, framework, item, crosswalk, band, sheet or a single score is saved or
-  deleted, and by every write of a year's results (`scoring.signals.results_changed`, sent with
+  name, lineage event, framework, item, crosswalk, band, sheet, single score or explanation
+  request is saved or deleted, and by every write of a year's results (`scoring.signals.results_changed`, sent with
   the bump of `results_version`). A whole page's key therefore needs no year stamps: an
   anonymous visitor's hit is one cache round trip (the generation and the page, `get_many`),
   with no database query and no session read.
@@ -55,7 +55,7 @@ from django.template.response import SimpleTemplateResponse
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject, empty
 
-from scoring.duties import request_duties
+from scoring.duties import DutyRows, duty_rows, request_duties
 from scoring.models import AssessmentYear
 from scoring.permissions import may, sees_provisional
 from scoring.selectors.years import visible_years
@@ -424,8 +424,26 @@ def _viewer(request: HttpRequest) -> tuple[object, ...]:
         may(user, "scoring.view_tracker"),
         may(user, "scoring.work_on_own_sheets"),
         sees_provisional(user),
-        request_duties(request).variant(),
+        request_duties(request, rows=cached_duty_rows).variant(),
     )
+
+
+def cached_duty_rows(ids: Sequence[int]) -> DutyRows:
+    """`duty_rows` from the cache under the catalog generation, which every save of an
+    explanation request, a sheet, a year, a framework, an item or a unit replaces; the dates
+    (days left, overdue) are computed from them on each request."""
+    key = page_key("duties", (), tuple(ids))
+    generation: str | None = None
+    rows: DutyRows | None = None
+    try:
+        generation, (rows,) = _fetch(key)
+    except Exception:
+        logger.exception("cache: the duties could not be read")
+    if rows is None:
+        rows = duty_rows(ids)
+        if generation is not None:
+            _store("duties", key, generation, rows)
+    return rows
 
 
 # --------------------------------------------------------------------------- signals
@@ -448,7 +466,15 @@ def _m2m_changed(sender: object, action: str, **kwargs: object) -> None:
 
 def connect_signals() -> None:
     """Replace the generation on every save or delete of what pages show beside the results."""
-    from scoring.models import Band, Framework, Item, ItemCrosswalk, Score, Sheet
+    from scoring.models import (
+        Band,
+        ExplanationRequest,
+        Framework,
+        Item,
+        ItemCrosswalk,
+        Score,
+        Sheet,
+    )
     from scoring.signals import results_changed, scores_changed
     from units.models import LineageEvent, Unit, UnitGroup, UnitName
     from units.signals import units_changed
@@ -465,6 +491,7 @@ def connect_signals() -> None:
         Band,
         Sheet,
         Score,
+        ExplanationRequest,
     ):
         uid = f"results-cache:{model._meta.label}"
         post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}:save")
