@@ -302,6 +302,51 @@ def cached_page(
     return decorator
 
 
+def public_file(name: str, *, query: Sequence[str] = ()) -> Callable[[View[P]], View[P]]:
+    """A public file (open data, a public export or report) served whole from the cache to an
+    anonymous visitor: one cache round trip, no database query (the generation covers the
+    years). The view is a plain view that builds the file through `cached_bytes` (and checks its
+    parameters there): it runs for a signed-in viewer, on a miss, and for a request with a
+    parameter not in `query` (which therefore never makes an entry). Only a 200 response that
+    sets no cookie is stored, under the path, the known parameters and the language.
+    """
+
+    def decorator(view: View[P]) -> View[P]:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+            if (
+                request.method not in ("GET", "HEAD")
+                or not set(request.GET).issubset(query)
+                or not _anonymous(request)
+            ):
+                return view(request, *args, **kwargs)
+            key = page_key(name, (), request.path, sorted(request.GET.items()), ("anonymous",))
+            try:
+                generation, (stored,) = _fetch(key)
+            except Exception:
+                logger.exception("cache: %s could not be read", name)
+                return view(request, *args, **kwargs)
+            if stored is not None:
+                headers, content = stored
+                return HttpResponse(content, headers=headers)
+            response = view(request, *args, **kwargs)
+            if (
+                generation is not None
+                and response.status_code == 200
+                and not response.streaming
+                and not response.cookies
+            ):
+                headers = {
+                    k: v for k, v in response.headers.items() if k.lower() != "content-length"
+                }
+                _store(name, key, generation, (headers, response.content))
+            return response
+
+        return wrapper
+
+    return decorator
+
+
 def _serve(
     page: Page,
     view: Callable[..., HttpResponse],

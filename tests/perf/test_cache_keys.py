@@ -217,3 +217,13 @@ def test_an_item_of_most_points_lost_is_a_page_of_its_own(client, years):
     assert item.status_code == 200
     assert item.page_cache.key != plain.page_cache.key
     assert client.get("/mat-diem/?year=2023&group=SO&item=3.2").page_cache.page_hit
+
+
+def test_unknown_parameters_on_a_public_file_add_no_entry(client, years, backend):
+    plain = client.get("/mo/ket-qua-2023.csv").content
+    stored = entries()
+    for number in range(50):
+        response = client.get(f"/mo/ket-qua-2023.csv?utm_{number}=campaign-{number}")
+        assert response.status_code == 200
+        assert response.content == plain
+    assert entries() == stored
