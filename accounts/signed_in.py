@@ -28,7 +28,7 @@ from django.conf import settings
 from django.contrib.auth import (
     BACKEND_SESSION_KEY,
     HASH_SESSION_KEY,
-    _get_user_session_key,
+    SESSION_KEY,
     get_user_model,
     load_backend,
 )
@@ -68,7 +68,8 @@ def get_user(request):
     """Django's `django.contrib.auth.get_user` (5.2), the backend's user read by `cached_user`."""
     user = None
     try:
-        user_id = _get_user_session_key(request)
+        # django.contrib.auth._get_user_session_key: the id as the user model's key type
+        user_id = get_user_model()._meta.pk.to_python(request.session[SESSION_KEY])
         backend_path = request.session[BACKEND_SESSION_KEY]
     except KeyError:
         pass
