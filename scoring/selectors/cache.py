@@ -53,6 +53,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.middleware.csrf import get_token
 from django.template.response import SimpleTemplateResponse
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject, empty
 
 from scoring.duties import DutyRows, duty_rows, request_duties
@@ -294,6 +295,9 @@ def cached_page(
                 response = _serve(page, view, request, args, kwargs, check, years_of, vary)
             finally:
                 _current.reset(token)
+            # The page depends on the cookies (the session's user, the language), also when a hit
+            # read neither: a shared cache must not give it to another visitor.
+            patch_vary_headers(response, ("Cookie",))
             response.page_cache = page  # type: ignore[attr-defined]  # for tests; not Django's
             return response
 
@@ -328,8 +332,10 @@ def public_file(name: str, *, query: Sequence[str] = ()) -> Callable[[View[P]], 
                 return view(request, *args, **kwargs)
             if stored is not None:
                 headers, content = stored
-                return HttpResponse(content, headers=headers)
+                return HttpResponse(content, headers=headers)  # Vary: Cookie stored with it
             response = view(request, *args, **kwargs)
+            # Signed-in viewers are given their own (the view's): never a shared cache's copy.
+            patch_vary_headers(response, ("Cookie",))
             if (
                 generation is not None
                 and response.status_code == 200

@@ -335,3 +335,13 @@ def test_a_visitors_file_is_not_served_to_a_signed_in_viewer(client, years, peop
     client.logout()
     assert client.get("/xuat/ket-qua-2024.xlsx").status_code == 404
     assert client.get("/xuat/ket-qua-2023.xlsx").content == visitor
+
+
+@pytest.mark.parametrize("url", ["/", "/don-vi/SNV/", "/mo/", *PUBLIC_FILES])
+def test_a_visitors_page_or_file_varies_on_the_cookie_also_from_the_cache(client, years, url):
+    # A hit reads neither the session nor the language's cookie: a shared cache must still not
+    # give the visitors' copy to someone signed in or in another language.
+    for _ in range(2):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "Cookie" in response["Vary"]
