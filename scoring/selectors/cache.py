@@ -446,7 +446,13 @@ def _with_token(request: HttpRequest, pieces: list[bytes]) -> bytes:
 
 def _has_messages(request: HttpRequest) -> bool:
     storage = getattr(request, "_messages", None)
-    return storage is not None and len(storage) > 0
+    if storage is None:
+        return False
+    if not request.COOKIES and isinstance(storage, SimpleLazyObject) and storage._wrapped is empty:
+        # Nothing added during this request, and no cookie to carry one (messages live in
+        # their cookie or in the session): none, without making the storage and the session.
+        return False
+    return len(storage) > 0
 
 
 def _anonymous(request: HttpRequest) -> bool:
