@@ -13,10 +13,10 @@ a key made of everything it shows:
   viewer's class (published years only or all of them, the appraisers' reasons or not);
 - the catalog generation: a token in the cache, replaced whenever a year, unit, unit group,
   name, lineage event, framework, item, crosswalk, band, sheet, single score or explanation
-  request is saved or deleted, and by every write of a year's results (`scoring.signals.results_changed`, sent with
-  the bump of `results_version`). A whole page's key therefore needs no year stamps: an
-  anonymous visitor's hit is one cache round trip (the generation and the page, `get_many`),
-  with no database query and no session read.
+  request is saved or deleted, and by every write of a year's results
+  (`scoring.signals.results_changed`, sent with the bump of `results_version`). A whole page's
+  key therefore needs no year stamps: an anonymous visitor's hit is one cache round trip (the
+  generation and the page, `get_many`), with no database query and no session read.
 
 Two layers, and views see neither:
 
