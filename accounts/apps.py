@@ -14,6 +14,10 @@ class AccountsConfig(AppConfig):
 
         # Registers the deploy checks and connects the login signal.
         from accounts import checks, security  # noqa: F401
+        from accounts.signed_in import connect_signals
+
+        # The signed-in user read through the cache: a change of the user is seen at once.
+        connect_signals()
 
         # Second-factor devices are managed by their owners (setup page) and reset with
         # `manage.py otp_reset <name>`, not edited in the admin, where the secret key would show.

@@ -15,10 +15,13 @@ from csp.utils import build_policy
 from django.conf import settings
 from django.contrib.messages.middleware import MessageMiddleware
 from django.contrib.messages.storage import default_storage
-from django.middleware.locale import LocaleMiddleware
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject, empty
+from django.utils.translation import get_supported_language_variant
 from django.utils.translation import gettext as _
 
 from lib.requests import request_limit
@@ -135,17 +138,56 @@ class RequestSizeMiddleware:
         return render(request, "413.html", {"message": message}, status=413)
 
 
-class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
+class VietnameseFirstLocaleMiddleware:
     """Vietnamese on every page whatever the browser asks: the language is the one chosen with
-    the language switch (its cookie) or else LANGUAGE_CODE; Accept-Language is never read."""
+    the language switch (its cookie) or else LANGUAGE_CODE; Accept-Language is never read.
+
+    Django's LocaleMiddleware did the same, with a look at the URL patterns and at the path's
+    language prefix on every request and response: the portal has no `i18n_patterns`, so this
+    reads the cookie only. The response says its language (Content-Language) and, as Django's
+    did, `Vary: Accept-Language`."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = _chosen_language(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Accept-Language",))
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
+
+
+def _chosen_language(code: str | None) -> str:
+    """The language of the switch's cookie if the portal has it (or a variant of it, en-us →
+    en), else LANGUAGE_CODE."""
+    if code:
+        try:
+            return get_supported_language_variant(code)
+        except LookupError:
+            pass
+    return settings.LANGUAGE_CODE
+
+
+class LazySessionMiddleware(SessionMiddleware):
+    """Django's SessionMiddleware, with the session of a request that has no session cookie made
+    when something first reads it: a request that never does pays nothing (Django's middleware
+    would store nothing for that empty, unread session and set no cookie either). A request with
+    the cookie gets its session as before (read from the cache or the database when used)."""
 
     def process_request(self, request):
-        accept = request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
-        try:
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
             super().process_request(request)
-        finally:
-            if accept is not None:
-                request.META["HTTP_ACCEPT_LANGUAGE"] = accept
+        else:
+            request.session = SimpleLazyObject(lambda: self.SessionStore(None))
+
+    def process_response(self, request, response):
+        session = request.__dict__.get("session")
+        if isinstance(session, SimpleLazyObject) and session._wrapped is empty:
+            return response
+        return super().process_response(request, response)
 
 
 class YearUnderReviewMiddleware:

@@ -69,12 +69,12 @@ SCORING_LOOKUPS = {
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "cchc_portal.middleware.LazySessionMiddleware",
     "cchc_portal.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "cchc_portal.middleware.RequestSizeMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.signed_in.CachedAuthenticationMiddleware",
     "cchc_portal.middleware.LazyMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -440,7 +440,7 @@ _after(
     "cchc_portal.middleware.PortalCSPMiddleware",
 )
 _after(
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.signed_in.CachedAuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
 )
 _after(
@@ -448,7 +448,7 @@ _after(
     "accounts.security.OTPRequiredMiddleware",
 )
 _after(
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.signed_in.CachedAuthenticationMiddleware",
     "cchc_portal.middleware.PrivatePagesMiddleware",
 )
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as django-axes asks

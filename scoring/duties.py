@@ -114,16 +114,23 @@ def nearest(dues: Iterable[Due]) -> Due | None:
     return min(dues, key=lambda d: (d.day, not d.overdue), default=None)
 
 
+#: What `duty_rows` reads: the open explanation requests (pk, unit id, unit code, year, item
+#: code, item name, round, asked at) and the draft sheets (unit id, unit code, year, deadline).
+DutyRows = tuple[list[tuple], list[tuple]]
+
+
 def unit_duties(units: Sequence[Unit], now: datetime | None = None) -> list[UnitDuties]:
     """Each unit's duties (same order as `units`), the soonest due first: two queries however
     many units and requests."""
-    now = now or timezone.now()
-    ids = [unit.pk for unit in units]
-    requests: dict[int, list[RequestDue]] = {pk: [] for pk in ids}
-    sheets: dict[int, list[SheetDue]] = {pk: [] for pk in ids}
-    if not ids:
+    if not units:
         return []
-    rows = (
+    return duties_from_rows(units, duty_rows([unit.pk for unit in units]), now)
+
+
+def duty_rows(ids: Sequence[int]) -> DutyRows:
+    """The rows of these units' duties, as stored (no date computed: `duties_from_rows` does it
+    for the moment asked, so that they may be kept in a cache)."""
+    requests = (
         ExplanationRequest.objects.filter(
             state=ExplanationState.OPEN,
             score__sheet__unit_id__in=ids,
@@ -143,7 +150,28 @@ def unit_duties(units: Sequence[Unit], now: datetime | None = None) -> list[Unit
             "requested_at",
         )
     )
-    for pk, unit_id, code, year, item_code, item_name, number, asked in rows:
+    drafts = (
+        Sheet.objects.filter(
+            unit_id__in=ids,
+            state=SheetState.DRAFT,
+            year__state=YearState.SELF_ASSESSMENT,
+            year__self_assessment_deadline__isnull=False,
+        )
+        .order_by("year__year")
+        .values_list("unit_id", "unit__code", "year__year", "year__self_assessment_deadline")
+    )
+    return list(requests), list(drafts)
+
+
+def duties_from_rows(
+    units: Sequence[Unit], rows: DutyRows, now: datetime | None = None
+) -> list[UnitDuties]:
+    """Each unit's duties from `duty_rows`, due as of `now` (default: now)."""
+    now = now or timezone.now()
+    requests: dict[int, list[RequestDue]] = {unit.pk: [] for unit in units}
+    sheets: dict[int, list[SheetDue]] = {unit.pk: [] for unit in units}
+    request_rows, draft_rows = rows
+    for pk, unit_id, code, year, item_code, item_name, number, asked in request_rows:
         requests[unit_id].append(
             RequestDue(
                 pk=pk,
@@ -156,17 +184,7 @@ def unit_duties(units: Sequence[Unit], now: datetime | None = None) -> list[Unit
                 due=due(explanation_deadline(asked), now),
             )
         )
-    drafts = (
-        Sheet.objects.filter(
-            unit_id__in=ids,
-            state=SheetState.DRAFT,
-            year__state=YearState.SELF_ASSESSMENT,
-            year__self_assessment_deadline__isnull=False,
-        )
-        .order_by("year__year")
-        .values_list("unit_id", "unit__code", "year__year", "year__self_assessment_deadline")
-    )
-    for unit_id, code, year, deadline in drafts:
+    for unit_id, code, year, deadline in draft_rows:
         if deadline is not None:  # filtered above; for the type checker
             sheets[unit_id].append(SheetDue(code, year, deadline, due(deadline, now)))
     return [
@@ -259,12 +277,17 @@ class Summary:
         )
 
 
-def request_duties(request: HttpRequest) -> Summary:
+def request_duties(request: HttpRequest, rows=None) -> Summary:
     """The signed-in person's duties, read once per request (none for an anonymous visitor or
-    a person without a unit of their own, at no query beyond their memberships)."""
+    a person without a unit of their own, at no query beyond their memberships). `rows(ids)`:
+    where the rows come from (default `duty_rows`; the page cache passes its cached reader)."""
     found: Summary | None = getattr(request, "_cchc_duties", None)
     if found is None:
         units = user_units(request.user) if request.user.is_authenticated else []
-        found = Summary(tuple(unit_duties(units)) if units else ())
+        if units:
+            read = rows or duty_rows
+            found = Summary(tuple(duties_from_rows(units, read([unit.pk for unit in units]))))
+        else:
+            found = Summary(())
         request._cchc_duties = found  # type: ignore[attr-defined]
     return found

@@ -30,6 +30,7 @@ from lib import tabular
 from scoring import calculations as calc
 from scoring.exchange.opendata import RESULT_COLUMNS
 from scoring.models import AssessmentYear, Band, Result, ResultSource, Sheet
+from scoring.signals import results_changed
 from units.models import Unit, UnitGroup
 
 REQUIRED = ("code", "group", "total", "index", "max")
@@ -285,6 +286,7 @@ def import_results(year: AssessmentYear, rows: Sequence[ResultRow]) -> ResultImp
                 result.save()
                 replaced += 1
     AssessmentYear.objects.filter(pk=year.pk).update(results_version=F("results_version") + 1)
+    results_changed.send(sender=AssessmentYear, year=year)
     codes = sorted(
         {g.code for g in groups.values() if g.pk in by_group},
         key=lambda code: code,

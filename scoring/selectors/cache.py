@@ -4,16 +4,19 @@ Published years never change, and a year in progress carries `results_version`, 
 recompute in the same transaction as the scores. A cached page or value is therefore stored under
 a key made of everything it shows:
 
-- the stamp of every year the viewer may see (id, number, state, rounding, owner name,
-  publication date, results version), read before anything else;
+- for a shared value (`memoized`), the stamp of every year the viewer may see (id, number, state,
+  rounding, owner name, publication date, results version), read before anything else;
 - the active language, and the page's or value's own parameters: for a page its path and its
   known query parameters, checked against their allowed values, and the viewer (anonymous, or
   this one user with what they may see and the badge of what their units have to do, which
   changes with a request, an answer or the day: `scoring.duties.Summary.variant`); for a shared value its arguments, among them the
   viewer's class (published years only or all of them, the appraisers' reasons or not);
-- the catalog generation: a token in the cache, replaced whenever a unit, unit group, name,
-  lineage event, framework, item, crosswalk, band, sheet or a single score is saved or deleted
-  (the signals below; recomputes already bump `results_version`).
+- the catalog generation: a token in the cache, replaced whenever a year, unit, unit group,
+  name, lineage event, framework, item, crosswalk, band, sheet, single score or explanation
+  request is saved or deleted, and by every write of a year's results
+  (`scoring.signals.results_changed`, sent with the bump of `results_version`). A whole page's
+  key therefore needs no year stamps: an anonymous visitor's hit is one cache round trip (the
+  generation and the page, `get_many`), with no database query and no session read.
 
 Two layers, and views see neither:
 
@@ -50,8 +53,10 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.middleware.csrf import get_token
 from django.template.response import SimpleTemplateResponse
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.functional import SimpleLazyObject, empty
 
-from scoring.duties import request_duties
+from scoring.duties import DutyRows, duty_rows, request_duties
 from scoring.models import AssessmentYear
 from scoring.permissions import may, sees_provisional
 from scoring.selectors.years import visible_years
@@ -290,7 +295,57 @@ def cached_page(
                 response = _serve(page, view, request, args, kwargs, check, years_of, vary)
             finally:
                 _current.reset(token)
+            # The page depends on the cookies (the session's user, the language), also when a hit
+            # read neither: a shared cache must not give it to another visitor.
+            patch_vary_headers(response, ("Cookie",))
             response.page_cache = page  # type: ignore[attr-defined]  # for tests; not Django's
+            return response
+
+        return wrapper
+
+    return decorator
+
+
+def public_file(name: str, *, query: Sequence[str] = ()) -> Callable[[View[P]], View[P]]:
+    """A public file (open data, a public export or report) served whole from the cache to an
+    anonymous visitor: one cache round trip, no database query (the generation covers the
+    years). The view is a plain view that builds the file through `cached_bytes` (and checks its
+    parameters there): it runs for a signed-in viewer, on a miss, and for a request with a
+    parameter not in `query` (which therefore never makes an entry). Only a 200 response that
+    sets no cookie is stored, under the path, the known parameters and the language.
+    """
+
+    def decorator(view: View[P]) -> View[P]:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+            if (
+                request.method not in ("GET", "HEAD")
+                or not set(request.GET).issubset(query)
+                or not _anonymous(request)
+            ):
+                return view(request, *args, **kwargs)
+            key = page_key(name, (), request.path, sorted(request.GET.items()), ("anonymous",))
+            try:
+                generation, (stored,) = _fetch(key)
+            except Exception:
+                logger.exception("cache: %s could not be read", name)
+                return view(request, *args, **kwargs)
+            if stored is not None:
+                headers, content = stored
+                return HttpResponse(content, headers=headers)  # Vary: Cookie stored with it
+            response = view(request, *args, **kwargs)
+            # Signed-in viewers are given their own (the view's): never a shared cache's copy.
+            patch_vary_headers(response, ("Cookie",))
+            if (
+                generation is not None
+                and response.status_code == 200
+                and not response.streaming
+                and not response.cookies
+            ):
+                headers = {
+                    k: v for k, v in response.headers.items() if k.lower() != "content-length"
+                }
+                _store(name, key, generation, (headers, response.content))
             return response
 
         return wrapper
@@ -308,16 +363,28 @@ def _serve(
     years_of: YearsOf,
     vary: Vary | None,
 ) -> HttpResponse:
-    seen = list(years_of(request))
-    viewer = _viewer(request) + (vary(request, seen, *args, **kwargs) if vary else ())
+    seen: list[AssessmentYear] | None = None
+
+    def years() -> list[AssessmentYear]:
+        nonlocal seen
+        if seen is None:
+            seen = list(years_of(request))
+        return seen
+
+    # An anonymous visitor's page is one per URL and language: a hit reads neither the years
+    # nor the session, one cache round trip in all (the generation covers the years).
+    if _anonymous(request):
+        viewer: tuple[object, ...] = ("anonymous",)
+    else:
+        viewer = _viewer(request) + (vary(request, years(), *args, **kwargs) if vary else ())
     stored: StoredPage | None = None
     if not _has_messages(request):
-        stored = _lookup(page, request, seen, viewer)
+        stored = _lookup(page, request, viewer)
         if stored is None and page.key is not None and check is not None and request.GET:
-            checked = check(request, seen, *args, **kwargs)
+            checked = check(request, years(), *args, **kwargs)
             if checked != request.GET.dict():
                 _keep_only(request, checked)
-                stored = _lookup(page, request, seen, viewer)
+                stored = _lookup(page, request, viewer)
     if stored is not None:
         page.page_hit = True
         headers, pieces = stored
@@ -345,12 +412,11 @@ def _serve(
     return response
 
 
-def _lookup(
-    page: Page, request: HttpRequest, years: list[AssessmentYear], viewer: tuple[object, ...]
-) -> StoredPage | None:
+def _lookup(page: Page, request: HttpRequest, viewer: tuple[object, ...]) -> StoredPage | None:
     """The stored page for this request's path and query and this viewer, or None; sets the
-    page's key (None if the cache fails)."""
-    key = page_key(page.name, years, request.path, sorted(request.GET.items()), viewer)
+    page's key (None if the cache fails). The years are not in the key: every change of a year
+    (its state, publication, rounding, results) replaces the generation."""
+    key = page_key(page.name, (), request.path, sorted(request.GET.items()), viewer)
     try:
         page.generation, (stored,) = _fetch(key)
     except Exception:
@@ -380,7 +446,23 @@ def _with_token(request: HttpRequest, pieces: list[bytes]) -> bytes:
 
 def _has_messages(request: HttpRequest) -> bool:
     storage = getattr(request, "_messages", None)
-    return storage is not None and len(storage) > 0
+    if storage is None:
+        return False
+    if not request.COOKIES and isinstance(storage, SimpleLazyObject) and storage._wrapped is empty:
+        # Nothing added during this request, and no cookie to carry one (messages live in
+        # their cookie or in the session): none, without making the storage and the session.
+        return False
+    return len(storage) > 0
+
+
+def _anonymous(request: HttpRequest) -> bool:
+    """Nobody is signed in. Without a session cookie, and while nothing has read or replaced
+    `request.user`, that needs neither the session nor the user (no cache or database call)."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        user = request.__dict__.get("user")
+        if user is None or (isinstance(user, SimpleLazyObject) and user._wrapped is empty):
+            return True
+    return not request.user.is_authenticated
 
 
 def _viewer(request: HttpRequest) -> tuple[object, ...]:
@@ -399,8 +481,26 @@ def _viewer(request: HttpRequest) -> tuple[object, ...]:
         may(user, "scoring.view_tracker"),
         may(user, "scoring.work_on_own_sheets"),
         sees_provisional(user),
-        request_duties(request).variant(),
+        request_duties(request, rows=cached_duty_rows).variant(),
     )
+
+
+def cached_duty_rows(ids: Sequence[int]) -> DutyRows:
+    """`duty_rows` from the cache under the catalog generation, which every save of an
+    explanation request, a sheet, a year, a framework, an item or a unit replaces; the dates
+    (days left, overdue) are computed from them on each request."""
+    key = page_key("duties", (), tuple(ids))
+    generation: str | None = None
+    rows: DutyRows | None = None
+    try:
+        generation, (rows,) = _fetch(key)
+    except Exception:
+        logger.exception("cache: the duties could not be read")
+    if rows is None:
+        rows = duty_rows(ids)
+        if generation is not None:
+            _store("duties", key, generation, rows)
+    return rows
 
 
 # --------------------------------------------------------------------------- signals
@@ -423,12 +523,21 @@ def _m2m_changed(sender: object, action: str, **kwargs: object) -> None:
 
 def connect_signals() -> None:
     """Replace the generation on every save or delete of what pages show beside the results."""
-    from scoring.models import Band, Framework, Item, ItemCrosswalk, Score, Sheet
-    from scoring.signals import scores_changed
+    from scoring.models import (
+        Band,
+        ExplanationRequest,
+        Framework,
+        Item,
+        ItemCrosswalk,
+        Score,
+        Sheet,
+    )
+    from scoring.signals import results_changed, scores_changed
     from units.models import LineageEvent, Unit, UnitGroup, UnitName
     from units.signals import units_changed
 
     for model in (
+        AssessmentYear,
         Unit,
         UnitGroup,
         UnitName,
@@ -439,12 +548,14 @@ def connect_signals() -> None:
         Band,
         Sheet,
         Score,
+        ExplanationRequest,
     ):
         uid = f"results-cache:{model._meta.label}"
         post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}:save")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}:delete")
     units_changed.connect(_bulk_changed, dispatch_uid="results-cache:units-bulk")
     scores_changed.connect(_bulk_changed, dispatch_uid="results-cache:scores-bulk")
+    results_changed.connect(_bulk_changed, dispatch_uid="results-cache:results-bulk")
     for relation in ("predecessors", "successors"):
         m2m_changed.connect(
             _m2m_changed,

@@ -27,6 +27,7 @@ from scoring.models import (
     code_sort_key,
 )
 from scoring.services.bulk import update_rows
+from scoring.signals import results_changed
 from scoring.specs import band_specs, cap_reasons, cap_specs, item_specs, rule_spec
 from units.models import UnitGroup
 
@@ -186,6 +187,7 @@ def recompute_group(
     _write_domains(results, figures_by_unit, items)
     rerank_group(year, group)
     AssessmentYear.objects.filter(pk=year.pk).update(results_version=F("results_version") + 1)
+    results_changed.send(sender=AssessmentYear, year=year)
     return results
 
 

@@ -34,7 +34,7 @@ from scoring.exchange.roundtrip.apply import changes_from_session
 from scoring.forms.filters import SheetFilter
 from scoring.permissions import sees_appraisal, sees_provisional
 from scoring.selectors import tracker
-from scoring.selectors.cache import cached_bytes
+from scoring.selectors.cache import cached_bytes, public_file
 from scoring.selectors.dashboards import compare as compare_years
 from scoring.selectors.dashboards import overview
 from scoring.selectors.years import visible_years
@@ -87,6 +87,7 @@ def _format(fmt: str) -> str:
 # --------------------------------------------------------------------------- tables
 
 
+@public_file("file_ranking", query=("group",))
 def ranking(request, year: int, fmt: str):
     """A year's ranking: one group (?group=) or, in xlsx, every group on its own worksheet.
 
@@ -118,6 +119,7 @@ def sheet(request, unit_code: str, year: int, fmt: str):
     return _table_response([table], fmt, exports.file_stem("phieu", unit_code, year))
 
 
+@public_file("file_comparison", query=("from", "to", "group", "unit", "bang"))
 def comparison(request, fmt: str):
     """The comparison page's tables (?from=&to=&group=&unit=); CSV: ?bang=don-vi|linh-vuc|tieu-chi."""
     fmt = _format(fmt)
@@ -170,6 +172,7 @@ def sheet_report(request, unit_code: str, year: int):
     )
 
 
+@public_file("file_results_report")
 def results_report(request, year: int):
     """The province's results report: about a second of work, so built once per year stamp and
     viewer class, then served from the cache (every viewer may ask for it)."""

@@ -19,7 +19,7 @@ from scoring.extensions import panels
 from scoring.forms.filters import RankingFilter
 from scoring.models import AssessmentYear, Result
 from scoring.permissions import sees_provisional
-from scoring.selectors.cache import cached_bytes, cached_page
+from scoring.selectors.cache import cached_bytes, cached_page, public_file
 from scoring.selectors.dashboards import overview
 from scoring.selectors.years import visible_years
 from scoring.views.loading import checked_code, hidden_year, load_visible_year
@@ -105,6 +105,7 @@ def _records_file(request, year: int, fmt: str) -> bytes:
     return cached_bytes(f"open_data_{fmt}", [found], (group,), build)
 
 
+@public_file("file_open_data_csv", query=("group",))
 def open_data_csv(request, year: int):
     # With a byte-order mark, so that Excel reads the Vietnamese letters as UTF-8 (the
     # `results` command's CSV, for machines, has none).
@@ -116,6 +117,7 @@ def open_data_csv(request, year: int):
     return response
 
 
+@public_file("file_open_data_json", query=("group",))
 def open_data_json(request, year: int):
     response = HttpResponse(_records_file(request, year, "json"), content_type="application/json")
     response["Access-Control-Allow-Origin"] = "*"

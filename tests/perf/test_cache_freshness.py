@@ -1,7 +1,7 @@
 """Cached pages never show a stale figure: every change is on the next page, at once.
 
-The pages are cached by the years' stamps (results_version is bumped by every recompute), the
-catalog generation (names, frameworks, sheets…), the page's parameters, the language and the
+Whole pages are cached by the catalog generation (years, names, frameworks, sheets…, and every
+recompute: results_changed), the page's parameters, the language and the
 viewer's class (scoring/selectors/cache.py). Each test first makes sure the page is served from the
 cache, then changes something through the services and reads the page again.
 """
@@ -15,9 +15,10 @@ from django.contrib.messages.storage.fallback import FallbackStorage
 from django.core.cache.backends.base import BaseCache
 from django.test import Client
 
-from scoring.models import Item, Sheet, SheetState
+from scoring.models import AssessmentYear, Item, Score, Sheet, SheetState
 from scoring.selectors.cache import CSRF_PLACEHOLDER
 from scoring.services import year_states
+from scoring.services.results import recompute_year
 from scoring.services.scores import ScoreChange, apply_score_changes
 from scoring.views.public import home
 from tests.factories import decide_open_units, make_user, personas
@@ -260,3 +261,87 @@ def test_a_saved_score_is_on_most_points_lost_at_once(client, years, people):
         == after[after.index("<main") : after.index("</main>")]
     )
     assert after[after.index("<main") : after.index("</main>")] != before
+
+
+def test_a_recompute_after_a_write_that_sends_no_signal_is_on_the_page_at_once(
+    client, years, people
+):
+    # A bulk update sends no signal: the recompute's results_version bump (results_changed)
+    # is what gives the page a new generation, as whole pages carry no year stamps.
+    client.force_login(people["leadership"])
+    assert "99,00" in cached_page(client, "/?year=2024")
+    Score.objects.filter(sheet=snv_2024(years), item__code="3.2").update(points=D("10"))
+    recompute_year(years[2024])
+    overview = fresh_page(client, "/?year=2024")
+    assert "95,00" in overview
+    assert "99,00" not in overview
+
+
+def test_a_year_saved_is_on_the_visitors_page_at_once(client, years):
+    # A visitor's hit reads no year from the database: saving a year replaces the generation.
+    assert "Tỉnh Thử Nghiệm Mới" not in cached_page(client, "/")
+    year = AssessmentYear.objects.get(pk=years[2023].pk)
+    year.owner_name = "Tỉnh Thử Nghiệm Mới"
+    year.save()
+    assert "Tỉnh Thử Nghiệm Mới" in fresh_page(client, "/")
+
+
+def test_a_visitors_hit_reads_nothing_from_the_database(client, years, django_assert_num_queries):
+    cached_page(client, "/")
+    cached_page(client, "/don-vi/SNV/")
+    with django_assert_num_queries(0):
+        assert client.get("/").page_cache.page_hit
+        assert client.get("/don-vi/SNV/?utm=x").page_cache.page_hit
+
+
+PUBLIC_FILES = [
+    "/mo/ket-qua-2023.csv",
+    "/mo/ket-qua-2023.json?group=SO",
+    "/xuat/ket-qua-2023.xlsx",
+    "/xuat/so-sanh.xlsx?from=2022&to=2023&group=SO",
+    "/bao-cao/ket-qua-2023.docx",
+]
+
+
+@pytest.mark.parametrize("url", PUBLIC_FILES)
+def test_a_visitors_public_file_is_served_from_the_cache_with_no_query(
+    client, years, url, django_assert_num_queries
+):
+    first = client.get(url)
+    assert first.status_code == 200
+    with django_assert_num_queries(0):
+        again = client.get(url)
+    assert again.content == first.content
+    assert again["Content-Type"] == first["Content-Type"]
+    assert again.get("Content-Disposition") == first.get("Content-Disposition")
+
+
+def test_a_renamed_unit_is_in_a_visitors_public_file_at_once(client, years):
+    assert "Sở Nội vụ" in client.get("/mo/ket-qua-2023.csv").content.decode()
+    client.get("/mo/ket-qua-2023.csv")
+    unit = unit_named("SNV")
+    unit.name = "Sở Nội vụ tỉnh"
+    unit.save()
+    assert "Sở Nội vụ tỉnh" in client.get("/mo/ket-qua-2023.csv").content.decode()
+
+
+def test_a_visitors_file_is_not_served_to_a_signed_in_viewer(client, years, people):
+    # The year in progress: a 404 for visitors (never stored), the file for the leadership.
+    assert client.get("/xuat/ket-qua-2024.xlsx").status_code == 404
+    visitor = client.get("/xuat/ket-qua-2023.xlsx").content
+    client.force_login(people["leadership"])
+    assert client.get("/xuat/ket-qua-2024.xlsx").status_code == 200
+    assert client.get("/xuat/ket-qua-2023.xlsx").content != b""
+    client.logout()
+    assert client.get("/xuat/ket-qua-2024.xlsx").status_code == 404
+    assert client.get("/xuat/ket-qua-2023.xlsx").content == visitor
+
+
+@pytest.mark.parametrize("url", ["/", "/don-vi/SNV/", "/mo/", *PUBLIC_FILES])
+def test_a_visitors_page_or_file_varies_on_the_cookie_also_from_the_cache(client, years, url):
+    # A hit reads neither the session nor the language's cookie: a shared cache must still not
+    # give the visitors' copy to someone signed in or in another language.
+    for _ in range(2):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "Cookie" in response["Vary"]

@@ -1,7 +1,7 @@
 """What a unit has to do, and by when (scoring/duties.py): open explanation requests of a year
 under appraisal, sheets not submitted of a year in self-assessment, with their days left."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.test import RequestFactory, TestCase, override_settings
@@ -9,6 +9,7 @@ from django.test import RequestFactory, TestCase, override_settings
 from scoring import duties
 from scoring.models import ExplanationRequest, ExplanationState, Score, Sheet, SheetState, YearState
 from scoring.permissions import memberships
+from scoring.selectors.cache import cached_duty_rows
 from tests.factories import make_sheet, make_unit, make_user, make_year, personas
 from units.models import Membership, Role
 
@@ -209,3 +210,29 @@ class TestThePersonsDuties(DutiesTestCase):
 
         with self.assertNumQueries(0):
             self.assertEqual(duties.request_duties(request).count, 0)
+
+
+class TestTheDutiesOfACachedPage(DutiesTestCase):
+    """A cached page's key holds the badge (scoring/selectors/cache.py): the duties' rows come
+    from the cache, the days are computed on each request, and a new or answered request is in
+    them at once (the catalog generation)."""
+
+    def test_the_rows_come_from_the_cache_and_the_days_from_the_moment_asked(self):
+        ids = [self.stp.pk]
+        first = cached_duty_rows(ids)
+        with self.assertNumQueries(0):
+            again = cached_duty_rows(ids)
+        self.assertEqual(again, first)
+        (stp,) = duties.duties_from_rows([self.stp], again, NOW)
+        (next_day,) = duties.duties_from_rows([self.stp], again, NOW + timedelta(days=1))
+        self.assertEqual((stp.overdue, next_day.overdue), (1, 2))
+
+    def test_an_answered_or_a_new_request_is_in_the_rows_at_once(self):
+        ids = [self.sxd.pk]
+        self.assertEqual([row[0] for row in cached_duty_rows(ids)[0]], [self.sxd_request.pk])
+        self.sxd_request.state = ExplanationState.ANSWERED
+        self.sxd_request.save()
+        self.assertEqual(cached_duty_rows(ids)[0], [])
+        sheet = Sheet.objects.get(unit=self.sxd, year=self.appraisal)
+        new = ExplanationRequest.objects.create(score=score_for(sheet, "1.2"), question="Vì sao?")
+        self.assertEqual([row[0] for row in cached_duty_rows(ids)[0]], [new.pk])

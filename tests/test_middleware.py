@@ -1,0 +1,98 @@
+"""The project's middleware pays only for what a request uses (cchc_portal/middleware.py), and
+keeps what Django's own did: the language of the switch's cookie, the session of a request that
+reads or writes it, its cookie, `Vary: Cookie`."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.test import Client, RequestFactory
+
+from cchc_portal.middleware import LazySessionMiddleware, VietnameseFirstLocaleMiddleware
+from tests.factories import PASSWORD, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("cookie", "language"),
+    [
+        (None, "vi"),
+        ("en", "en"),
+        ("en-us", "en"),
+        ("EN", "en"),
+        ("vi", "vi"),
+        ("xx", "vi"),
+        ("", "vi"),
+    ],
+)
+def test_the_language_is_the_cookies_or_vietnamese_whatever_the_browser_asks(cookie, language):
+    def view(request):
+        from django.http import HttpResponse
+        from django.utils import translation
+
+        return HttpResponse(f"{request.LANGUAGE_CODE}|{translation.get_language()}")
+
+    request = RequestFactory().get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    if cookie is not None:
+        request.COOKIES[settings.LANGUAGE_COOKIE_NAME] = cookie
+    response = VietnameseFirstLocaleMiddleware(view)(request)
+    assert response.content.decode() == f"{language}|{language}"
+    assert response["Content-Language"] == language
+    assert "Accept-Language" in response["Vary"]
+
+
+def test_a_request_without_a_session_cookie_that_never_reads_the_session_makes_none():
+    made = []
+    middleware = LazySessionMiddleware(lambda request: _plain())
+    original = middleware.SessionStore
+
+    def counting(key):
+        made.append(key)
+        return original(key)
+
+    middleware.SessionStore = counting
+    request = RequestFactory().get("/")
+    response = middleware(request)
+    assert made == []
+    assert not response.cookies
+    assert not response.has_header("Vary")
+
+
+def test_a_session_written_without_a_cookie_is_saved_and_its_cookie_set():
+    def view(request):
+        request.session["seen"] = 1
+        return _plain()
+
+    response = LazySessionMiddleware(view)(RequestFactory().get("/"))
+    assert settings.SESSION_COOKIE_NAME in response.cookies
+    assert "Cookie" in response["Vary"]
+
+
+def test_a_session_read_without_a_cookie_varies_on_the_cookie_and_sets_none():
+    def view(request):
+        assert request.session.get("seen") is None
+        return _plain()
+
+    response = LazySessionMiddleware(view)(RequestFactory().get("/"))
+    assert not response.cookies
+    assert "Cookie" in response["Vary"]
+
+
+def test_signing_in_then_out_through_the_pages_still_works():
+    make_user("middleware-user")
+    client = Client()
+    response = client.post(
+        "/tai-khoan/login/", {"username": "middleware-user", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert settings.SESSION_COOKIE_NAME in response.cookies
+    assert client.get("/cua-toi/").status_code == 200
+    client.post("/tai-khoan/logout/")
+    assert client.get("/cua-toi/").status_code == 302
+
+
+def _plain():
+    from django.http import HttpResponse
+
+    return HttpResponse("ok")
