@@ -56,6 +56,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject, empty
 
+from lib.release import release
 from scoring.duties import DutyRows, duty_rows, request_duties
 from scoring.models import AssessmentYear
 from scoring.permissions import may, sees_provisional
@@ -106,6 +107,7 @@ def page_key(name: str, years: Iterable[AssessmentYear], *params: object) -> str
     """The key of a page or value: its name, the viewer's years, its parameters, the language."""
     parts = [
         name,
+        release(),
         translation.get_language() or "",
         repr([year_stamp(year) for year in years]),
         repr(params),

@@ -9,10 +9,9 @@ key at once, on every instance, and a stale row is never shown:
   documents, the explanations, the viewer's flags for that row;
 - what the page shares with every row (`shared`): the unit, the year and its decimals, the
   viewer's class (sees the appraisal, may edit);
-- the active language and time zone, and a digest of the templates' source, or of the code that
-  draws the HTML (a new release never reads a row drawn by the templates before it; a change
-  to a template filter's Python code is not seen: clear the cache with such a release, as for
-  the cached pages).
+- the active language and time zone, a digest of the templates' source or of the code that
+  draws the HTML, and the release (`lib.release`: a digest of the portal's code, templates and
+  catalogues), so a new release never reads a row drawn by the code before it.
 
 Rows holding what a person typed (a bound form: values sent back with their errors) are never
 cached: the view renders them each time. A row holds no CSRF token (it is rendered with the
@@ -38,6 +37,7 @@ from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
+from lib.release import release
 from scoring.selectors.cache import CSRF_PLACEHOLDER, timeout
 
 logger = logging.getLogger(__name__)
@@ -124,7 +124,13 @@ def cached_html(
     language; `draw(indexes)` gives the pieces not found (several with the same signature are
     drawn once), which are then stored."""
     head = repr(
-        (name, translation.get_language() or "", timezone.get_current_timezone_name(), shared)
+        (
+            name,
+            release(),
+            translation.get_language() or "",
+            timezone.get_current_timezone_name(),
+            shared,
+        )
     )
     keys = [
         KEY_PREFIX + hashlib.sha256(f"{head}\x1f{signature!r}".encode()).hexdigest()
