@@ -358,7 +358,7 @@ class TestMarkingAndLogins:
         assert get_user_model().objects.get(username="admin").is_superuser
 
     def test_every_login_has_the_documented_password(self, settings):
-        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+        settings.PASSWORD_HASHERS = ["accounts.hashers.OwaspArgon2PasswordHasher"]
         user = get_user_model().objects.get(username="canbo.ldtbxh")
         assert user.check_password("cchc-demo-2024")
         passwords = set(demo.demo_users().values_list("password", flat=True))

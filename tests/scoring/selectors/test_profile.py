@@ -247,14 +247,14 @@ def test_the_year_in_progress_is_shown_provisional_to_appraisers_leadership_and_
 
 
 def test_the_profile_reads_a_fixed_number_of_queries(client, years, django_assert_num_queries):
-    # years (for the cache key, then in the view), unit, lineage (3), results across years,
-    # previous result, domains, items, scores, publication decision; the related indices' panel
-    # (indices app): the indices covering the unit, its figures in them, its PAR results
-    with django_assert_num_queries(15):
+    # years (in the view: a visitor's key no longer reads them), unit, lineage (3), results
+    # across years, previous result, domains, items, scores, publication decision; the related
+    # indices' panel (indices app): the indices covering the unit, its figures, its PAR results
+    with django_assert_num_queries(14):
         client.get("/don-vi/SLDTBXH/")
     add_units(years[2023], 3)
     older = scored_year(2021, units={"SLDTBXH": "10 10 10 20 20 15 15"})
     set_state(older, "published")
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(14):
         response = client.get("/don-vi/SLDTBXH/")
     assert len(response.context["profile"].history) == 3
