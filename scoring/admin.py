@@ -672,7 +672,9 @@ class ScoreAdmin(ServiceErrorMixin, PublishedYearReadOnlyMixin, SimpleHistoryAdm
 
     @admin.display(description=_("điểm tối đa"))
     def item_max_points(self, obj: Score):
-        return "—" if obj.item_id is None else number_format(obj.item.max_points, 2)
+        if obj.item_id is None:
+            return "—"
+        return number_format(obj.item.max_points, obj.sheet.year.decimals)
 
     def get_readonly_fields(self, request, obj=None):
         fields = ["item_max_points", "updated_at", "updated_by"]

@@ -259,8 +259,8 @@ def validate_framework_rows(rows: Sequence[ItemRow], decimals: int = 2) -> list[
                 % {
                     "row": row.row,
                     "code": code,
-                    "given": number_format(row.max_points, 2),
-                    "sum": number_format(total, 2),
+                    "given": number_format(row.max_points, decimals),
+                    "sum": number_format(total, decimals),
                 }
             )
         elif row.max_points is not None and row.max_points < 0:
@@ -276,8 +276,8 @@ def validate_framework_rows(rows: Sequence[ItemRow], decimals: int = 2) -> list[
                 % {
                     "row": row.row,
                     "code": code,
-                    "given": number_format(row.max_points, 2),
-                    "sum": number_format(total, 2),
+                    "given": number_format(row.max_points, decimals),
+                    "sum": number_format(total, decimals),
                 }
             )
         if row.method and methods != {row.method}:
