@@ -12,9 +12,12 @@ a key made of everything it shows:
   changes with a request, an answer or the day: `scoring.duties.Summary.variant`); for a shared value its arguments, among them the
   viewer's class (published years only or all of them, the appraisers' reasons or not);
 - the catalog generation: a token in the cache, replaced whenever a year, unit, unit group,
-  name, lineage event, framework, item, crosswalk, band, sheet, single score or explanation
-  request is saved or deleted, and by every write of a year's results
-  (`scoring.signals.results_changed`, sent with the bump of `results_version`). A whole page's
+  name, lineage event, framework, item, crosswalk or band is saved or deleted, and by a write
+  of a published year's results (`scoring.signals.results_changed`); and, for everything but a
+  visitor's page, the work generation, replaced whenever a sheet, a single score or an
+  explanation request is saved or deleted and by a write of the results of a year not
+  published (a visitor sees published years only, whose sheets and scores are read-only: a
+  hundred units saving their sheets leave the public pages cached). A whole page's
   key therefore needs no year stamps: an anonymous visitor's hit is one cache round trip (the
   generation and the page, `get_many`), with no database query and no session read.
 
@@ -58,7 +61,7 @@ from django.utils.functional import SimpleLazyObject, empty
 
 from lib.release import release
 from scoring.duties import DutyRows, duty_rows, request_duties
-from scoring.models import AssessmentYear
+from scoring.models import AssessmentYear, YearState
 from scoring.permissions import may, sees_provisional
 from scoring.selectors.years import visible_years
 
@@ -68,6 +71,13 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "results:generation"
+#: The work generation: replaced by what changes while units and appraisers work (a sheet, a
+#: score, an explanation request, the results of a year not published). Signed-in viewers'
+#: entries carry it beside the catalog generation; a visitor sees published years only, which
+#: such saves never touch (a published year's sheets and scores are read-only; publishing,
+#: reopening or importing results replaces the catalog generation), so a visitor's page stays
+#: cached while a hundred units save their sheets in the week of the deadline.
+WORK_GENERATION_KEY = "results:work-generation"
 KEY_PREFIX = "results:page:"
 
 T = TypeVar("T")
@@ -141,18 +151,41 @@ def _new_generation() -> None:
         logger.exception("cache: the catalog generation could not be replaced")
 
 
-def _fetch(*keys: str) -> tuple[str | None, list[Any]]:
+def bump_work() -> None:
+    """A new work generation: signed-in viewers' pages and the shared values are computed again
+    (visitors' pages are not); at once and again after the transaction commits, as `bump`."""
+    _new_work_generation()
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and not any(
+        entry[1] is _new_work_generation for entry in connection.run_on_commit
+    ):
+        transaction.on_commit(_new_work_generation)
+
+
+def _new_work_generation() -> None:
+    try:
+        cache.set(WORK_GENERATION_KEY, uuid.uuid4().hex, None)
+    except Exception:  # a cache that fails must not fail the write
+        logger.exception("cache: the work generation could not be replaced")
+
+
+def _fetch(*keys: str, work: bool = True) -> tuple[str | None, list[Any]]:
     """The current generation and the entries stored at `keys` (None: missing or outdated).
 
-    The generation is None only if the cache lost it again at once (it did not keep the new
-    one): then nothing is to be stored."""
-    found = cache.get_many([GENERATION_KEY, *keys])
-    generation: str | None = found.get(GENERATION_KEY)
-    if generation is None:
+    `work`: the entries also depend on the work generation (everything but a visitor's page:
+    the generation is then the pair of both). The generation is None only if the cache lost it
+    again at once (it did not keep the new one): then nothing is to be stored."""
+    tokens = [GENERATION_KEY, WORK_GENERATION_KEY] if work else [GENERATION_KEY]
+    found = cache.get_many([*tokens, *keys])
+    if any(found.get(token) is None for token in tokens):
         # Never start again from a value seen before: a lost generation is a new one.
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
-        new_generation: str | None = cache.get(GENERATION_KEY)
-        return new_generation, [None] * len(keys)
+        for token in tokens:
+            cache.add(token, uuid.uuid4().hex, None)
+        current = cache.get_many(tokens)
+        if any(current.get(token) is None for token in tokens):
+            return None, [None] * len(keys)
+        return ":".join(current[token] for token in tokens), [None] * len(keys)
+    generation = ":".join(found[token] for token in tokens)
     entries: list[Any] = []
     for key in keys:
         entry = found.get(key)
@@ -328,7 +361,7 @@ def public_file(name: str, *, query: Sequence[str] = ()) -> Callable[[View[P]], 
                 return view(request, *args, **kwargs)
             key = page_key(name, (), request.path, sorted(request.GET.items()), ("anonymous",))
             try:
-                generation, (stored,) = _fetch(key)
+                generation, (stored,) = _fetch(key, work=False)
             except Exception:
                 logger.exception("cache: %s could not be read", name)
                 return view(request, *args, **kwargs)
@@ -420,7 +453,8 @@ def _lookup(page: Page, request: HttpRequest, viewer: tuple[object, ...]) -> Sto
     (its state, publication, rounding, results) replaces the generation."""
     key = page_key(page.name, (), request.path, sorted(request.GET.items()), viewer)
     try:
-        page.generation, (stored,) = _fetch(key)
+        # A visitor's page shows published years only: the catalog generation covers it.
+        page.generation, (stored,) = _fetch(key, work=viewer != ("anonymous",))
     except Exception:
         logger.exception("cache: %s could not be read", page.name)
         page.key = None
@@ -514,6 +548,20 @@ def _changed(sender: object, **kwargs: object) -> None:
     bump()
 
 
+def _work_changed(sender: object, **kwargs: object) -> None:
+    if kwargs.get("raw"):
+        return  # loading fixtures
+    bump_work()
+
+
+def _results_changed(sender: object, year: AssessmentYear, **kwargs: object) -> None:
+    """A year's results were written: visitors see them only once the year is published."""
+    if year.state == YearState.PUBLISHED:
+        bump()
+    else:
+        bump_work()
+
+
 def _bulk_changed(sender: object, **kwargs: object) -> None:
     bump()
 
@@ -548,16 +596,18 @@ def connect_signals() -> None:
         Item,
         ItemCrosswalk,
         Band,
-        Sheet,
-        Score,
-        ExplanationRequest,
     ):
         uid = f"results-cache:{model._meta.label}"
         post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}:save")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}:delete")
+    # The work of a year (read-only once it is published): the work generation only.
+    for model in (Sheet, Score, ExplanationRequest):
+        uid = f"results-cache:{model._meta.label}"
+        post_save.connect(_work_changed, sender=model, dispatch_uid=f"{uid}:save")
+        post_delete.connect(_work_changed, sender=model, dispatch_uid=f"{uid}:delete")
     units_changed.connect(_bulk_changed, dispatch_uid="results-cache:units-bulk")
-    scores_changed.connect(_bulk_changed, dispatch_uid="results-cache:scores-bulk")
-    results_changed.connect(_bulk_changed, dispatch_uid="results-cache:results-bulk")
+    scores_changed.connect(_work_changed, dispatch_uid="results-cache:scores-bulk")
+    results_changed.connect(_results_changed, dispatch_uid="results-cache:results-bulk")
     for relation in ("predecessors", "successors"):
         m2m_changed.connect(
             _m2m_changed,

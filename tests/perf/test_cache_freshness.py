@@ -345,3 +345,22 @@ def test_a_visitors_page_or_file_varies_on_the_cookie_also_from_the_cache(client
         response = client.get(url)
         assert response.status_code == 200
         assert "Cookie" in response["Vary"]
+
+
+def test_a_save_in_a_year_in_progress_leaves_the_visitors_page_cached(client, years, people):
+    # A visitor sees published years only: the week of the deadline's saves (sheets, scores,
+    # explanation requests, the results of the year in progress) keep the public pages cached,
+    # while the leadership's page of that year shows the new figure at once.
+    visitor = Client()
+    cached_page(visitor, "/")
+    client.force_login(people["leadership"])
+    assert "99,00" in cached_page(client, "/?year=2024")
+
+    apply_score_changes(snv_2024(years), [ScoreChange("3.2", points=D("10"))])
+    sheet = snv_2024(years)
+    sheet.difficulties = "Thiếu nhân lực"
+    sheet.save()
+
+    assert visitor.get("/").page_cache.page_hit
+    overview = fresh_page(client, "/?year=2024")
+    assert "95,00" in overview and "99,00" not in overview
