@@ -66,10 +66,12 @@ backup: install
 # `make test`. BENCH_SIZES=province,country (default both), BENCH_FRESH=1 regenerates the data,
 # BENCH_DURATION (s a wrk run), BENCH_ROUNDS, BENCH_LOAD (s of the deadline week, 0: none).
 # The pages are data: bench/pages.py, one line each.
+# Each part runs whatever the one before it found (run.py exits 1 when a target is not met).
 bench: install
-	$(PY) bench/run.py
-	$(PY) bench/indices.py
-	$(PY) bench/survey.py
+	$(PY) bench/run.py; pages=$$?; \
+	$(PY) bench/indices.py; indices=$$?; \
+	$(PY) bench/survey.py; survey=$$?; \
+	exit $$((pages | indices | survey))
 
 bench-province: install
 	$(PY) bench/run.py --sizes province
