@@ -601,10 +601,10 @@ def connect_signals() -> None:
         post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}:save")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}:delete")
     # The work of a year (read-only once it is published): the work generation only.
-    for model in (Sheet, Score, ExplanationRequest):
-        uid = f"results-cache:{model._meta.label}"
-        post_save.connect(_work_changed, sender=model, dispatch_uid=f"{uid}:save")
-        post_delete.connect(_work_changed, sender=model, dispatch_uid=f"{uid}:delete")
+    for work in (Sheet, Score, ExplanationRequest):
+        uid = f"results-cache:{work._meta.label}"
+        post_save.connect(_work_changed, sender=work, dispatch_uid=f"{uid}:save")
+        post_delete.connect(_work_changed, sender=work, dispatch_uid=f"{uid}:delete")
     units_changed.connect(_bulk_changed, dispatch_uid="results-cache:units-bulk")
     scores_changed.connect(_work_changed, dispatch_uid="results-cache:scores-bulk")
     results_changed.connect(_results_changed, dispatch_uid="results-cache:results-bulk")

@@ -50,10 +50,8 @@ def backend(request, settings):
 
 def entries() -> int:
     """How many entries the cache holds (not counting the generation tokens)."""
-    if hasattr(cache, "delete_pattern"):  # django-redis
-        keys = cache.keys("*")
-    else:
-        keys = list(cache._cache)
+    # django-redis lists its keys; the local-memory cache holds them in a dict.
+    keys = cache.keys("*") if hasattr(cache, "delete_pattern") else list(cache._cache)
     return len([key for key in keys if "generation" not in str(key)])
 
 
