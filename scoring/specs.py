@@ -66,6 +66,22 @@ def rule_spec(item: Item) -> calc.RuleSpec | None:
     )
 
 
+def item_rule_points(item: Item, value: Decimal | None, rounding: str, decimals: int):
+    """The points a measured value earns on a rule item (`calculations.rule_points`): None for no
+    value or a value the rule refuses (the caller's own check says why)."""
+    spec = rule_spec(item)
+    if spec is None or value is None or calc.value_problem(spec, value) is not None:
+        return None
+    return calc.rule_points(
+        spec,
+        item.max_points,
+        value,
+        rounding,
+        decimals,
+        deduction=item.method == Method.DEDUCTION,
+    )
+
+
 def rule_params(rule: calc.RuleSpec) -> dict:
     """A RuleSpec as `Item.rule_params` stores it (decimals as strings)."""
     if rule.kind == calc.THRESHOLD:

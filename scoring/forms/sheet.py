@@ -22,29 +22,13 @@ from scoring.forms.fields import (
 )
 from scoring.models import Item, Method, Score
 from scoring.services.scores import UNSET, ScoreChange
-from scoring.specs import rule_spec
+from scoring.specs import item_rule_points
 
 # Field names of the sheet form: "<kind>-<item code>", e.g. "self_points-1.2.3".
 ITEM_FIELD = re.compile(r"^(self_points|self_value|note|na|points|value|reason)-(.+)$")
 
 # The items a unit claims on its sheet: appraisal items and the bonus and deduction sections'.
 CLAIMED_METHODS = (Method.APPRAISAL, Method.BONUS, Method.DEDUCTION)
-
-
-def item_rule_points(item: Item, value: Decimal | None, rounding: str, decimals: int):
-    """The points a measured value earns on a rule item (`calculations.rule_points`): None for no
-    value or a value the rule refuses (the field's own error says why)."""
-    spec = rule_spec(item)
-    if spec is None or value is None or calc.value_problem(spec, value) is not None:
-        return None
-    return calc.rule_points(
-        spec,
-        item.max_points,
-        value,
-        rounding,
-        decimals,
-        deduction=item.method == Method.DEDUCTION,
-    )
 
 
 class SelfAssessmentForm(forms.Form):

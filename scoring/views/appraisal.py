@@ -31,7 +31,6 @@ from scoring.forms.appraisal import (
 )
 from scoring.forms.fields import ValueField
 from scoring.forms.filters import AppraisalListFilter
-from scoring.forms.sheet import item_rule_points
 from scoring.models import (
     AssessmentYear,
     Evidence,
@@ -53,6 +52,7 @@ from scoring.services.appraisal import (
     explanation_closed_reason,
 )
 from scoring.services.errors import ServiceError, StaleSheetError
+from scoring.specs import item_rule_points
 from scoring.views.loading import (
     current_year,
     load_explanation,

@@ -18,7 +18,7 @@ from scoring.models import AssessmentYear, Item, Method, Score, Sheet
 from scoring.permissions import User
 from scoring.selectors.survey import survey_grid
 from scoring.services.scores import ScoreChange, framework_for
-from scoring.specs import item_specs, rule_label, rule_spec, rule_text
+from scoring.specs import item_rule_points, item_specs, rule_label, rule_text
 
 SELF, APPRAISAL, SURVEY = "self", "appraisal", "survey"
 SOURCE = "upload"
@@ -213,22 +213,6 @@ def value_cell(item: Item, value: Decimal | None) -> Decimal | int | str | None:
     if normal == normal.to_integral_value():
         return int(normal)
     return normal
-
-
-def item_points(item: Item, value: Decimal | None, year: AssessmentYear) -> Decimal | None:
-    """The points a measured value earns on a rule item (`calculations.rule_points`, by the
-    year's decimals and rounding); None for no value or one the rule refuses."""
-    spec = rule_spec(item)
-    if spec is None or value is None or calc.value_problem(spec, value) is not None:
-        return None
-    return calc.rule_points(
-        spec,
-        item.max_points,
-        value,
-        year.rounding,
-        year.decimals,
-        deduction=item.method == Method.DEDUCTION,
-    )
 
 
 def _framework_hash(rows: Sequence[tuple]) -> str:
@@ -520,8 +504,8 @@ def cell_change(
     if f.kind == VALUE:
         extra = {
             "words": yes_no_words(line.item) if line.item.rule == calc.YES_NO else None,
-            "old_points": item_points(line.item, _decimal(old), year),
-            "new_points": item_points(line.item, _decimal(new), year),
+            "old_points": item_rule_points(line.item, _decimal(old), year.rounding, year.decimals),
+            "new_points": item_rule_points(line.item, _decimal(new), year.rounding, year.decimals),
         }
     return CellChange(
         row=row,
