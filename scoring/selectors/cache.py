@@ -136,37 +136,37 @@ def bump() -> None:
     so that a page computed meanwhile from the data before the commit is not kept; that second
     one once per transaction, however many rows it writes.
     """
-    _new_generation()
-    connection = transaction.get_connection()
-    if connection.in_atomic_block and not any(
-        entry[1] is _new_generation for entry in connection.run_on_commit
-    ):
-        transaction.on_commit(_new_generation)
-
-
-def _new_generation() -> None:
-    try:
-        cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
-    except Exception:  # a cache that fails must not fail the write
-        logger.exception("cache: the catalog generation could not be replaced")
+    _replace_now_and_on_commit(_new_generation)
 
 
 def bump_work() -> None:
     """A new work generation: signed-in viewers' pages and the shared values are computed again
     (visitors' pages are not); at once and again after the transaction commits, as `bump`."""
-    _new_work_generation()
+    _replace_now_and_on_commit(_new_work_generation)
+
+
+def _replace_now_and_on_commit(replace: Callable[[], None]) -> None:
+    replace()
     connection = transaction.get_connection()
     if connection.in_atomic_block and not any(
-        entry[1] is _new_work_generation for entry in connection.run_on_commit
+        entry[1] is replace for entry in connection.run_on_commit
     ):
-        transaction.on_commit(_new_work_generation)
+        transaction.on_commit(replace)
+
+
+def _new_generation() -> None:
+    _new_token(GENERATION_KEY, "catalog")
 
 
 def _new_work_generation() -> None:
+    _new_token(WORK_GENERATION_KEY, "work")
+
+
+def _new_token(key: str, what: str) -> None:
     try:
-        cache.set(WORK_GENERATION_KEY, uuid.uuid4().hex, None)
+        cache.set(key, uuid.uuid4().hex, None)
     except Exception:  # a cache that fails must not fail the write
-        logger.exception("cache: the work generation could not be replaced")
+        logger.exception("cache: the %s generation could not be replaced", what)
 
 
 def _fetch(*keys: str, work: bool = True) -> tuple[str | None, list[Any]]:
