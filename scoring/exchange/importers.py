@@ -24,7 +24,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -44,15 +43,12 @@ from scoring.permissions import Account
 from scoring.services.errors import ServiceError, ensure_not_published
 from scoring.services.frameworks import CapRow, ItemRow, replace_framework
 from scoring.services.replacement import MapRow, ReplacementSummary, replace_version
-from scoring.services.results import recompute_group
 from scoring.services.scores import (
     UNSET,
     ScoreChange,
-    get_or_create_sheet,
     lock_sheets,
-    stage_changes,
     validate_score_changes,
-    write_scores,
+    write_checked_changes,
 )
 from units.models import Unit, UnitGroup
 
@@ -577,40 +573,28 @@ def import_scores(
         changes_by_unit[unit] = changes
     problems.raise_if_any()
 
-    created: list[Score] = []
-    updated: list[Score] = []
-    fields: set[str] = set()
-    touched: dict[int, tuple[UnitGroup, list[int]]] = {}
-    saved: list[int] = []
     ordered = sorted(changes_by_unit, key=lambda u: u.code)
-    for unit in progress(ordered) if progress else ordered:
-        sheet = sheets.get(unit.id) or get_or_create_sheet(unit, year)
-        framework = frameworks[unit.id]
-        new, changed, names = stage_changes(
-            sheet,
-            year,
-            items_by_framework[framework.id],
-            current[unit.id],
-            changes_by_unit[unit],
-            user,
-            source,
-        )
-        created += new
-        updated += changed
-        fields |= names
-        saved.append(sheet.id)
-        touched.setdefault(framework.group.id, (framework.group, []))[1].append(unit.id)
-    # Every score and history row of the file in a few statements, each sheet's version bumped
-    # as a save through apply_score_changes does.
-    write_scores(created, updated, fields, user, source)
-    Sheet.objects.filter(pk__in=saved).update(version=F("version") + 1)
-    for group, unit_ids in touched.values():
-        recompute_group(year, group, unit_ids=unit_ids)
+    groups = write_checked_changes(
+        year,
+        (
+            (
+                unit,
+                sheets.get(unit.id),
+                frameworks[unit.id],
+                items_by_framework[frameworks[unit.id].id],
+                current[unit.id],
+                changes_by_unit[unit],
+            )
+            for unit in (progress(ordered) if progress else ordered)
+        ),
+        user,
+        source,
+    )
     return ScoreImportSummary(
         year=year.year,
         rows=sum(len(c) for c in changes_by_unit.values()),
         units=len(changes_by_unit),
-        groups=len(touched),
+        groups=groups,
     )
 
 

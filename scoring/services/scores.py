@@ -32,7 +32,7 @@ from scoring.services.errors import ServiceError, StaleSheetError, ensure_not_pu
 from scoring.services.results import derive_rule_points, recompute_group
 from scoring.signals import scores_changed
 from scoring.specs import rule_spec, rule_text
-from units.models import Unit
+from units.models import Unit, UnitGroup
 
 
 class Unset:
@@ -456,6 +456,42 @@ def stage_changes(
         (updated if score.pk else created)[item.code] = score
         current[item.code] = score
     return list(created.values()), list(updated.values()), changed_fields
+
+
+def write_checked_changes(
+    year: AssessmentYear,
+    batches: Iterable[
+        tuple[
+            Unit, Sheet | None, Framework, Mapping[str, Item], dict[str, Score], list[ScoreChange]
+        ]
+    ],
+    user: Account | None,
+    source: str,
+) -> int:
+    """Checked changes of many units (unit, its sheet or None, the framework it is scored on, its
+    items by code, its current scores by code, the changes), written as `apply_score_changes`
+    writes one sheet's, for all of them at once: the changes staged, every score and history row
+    in a few statements, each sheet's version bumped, each touched group's results and ranks
+    recomputed once. The caller has locked the sheets and checked the changes. Returns how many
+    groups were recomputed."""
+    created: list[Score] = []
+    updated: list[Score] = []
+    fields: set[str] = set()
+    saved: list[int] = []
+    touched: dict[int, tuple[UnitGroup, list[int]]] = {}
+    for unit, sheet, framework, items, current, changes in batches:
+        sheet = sheet or get_or_create_sheet(unit, year)
+        new, changed, names = stage_changes(sheet, year, items, current, changes, user, source)
+        created += new
+        updated += changed
+        fields |= names
+        saved.append(sheet.id)
+        touched.setdefault(framework.group_id, (framework.group, []))[1].append(unit.id)
+    write_scores(created, updated, fields, user, source)
+    Sheet.objects.filter(pk__in=saved).update(version=F("version") + 1)
+    for group, unit_ids in touched.values():
+        recompute_group(year, group, unit_ids=unit_ids)
+    return len(touched)
 
 
 def lock_sheets(sheet_ids: Iterable[int]) -> None:

@@ -9,24 +9,20 @@ from decimal import Decimal
 from functools import partial
 
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from lib import tabular
 from scoring.models import AssessmentYear, Framework, Item, Method, Score, Sheet
 from scoring.permissions import Account
 from scoring.services.errors import ServiceError, ensure_not_published
-from scoring.services.results import recompute_group
 from scoring.services.scores import (
     ScoreChange,
     framework_for,
-    get_or_create_sheet,
     lock_sheets,
-    stage_changes,
     validate_score_changes,
-    write_scores,
+    write_checked_changes,
 )
-from units.models import Unit, UnitGroup
+from units.models import Unit
 
 REQUIRED_COLUMNS = ("unit_code", "item_code", "points")
 #: One row per unit and survey item (a 10,000-row file with a wide margin).
@@ -153,28 +149,16 @@ def _write(
         staged.append((unit, framework, current, changes))
     if failures:
         raise ServiceError(failures)
-    created: list[Score] = []
-    updated: list[Score] = []
-    fields: set[str] = set()
-    saved: list[int] = []
-    touched: dict[int, tuple[UnitGroup, list[int]]] = {}
-    count = 0
-    for unit, framework, current, changes in staged:
-        sheet = sheets.get(unit.id) or get_or_create_sheet(unit, year)
-        new, changed, names = stage_changes(
-            sheet, year, items[framework.id], current, changes, user, source
-        )
-        created += new
-        updated += changed
-        fields |= names
-        saved.append(sheet.id)
-        touched.setdefault(unit.group_id, (unit.group, []))[1].append(unit.id)
-        count += len(changes)
-    write_scores(created, updated, fields, user, source)
-    Sheet.objects.filter(pk__in=saved).update(version=F("version") + 1)
-    for group, unit_ids in touched.values():
-        recompute_group(year, group, unit_ids=unit_ids)
-    return count
+    write_checked_changes(
+        year,
+        (
+            (unit, sheets.get(unit.id), framework, items[framework.id], current, changes)
+            for unit, framework, current, changes in staged
+        ),
+        user,
+        source,
+    )
+    return sum(len(changes) for *_unit, changes in staged)
 
 
 @transaction.atomic
