@@ -5,7 +5,10 @@
 
 BENCH_LOAD_SETUP names the JSON of `bench/engine.py load-setup` (the people and their sheets);
 BENCH_LOAD_ACKS a file where every acknowledged save is written (one JSON a line), which
-`bench/engine.py load-verify` reads afterwards: nothing acknowledged may be lost.
+`bench/engine.py load-verify` reads afterwards: nothing acknowledged may be lost;
+BENCH_LOAD_TIMES a file where every request is written (when it ended, its kind, its time, whether
+it failed) and the moment everyone had arrived, so that bench/run.py can report the arrivals
+(everyone signing in within half a minute, every cache cold) apart from the hours after them.
 
 100 unit staff open their sheet and save it (one item's self points changed, the whole form
 posted back as a browser does); 10 appraisers open the appraisal list, the tracker and a sheet
@@ -20,16 +23,18 @@ import os
 import random
 import re
 import threading
+import time
 from html.parser import HTMLParser
 from itertools import count
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
 
 # Choices of a load test, not secrets.
 choice = random.choice  # noqa: S311
 
 SETUP = json.loads(open(os.environ["BENCH_LOAD_SETUP"]).read())  # noqa: SIM115
 ACKS = open(os.environ["BENCH_LOAD_ACKS"], "a")  # noqa: SIM115
+TIMES = open(os.environ["BENCH_LOAD_TIMES"], "a")  # noqa: SIM115
 LOCK = threading.Lock()
 STAFF = iter(SETUP["staff"])
 APPRAISERS = iter(SETUP["appraisers"])
@@ -40,6 +45,27 @@ def acknowledge(**record) -> None:
     with LOCK:
         ACKS.write(json.dumps(record) + "\n")
         ACKS.flush()
+
+
+@events.request.add_listener
+def record(request_type, name, response_time, exception, **_kwargs):
+    """One line a request: when it ended, its kind, its milliseconds, whether it failed."""
+    failed = int(exception is not None)
+    with LOCK:
+        TIMES.write(f"{time.time():.3f}\t{request_type} {name}\t{response_time:.1f}\t{failed}\n")
+
+
+@events.spawning_complete.add_listener
+def everyone_arrived(user_count, **_kwargs):
+    with LOCK:
+        TIMES.write(f"{time.time():.3f}\tARRIVED\t0\t0\n")
+        TIMES.flush()
+
+
+@events.quitting.add_listener
+def close_times(**_kwargs):
+    with LOCK:
+        TIMES.flush()
 
 
 class PostForm(HTMLParser):
