@@ -262,6 +262,9 @@ IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 #: A survey file larger than this is imported by the queue's worker (a page with a progress
 #: bar), not inside the request.
 IMPORT_INLINE_MAX_BYTES = env.int("IMPORT_INLINE_MAX_BYTES", default=512 * 1024)
+#: The tracker, the appraisal list and the survey page of a year with more sheets than this (and
+#: several unit groups) show one unit group at a time unless "every group" is chosen.
+WORK_LISTS_ALL_GROUPS_UP_TO = env.int("WORK_LISTS_ALL_GROUPS_UP_TO", default=300)
 #: Files in one answer to an explanation request (each up to EVIDENCE_MAX_BYTES).
 ANSWER_MAX_FILES = env.int("ANSWER_MAX_FILES", default=5)
 #: The body of a request to a route that takes no file (cchc_portal.middleware: 413 above it);

@@ -6,6 +6,7 @@ The same checked values make the cache key of a cached page (scoring/selectors/c
 from __future__ import annotations
 
 import django_filters
+from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
@@ -29,7 +30,13 @@ from scoring.selectors.province import STATE_FILTERS, GroupOverview
 
 class SheetFilter(django_filters.FilterSet):
     """A year's sheets as the workflow lists show them (the tracker and its export, the appraisal
-    list, the survey round trip): `?khoi=` keeps one unit group with a framework that year."""
+    list, the survey round trip): `?khoi=` keeps one unit group with a framework that year.
+
+    `one_group_when_large`: a page (not a file) of a year with more sheets than
+    `settings.WORK_LISTS_ALL_GROUPS_UP_TO` and several unit groups shows its first group when
+    `?khoi=` is absent, and says so (`one_group_of`): a thousand rows were a page of megabytes,
+    too long to read on a phone and most of a second to draw. `?khoi=` present but empty (the
+    filter's "every group") still lists every sheet."""
 
     khoi = django_filters.ChoiceFilter(field_name="unit__group__code")
 
@@ -37,12 +44,32 @@ class SheetFilter(django_filters.FilterSet):
         model = Sheet
         fields: list[str] = []
 
-    def __init__(self, data, queryset: QuerySet[Sheet] | None = None, *, year: AssessmentYear):
+    def __init__(
+        self,
+        data,
+        queryset: QuerySet[Sheet] | None = None,
+        *,
+        year: AssessmentYear,
+        one_group_when_large: bool = False,
+    ):
         if queryset is None:
             queryset = Sheet.objects.filter(year=year)
-        super().__init__(data, queryset)
         frameworks = Framework.objects.filter(year=year).select_related("group")
         self.groups = sorted((f.group for f in frameworks), key=lambda g: (g.order, g.code))
+        #: The year's number of sheets when only the first group is shown by default, else None.
+        self.one_group_of: int | None = None
+        if (
+            one_group_when_large
+            and data is not None
+            and "khoi" not in data
+            and len(self.groups) > 1
+        ):
+            sheets = queryset.order_by().count()
+            if sheets > settings.WORK_LISTS_ALL_GROUPS_UP_TO:
+                data = data.copy()
+                data["khoi"] = self.groups[0].code
+                self.one_group_of = sheets
+        super().__init__(data, queryset)
         self.filters["khoi"].extra["choices"] = [(g.code, g.name) for g in self.groups]
 
     @property

@@ -73,13 +73,18 @@ class ScoreCounts:
 NO_SCORES = ScoreCounts(0, 0, 0)
 
 
-def score_counts(year: AssessmentYear) -> dict[int, ScoreCounts]:
+def score_counts(
+    year: AssessmentYear, sheets: Iterable[Sheet] | None = None
+) -> dict[int, ScoreCounts]:
     """Sheet id → its `ScoreCounts`, in one pass over the year's appraisal scores (one query;
-    three before). A page that shows the tracker's rows and the appraisal progress reads it once
-    and gives it to both (`counts=`)."""
+    three before), or only those of `sheets` (the page's unit group). A
+    page that shows the tracker's rows and the appraisal progress reads it once and gives it to
+    both (`counts=`)."""
     scores = Score.objects.filter(
         sheet__year=year, item__is_scored=True, item__method=Method.APPRAISAL
     )
+    if sheets is not None:
+        scores = scores.filter(sheet__in=sheets)
     return {
         sheet_id: ScoreCounts(answered, appraised, differing)
         for sheet_id, answered, appraised, differing in scores.values("sheet_id")
@@ -111,7 +116,7 @@ def tracker_rows(
         if group_code:
             sheets = sheets.filter(unit__group__code=group_code)
     sheets = list(sheets)
-    counts = score_counts(year) if counts is None else counts
+    counts = score_counts(year, sheets) if counts is None else counts
     appraisal_items = Item.objects.filter(
         framework__year=year, is_scored=True, method=Method.APPRAISAL
     )

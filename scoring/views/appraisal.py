@@ -114,10 +114,14 @@ def appraisal_list(request, year: int):
     assessment_year = load_year(request.user, year, "scoring.view_tracker")
     closed_reason = appraisal_closed_reason(assessment_year)
     filters = AppraisalListFilter(
-        request.GET, tracker.year_sheets(assessment_year), year=assessment_year
+        request.GET,
+        tracker.year_sheets(assessment_year),
+        year=assessment_year,
+        one_group_when_large=True,
     )
-    counts = tracker.score_counts(assessment_year)
-    rows = tracker.tracker_rows(assessment_year, sheets=filters.qs, counts=counts)
+    sheets = list(filters.qs)
+    counts = tracker.score_counts(assessment_year, sheets)
+    rows = tracker.tracker_rows(assessment_year, sheets=sheets, counts=counts)
     progress = tracker.appraisal_progress(assessment_year, counts)
     empty = tracker.AppraisalProgress(0, 0, 0)
     done = [progress.get(row.sheet.id, empty) for row in rows]
@@ -143,6 +147,7 @@ def appraisal_list(request, year: int):
         "filters": filters,
         "groups": filters.groups,
         "group_code": filters.group_code,
+        "one_group_of": filters.one_group_of,
         "checked": filters.checked(),
         "closed_reason": closed_reason,
         "rows": entries,

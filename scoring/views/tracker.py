@@ -50,7 +50,12 @@ def tracker(request, year: int):
     `?khoi=<group code>` keeps one unit group. The query count does not grow with the units.
     """
     assessment_year = load_year(request.user, year, "scoring.view_tracker")
-    filters = SheetFilter(request.GET, tracking.year_sheets(assessment_year), year=assessment_year)
+    filters = SheetFilter(
+        request.GET,
+        tracking.year_sheets(assessment_year),
+        year=assessment_year,
+        one_group_when_large=True,
+    )
     rows = tracking.tracker_rows(assessment_year, sheets=filters.qs)
     unit_notes = notes.tracker_unit_notes(assessment_year)
     # each row with the lines apps add under its unit (the survey's ballots collected)
@@ -60,6 +65,7 @@ def tracker(request, year: int):
         "years": AssessmentYear.objects.all(),
         "groups": filters.groups,
         "group_code": filters.group_code,
+        "one_group_of": filters.one_group_of,
         "rows": rows,
         "lines": lines,
         "rows_html": cached_rows(

@@ -8,7 +8,7 @@ from unittest import mock
 from zoneinfo import ZoneInfo
 
 from django.db import connection
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from scoring.models import (
@@ -152,6 +152,15 @@ class TestTrackerNumbers(TrackerTestCase):
     def test_one_group_can_be_kept(self):
         self.assertEqual(sorted(self.rows(group_code="HUYEN", now=BEFORE)), ["TAMKY"])
 
+    def test_the_counts_of_some_sheets_are_those_of_the_whole_year(self):
+        whole = tracker.score_counts(self.year)
+        some = tracker.score_counts(
+            self.year, Sheet.objects.filter(unit__code__in=["STP", "TAMKY"])
+        )
+
+        self.assertEqual(set(some), {s.id for s in Sheet.objects.filter(unit__code="STP")})
+        self.assertEqual(some, {sheet_id: whole[sheet_id] for sheet_id in some})
+
     def test_without_a_deadline_there_are_no_days_and_nothing_is_overdue(self):
         AssessmentYear.objects.filter(pk=self.year.pk).update(self_assessment_deadline=None)
         self.year.refresh_from_db()
@@ -196,6 +205,40 @@ class TestTrackerPage(TrackerTestCase):
         unknown = self.get("/tham-dinh/2023/?khoi=KHONGCO")
         self.assertEqual(len(unknown.context["rows"]), 3)
         self.assertEqual(unknown.context["group_code"], "")
+
+    @override_settings(WORK_LISTS_ALL_GROUPS_UP_TO=2)
+    def test_a_large_year_shows_its_first_group_unless_every_group_is_asked(self):
+        first = self.get()
+        every = self.get(URL + "?khoi=")
+        other = self.get(URL + "?khoi=HUYEN")
+
+        self.assertEqual(first.context["group_code"], "SO")
+        self.assertEqual([row.unit.code for row in first.context["rows"]], ["STP", "SXD"])
+        self.assertEqual((first.context["submitted"], first.context["overdue"]), (1, 1))
+        self.assertContains(first, '<option value="SO" selected>')
+        self.assertContains(first, "Năm này có 3 đơn vị")
+        self.assertEqual(len(every.context["rows"]), 3)
+        self.assertNotContains(every, "Năm này có")
+        self.assertEqual([row.unit.code for row in other.context["rows"]], ["TAMKY"])
+        self.assertNotContains(other, "Năm này có")
+
+    @override_settings(WORK_LISTS_ALL_GROUPS_UP_TO=2)
+    def test_a_large_years_appraisal_list_counts_its_first_group_only(self):
+        first = self.get("/tham-dinh/2023/")
+        every = self.get("/tham-dinh/2023/?khoi=&trang_thai=")
+
+        self.assertEqual([e["row"].unit.code for e in first.context["rows"]], ["STP", "SXD"])
+        self.assertEqual(first.context["overall"]["units"], 2)
+        self.assertEqual(
+            [(e["row"].scored, e["row"].total) for e in first.context["rows"]], [(3, 5), (5, 5)]
+        )
+        self.assertContains(first, "Năm này có 3 đơn vị")
+        self.assertEqual(every.context["overall"]["units"], 3)
+        self.assertNotContains(every, "Năm này có")
+
+    def test_a_year_up_to_the_limit_lists_every_group(self):
+        self.assertNotContains(self.get(), "Năm này có")
+        self.assertEqual(len(self.get("/tham-dinh/2023/").context["rows"]), 3)
 
     def test_unit_staff_get_403(self):
         self.assertEqual(self.get(user="staff_a").status_code, 403)
