@@ -60,6 +60,8 @@ ENGINE_ROWS = [
 ]
 MEMORY_LIMIT_MB = 200
 DEADLINE_P99_MS = 300
+# gunicorn workers in the deadline week: deploy/systemd's two instances × `--workers 3`.
+LOAD_WORKERS = 6
 
 
 def say(message: str) -> None:
@@ -171,6 +173,7 @@ def start_gunicorn(
     app: str = "cchc_portal.wsgi",
     probe: str = "/_bench/baseline/",
     chdir: Path = ROOT,
+    workers: int = 2,
 ) -> subprocess.Popen:
     process = subprocess.Popen(  # noqa: S603 - our own commands
         [
@@ -181,7 +184,7 @@ def start_gunicorn(
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
-            "2",
+            str(workers),
             "--no-control-socket",
             "--log-level",
             "warning",
@@ -468,7 +471,9 @@ def deadline_week(size: str, env: dict, setup: dict, seconds: int, folder: Path)
     acks.write_text("")
     times.write_text("")
     port = free_port()
-    server = start_gunicorn(load_env, port)
+    # The portal as deploy/systemd runs it: two instances of three workers behind nginx, here one
+    # gunicorn with six (a slow request holds one of six, not one of the pages' two).
+    server = start_gunicorn(load_env, port, workers=LOAD_WORKERS)
     try:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started, started_at = time.perf_counter(), time.time()
@@ -590,7 +595,8 @@ def percentile(ordered: list[float], q: float) -> float:
 
 def deadline_summary(deadline: dict) -> str:
     return (
-        f"The deadline week: 100 unit staff, 10 appraisers and 200 readers for {deadline['seconds']} s "
+        f"The deadline week: 100 unit staff, 10 appraisers and 200 readers for {deadline['seconds']} s, "
+        f"gunicorn with {LOAD_WORKERS} workers (deploy/systemd: two instances of 3) "
         f"(locust from a second process used {deadline['locust_cpu_s']:.0f} s of CPU in "
         f"{deadline['wall_s']:.0f} s, i.e. {deadline['locust_cpu_s'] / deadline['wall_s']:.0%} of one core); "
         f"{deadline['acknowledged']} cells saved and acknowledged."
