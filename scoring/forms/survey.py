@@ -39,10 +39,15 @@ class SurveyGridForm(forms.Form):
         return f"s-{unit_code}-{item_code}"
 
     def values(self) -> dict[str, dict]:
-        """{unit code: {item code: points}} of the cells that changed."""
+        """{unit code: {item code: points}} of the cells that changed. A cell the request did not
+        send is left as it is (a browser sends an emptied input as ""): a page showing one unit
+        group, or an older page, never clears the cells it did not show."""
         values: dict[str, dict] = {}
         for unit_code, item_code, old in self.cells:
-            new = self.cleaned_data[self.field_name(unit_code, item_code)]
+            name = self.field_name(unit_code, item_code)
+            if name not in self.data:
+                continue
+            new = self.cleaned_data[name]
             if new != old:
                 values.setdefault(unit_code, {})[item_code] = new
         return values

@@ -6,8 +6,47 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
+
 from scoring.models import AssessmentYear, Framework, Item, Method, Score
 from units.models import Unit, UnitGroup
+
+
+@dataclass(frozen=True)
+class SurveyScope:
+    """The part of a year's survey grid a page shows: every group (`group_code` "") or one.
+
+    `groups` are the year's unit groups with survey items (the page's choice); `one_group_of`
+    the year's number of units when a large year shows its first group by default (the
+    tracker's rule, `settings.WORK_LISTS_ALL_GROUPS_UP_TO`), else None."""
+
+    groups: list[UnitGroup]
+    group_code: str
+    one_group_of: int | None = None
+
+
+def survey_scope(year: AssessmentYear, data) -> SurveyScope:
+    """`?khoi=` (or the form's `khoi`) checked against the year's groups with survey items: an
+    unknown or empty value is every group; absent, a year with more units than
+    `settings.WORK_LISTS_ALL_GROUPS_UP_TO` shows its first group."""
+    groups = list(
+        UnitGroup.objects.filter(
+            frameworks__year=year,
+            frameworks__items__method=Method.SURVEY,
+            frameworks__items__is_scored=True,
+        )
+        .distinct()
+        .order_by("order", "code")
+    )
+    codes = [group.code for group in groups]
+    if "khoi" in data:
+        code = data.get("khoi") or ""
+        return SurveyScope(groups, code if code in codes else "")
+    if len(groups) > 1:
+        units = Unit.objects.existing_in(year.year).filter(group__in=groups).order_by().count()
+        if units > settings.WORK_LISTS_ALL_GROUPS_UP_TO:
+            return SurveyScope(groups, codes[0], one_group_of=units)
+    return SurveyScope(groups, "")
 
 
 @dataclass
@@ -19,12 +58,16 @@ class SurveyGroup:
     units: list[tuple[Unit, dict[str, Decimal | None]]]
 
 
-def survey_grid(year: AssessmentYear) -> list[SurveyGroup]:
-    """Units × survey items of every group with a framework in the year (fixed query count).
+def survey_grid(year: AssessmentYear, group_code: str = "") -> list[SurveyGroup]:
+    """Units × survey items of every group with a framework in the year (fixed query count), or
+    of the group `group_code` only.
 
     The units are those that exist in the year; the values are their current survey points.
     """
-    frameworks = list(Framework.objects.filter(year=year).select_related("group"))
+    chosen = Framework.objects.filter(year=year).select_related("group")
+    if group_code:
+        chosen = chosen.filter(group__code=group_code)
+    frameworks = list(chosen)
     items_by_group: dict[int, list[Item]] = defaultdict(list)
     for item in Item.objects.filter(
         framework__in=frameworks, is_scored=True, method=Method.SURVEY
@@ -32,9 +75,12 @@ def survey_grid(year: AssessmentYear) -> list[SurveyGroup]:
         items_by_group[item.framework.group_id].append(item)
     units = Unit.objects.existing_in(year.year).filter(group__in=[f.group_id for f in frameworks])
     points: dict[int, dict[str, Decimal | None]] = defaultdict(dict)
-    for unit_id, code, value in Score.objects.filter(
+    scores = Score.objects.filter(
         sheet__year=year, item__method=Method.SURVEY, item__is_scored=True
-    ).values_list("sheet__unit_id", "item__code", "points"):
+    )
+    if group_code:
+        scores = scores.filter(sheet__unit__in=units)
+    for unit_id, code, value in scores.values_list("sheet__unit_id", "item__code", "points"):
         points[unit_id][code] = value
     by_group: dict[int, list[tuple[Unit, dict[str, Decimal | None]]]] = defaultdict(list)
     for unit in units.order_by("code"):

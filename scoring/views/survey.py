@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.html import escape
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -28,7 +29,7 @@ from scoring.forms.survey import SurveyGridForm, SurveyImportForm
 from scoring.models import AssessmentYear, Sheet
 from scoring.permissions import User, may, survey_units
 from scoring.selectors.fragments import cached_html, code_digest
-from scoring.selectors.survey import SurveyGroup, survey_grid
+from scoring.selectors.survey import SurveyGroup, survey_grid, survey_scope
 from scoring.services.errors import ServiceError
 from scoring.services.survey import import_survey, save_survey
 from scoring.templatetags.portal_format import points
@@ -168,8 +169,11 @@ def _cached_table(groups: list[SurveyGroup], editable: set[int], form, decimals:
     return blocks
 
 
-def _render(request, year, *, form=None, import_form=None, import_errors=(), status=200):
-    groups = survey_grid(year)
+def _render(
+    request, year, *, scope=None, form=None, import_form=None, import_errors=(), status=200
+):
+    scope = scope or survey_scope(year, request.GET)
+    groups = survey_grid(year, scope.group_code)
     typed = None
     if form is not None:
         # What was typed, with its errors: drawn for this request only.
@@ -185,6 +189,7 @@ def _render(request, year, *, form=None, import_form=None, import_errors=(), sta
         table = _cached_table(groups, editable, form, year.decimals)
     context = {
         "year": year,
+        "scope": scope,
         "table": table,
         "form": form,
         "typed": typed,
@@ -203,11 +208,18 @@ def survey_page(request, year: int):
     assessment_year = load_year(request.user, year, "scoring.view_tracker")
     if request.method != "POST":
         return _render(request, assessment_year)
-    form = SurveyGridForm(request.POST, groups=_editable_groups(request.user, assessment_year))
+    # The group the page showed (its form sends `khoi`); a cell not sent is left as it is.
+    scope = survey_scope(assessment_year, request.POST)
+    form = SurveyGridForm(
+        request.POST,
+        groups=_editable_groups(
+            request.user, assessment_year, survey_grid(assessment_year, scope.group_code)
+        ),
+    )
     if not form.fields:
         raise PermissionDenied
     if not form.is_valid():
-        return _render(request, assessment_year, form=form, status=400)
+        return _render(request, assessment_year, scope=scope, form=form, status=400)
     values = form.values()
     try:
         count = save_survey(
@@ -219,9 +231,10 @@ def survey_page(request, year: int):
     except ServiceError as error:
         for message in error.messages:
             form.add_error(None, message)
-        return _render(request, assessment_year, form=form, status=400)
+        return _render(request, assessment_year, scope=scope, form=form, status=400)
     messages.success(request, _("Đã lưu %(count)s điểm điều tra xã hội học.") % {"count": count})
-    return redirect("survey", year=assessment_year.year)
+    page = reverse("survey", args=[assessment_year.year])
+    return redirect(f"{page}?{urlencode({'khoi': scope.group_code})}" if scope.group_code else page)
 
 
 @accepts_upload(import_request_bytes)

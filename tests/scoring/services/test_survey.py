@@ -7,7 +7,7 @@ from decimal import Decimal as D
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook
 
@@ -292,6 +292,41 @@ class TestSurveyPage(SurveyTestCase):
             Score.objects.get(sheet__unit=self.unit_b, item__code="3.1").history.count(), 1
         )
         self.assertContains(self.client.get(URL), "Đã lưu 1 điểm điều tra xã hội học.")
+
+    def test_a_cell_the_request_does_not_send_is_left_as_it_is(self):
+        save_survey(
+            self.year,
+            {"SXD": {"3.1": D("10")}, "TAMKY": {"3.2": D("5")}},
+            user=self.people["admin"],
+            allowed_units=survey_units(self.people["admin"], self.year),
+        )
+        self.client.force_login(self.people["admin"])
+
+        response = self.client.post(URL, {"s-STP-3.1": "13", "s-SXD-3.2": ""})
+
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(self.points("STP", "3.1"), D("13"))
+        self.assertEqual(self.points("SXD", "3.1"), D("10"))
+        self.assertEqual(self.points("TAMKY", "3.2"), D("5"))
+
+    @override_settings(WORK_LISTS_ALL_GROUPS_UP_TO=3)
+    def test_a_large_year_shows_its_first_group_and_saves_the_group_shown(self):
+        self.client.force_login(self.people["admin"])
+
+        first = self.client.get(URL)
+        every = self.client.get(URL + "?khoi=")
+        district = self.client.get(URL + "?khoi=HUYEN")
+        saved = self.client.post(URL, {"khoi": "HUYEN", "s-TAMKY-3.1": "12"})
+
+        self.assertEqual([block["group"].code for block in first.context["table"]], ["SO"])
+        self.assertNotIn("s-TAMKY-3.1", first.context["form"].fields)
+        self.assertContains(first, "Năm này có 4 đơn vị")
+        self.assertContains(first, '<input type="hidden" name="khoi" value="SO">', html=True)
+        self.assertEqual(len(every.context["table"]), 2)
+        self.assertNotContains(every, "Năm này có")
+        self.assertEqual(sorted(district.context["form"].fields), ["s-TAMKY-3.1", "s-TAMKY-3.2"])
+        self.assertRedirects(saved, URL + "?khoi=HUYEN", fetch_redirect_response=False)
+        self.assertEqual(self.points("TAMKY", "3.1"), D("12"))
 
     def test_a_bad_cell_saves_nothing_and_is_shown(self):
         self.client.force_login(self.people["admin"])
