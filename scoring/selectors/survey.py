@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -25,7 +26,7 @@ class SurveyScope:
     one_group_of: int | None = None
 
 
-def survey_scope(year: AssessmentYear, data) -> SurveyScope:
+def survey_scope(year: AssessmentYear, data: Mapping[str, str]) -> SurveyScope:
     """`?khoi=` (or the form's `khoi`) checked against the year's groups with survey items: an
     unknown or empty value is every group; absent, a year with more units than
     `settings.WORK_LISTS_ALL_GROUPS_UP_TO` shows its first group."""
