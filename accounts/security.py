@@ -1,8 +1,9 @@
 """The two-factor login rule and the lockout page.
 
-- `OTPRequiredMiddleware`: a signed-in user who has a confirmed TOTP device must enter a token
-  before anything else; with OTP_REQUIRED_FOR_STAFF on, admins and appraisers without a device
-  are sent to set one up first.
+- `second_factor_redirect` (run by `cchc_portal.middleware.SignedInMiddleware`): a signed-in
+  user who has a confirmed TOTP device must enter a token before anything else; with
+  OTP_REQUIRED_FOR_STAFF on, admins and appraisers without a device are sent to set one up
+  first.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from axes.helpers import get_cool_off, get_failure_limit
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -61,41 +63,36 @@ def _exempt_paths() -> tuple[str, ...]:
     )
 
 
-class OTPRequiredMiddleware:
-    """Send a signed-in user to the token page (or the setup page) until they are verified.
+def second_factor_redirect(request) -> HttpResponse | None:
+    """Where a signed-in user must go before anything else, or None: the token page until they
+    are verified if they have a confirmed TOTP device; with OTP_REQUIRED_FOR_STAFF on, the setup
+    page for admins and appraisers without one.
 
-    Runs after django_otp's OTPMiddleware, which sets `request.user.is_verified()`. What the user
-    needs was noted in the session at login (`remember_second_factor`); a session from before
-    that note is checked against the database.
+    Runs after django_otp's OTPMiddleware, which sets `request.user.is_verified()`
+    (`cchc_portal.middleware.SignedInMiddleware`). What the user needs was noted in the session
+    at login (`remember_second_factor`); a session from before that note is checked against the
+    database.
     """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
-            # No session: nobody is signed in yet (the login's own request included).
-            return self.get_response(request)
-        user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and not user.is_verified()
-            and not request.path_info.startswith(_exempt_paths())
-        ):
-            noted = request.session.get(SESSION_KEY) or {
-                "device": has_confirmed_device(user),
-                "eligible": otp_eligible(user),
-            }
-            target = None
-            if noted["device"]:
-                target = "otp_verify"
-            elif settings.OTP_REQUIRED_FOR_STAFF and noted["eligible"]:
-                target = "otp_setup"
-            if target:
-                query = urlencode({"next": request.get_full_path()})
-                return redirect(f"{reverse(target)}?{query}")
-        return self.get_response(request)
+    user = getattr(request, "user", None)
+    if (
+        user is not None
+        and user.is_authenticated
+        and not user.is_verified()
+        and not request.path_info.startswith(_exempt_paths())
+    ):
+        noted = request.session.get(SESSION_KEY) or {
+            "device": has_confirmed_device(user),
+            "eligible": otp_eligible(user),
+        }
+        target = None
+        if noted["device"]:
+            target = "otp_verify"
+        elif settings.OTP_REQUIRED_FOR_STAFF and noted["eligible"]:
+            target = "otp_setup"
+        if target:
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse(target)}?{query}")
+    return None
 
 
 def lockout_response(request, original_response=None, credentials=None):

@@ -70,15 +70,15 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "cchc_portal.middleware.LazySessionMiddleware",
-    "cchc_portal.middleware.VietnameseFirstLocaleMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "cchc_portal.middleware.RequestSizeMiddleware",
+    # The language, Django's CommonMiddleware and the request size limit (before the CSRF
+    # check reads a body), in one layer: every layer costs every request a call.
+    "cchc_portal.middleware.PortalCommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "accounts.signed_in.CachedAuthenticationMiddleware",
     "cchc_portal.middleware.LazyMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "simple_history.middleware.HistoryRequestMiddleware",
     # Last, so that it sees a view's exception first: a reopened year's page instead of a 404.
+    # It also puts the request where django-simple-history reads the user of a change.
     "cchc_portal.middleware.YearUnderReviewMiddleware",
 ]
 
@@ -422,7 +422,7 @@ AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_ENABLE_ADMIN = False
 
 # Two-factor login (django-otp, TOTP) for admins and appraisers; required when
-# OTP_REQUIRED_FOR_STAFF is on (accounts.security.OTPRequiredMiddleware).
+# OTP_REQUIRED_FOR_STAFF is on (accounts.security.second_factor_redirect).
 OTP_REQUIRED_FOR_STAFF = env.bool("OTP_REQUIRED_FOR_STAFF", default=False)
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default=PORTAL_OWNER_NAME)
 
@@ -444,15 +444,8 @@ _after(
 )
 _after(
     "accounts.signed_in.CachedAuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
-)
-_after(
-    "cchc_portal.middleware.LazyMessageMiddleware",
-    "accounts.security.OTPRequiredMiddleware",
-)
-_after(
-    "accounts.signed_in.CachedAuthenticationMiddleware",
-    "cchc_portal.middleware.PrivatePagesMiddleware",
+    # django_otp's OTPMiddleware, the two-factor rule and private pages, in one layer.
+    "cchc_portal.middleware.SignedInMiddleware",
 )
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as django-axes asks
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", *AUTHENTICATION_BACKENDS]

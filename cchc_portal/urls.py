@@ -21,12 +21,15 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(settings.ADMIN_URL, admin.site.urls),
     # Login, logout, password change and reset, two-factor login (accounts/).
     path("tai-khoan/", include("accounts.urls")),
+    # The results pages, the most requested, before the other areas: Django tries the patterns
+    # in order (every one on the way is a match tried). Each area's paths begin with words of
+    # their own (chi-so/, ks/, khao-sat/, mo/khao-sat-…, viec-nen/), so the order decides nothing.
+    path("", include("scoring.urls")),
     path("", include("indices.urls")),
     # The survey: public ballots (ks/) and its pages (khao-sat/).
     path("", include("survey.urls")),
     # Long work for its owner: progress, outcome, file (jobs/).
     path("viec-nen/", include("jobs.urls")),
-    path("", include("scoring.urls")),
 ]
 
 

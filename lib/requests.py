@@ -1,6 +1,6 @@
 """How large a request body each route accepts (penetration test, finding 10).
 
-`cchc_portal.middleware.RequestSizeMiddleware` compares a request's ``Content-Length`` with its
+`cchc_portal.middleware.PortalCommonMiddleware` compares a request's ``Content-Length`` with its
 view's limit before anything reads the body (413 above it): a 400 MB body to the evidence form
 is refused at once instead of being read whole before the form checks the file. Views that take
 files say how much with ``@accepts_upload(limit)``; every other route accepts

@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.test import Client, RequestFactory
 
-from cchc_portal.middleware import LazySessionMiddleware, VietnameseFirstLocaleMiddleware
+from cchc_portal.middleware import LazySessionMiddleware, PortalCommonMiddleware
 from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +36,7 @@ def test_the_language_is_the_cookies_or_vietnamese_whatever_the_browser_asks(coo
     request = RequestFactory().get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     if cookie is not None:
         request.COOKIES[settings.LANGUAGE_COOKIE_NAME] = cookie
-    response = VietnameseFirstLocaleMiddleware(view)(request)
+    response = PortalCommonMiddleware(view)(request)
     assert response.content.decode() == f"{language}|{language}"
     assert response["Content-Language"] == language
     assert "Accept-Language" in response["Vary"]
@@ -96,3 +96,32 @@ def _plain():
     from django.http import HttpResponse
 
     return HttpResponse("ok")
+
+
+def _history_request(request):
+    from django.http import HttpResponse
+    from simple_history.models import HistoricalRecords
+
+    from cchc_portal.middleware import YearUnderReviewMiddleware
+
+    def view(request):
+        seen = getattr(HistoricalRecords.context, "request", None)
+        return HttpResponse("same" if seen is request else "none" if seen is None else "other")
+
+    response = YearUnderReviewMiddleware(view)(request)
+    assert not hasattr(HistoricalRecords.context, "request")  # never left behind
+    return response.content.decode()
+
+
+def test_a_change_made_while_signed_in_or_posting_can_name_its_user_in_the_history():
+    factory = RequestFactory()
+    signed_in = factory.get("/")
+    signed_in.COOKIES[settings.SESSION_COOKIE_NAME] = "a-session"
+    assert _history_request(signed_in) == "same"
+    assert _history_request(factory.post("/tai-khoan/login/")) == "same"
+
+
+def test_a_get_without_a_session_cookie_is_not_put_where_history_reads_the_user():
+    # Nobody is signed in and a GET signs nobody in: a history row would have no user anyway.
+    assert _history_request(RequestFactory().get("/")) == "none"
+    assert _history_request(RequestFactory().head("/")) == "none"

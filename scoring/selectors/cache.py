@@ -323,7 +323,8 @@ def cached_page(
         def wrapper(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
             if request.method not in ("GET", "HEAD"):
                 return view(request, *args, **kwargs)
-            _keep_only(request, {p: request.GET[p] for p in query if request.GET.get(p)})
+            if request.META.get("QUERY_STRING"):  # without one, request.GET is already empty
+                _keep_only(request, {p: request.GET[p] for p in query if request.GET.get(p)})
             page = Page(name)
             token = _current.set(page)
             try:

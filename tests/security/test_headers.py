@@ -206,3 +206,31 @@ def test_admin_templates_may_style_inline_but_never_script(tmp_path, monkeypatch
 def test_the_template_scan_finds_what_it_looks_for(snippet, found):
     patterns = (INLINE_SCRIPT, STYLE_ELEMENT, STYLE_ATTRIBUTE, EVENT_HANDLER, JAVASCRIPT_URL)
     assert any(p.search(snippet) for p in patterns) is found
+
+
+def test_an_anonymous_page_carries_exactly_these_headers(client, province):
+    """The whole header set of a visitor's page, so that a change to the middleware that drops,
+    adds or alters one is seen (the CSRF cookie aside; its length aside)."""
+    response = client.get("/")
+    assert response.status_code == 200
+    headers = {k: v for k, v in response.headers.items() if k != "Content-Length"}
+    policy = headers.pop("Content-Security-Policy")
+    assert parse_policy(policy) == parse_policy(STRICT_POLICY)
+    assert headers == {
+        "Content-Type": "text/html; charset=utf-8",
+        "Vary": "Cookie, Accept-Language",
+        "Content-Language": "vi",
+        "X-Frame-Options": "DENY",
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "same-origin",
+        "Cross-Origin-Opener-Policy": "same-origin",
+    }
+    assert set(response.cookies) == {settings.CSRF_COOKIE_NAME}
+
+
+def test_a_refused_host_gets_the_policy_and_says_its_language(client, db):
+    response = client.get("/", headers={"host": "evil.example"})
+    assert response.status_code == 400
+    assert parse_policy(response["Content-Security-Policy"]) == parse_policy(STRICT_POLICY)
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert (response["Content-Language"], response["Vary"]) == ("vi", "Accept-Language")
