@@ -85,16 +85,21 @@ def cached_rows(
     shared: tuple[object, ...],
     signature: Callable[[Any], tuple[object, ...]],
     templates: Iterable[str] = (),
+    prepare: Callable[[list[Any]], object] | None = None,
 ) -> list[SafeString]:
     """Each row drawn by `template_name` (with `context` and the row as `row`), read from the
     cache where a row with the same signature was drawn before.
 
     `shared` must hold every value of `context` the template reads (or its stand-in), and
     `signature(row)` every value of the row it reads; `templates`: the templates it includes.
+    `prepare(rows)` readies the rows not found for drawing (their form fields, say): a row read
+    from the cache needs nothing the signature does not hold.
     """
     digest = templates_digest((template_name, *templates))
 
     def draw(missing: list[int]) -> list[str]:
+        if prepare is not None:
+            prepare([rows[index] for index in missing])
         return [
             render_to_string(
                 template_name, {**context, "row": rows[index], "csrf_token": CSRF_PLACEHOLDER}

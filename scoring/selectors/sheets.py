@@ -302,11 +302,13 @@ def appraisal_sheet(sheet: Sheet, editable_domains: set[str] | None) -> list[App
     documents: dict[int, list[Evidence]] = defaultdict(list)
     explanations: dict[int, list[ExplanationRequest]] = defaultdict(list)
     if sheet.pk:
-        for doc in Evidence.objects.filter(score__sheet=sheet, explanation__isnull=True):
-            documents[doc.score_id].append(doc)
+        # The item's documents and those sent with an answer, in one query.
         answers: dict[int | None, list[Evidence]] = defaultdict(list)
-        for doc in Evidence.objects.filter(score__sheet=sheet, explanation__isnull=False):
-            answers[doc.explanation_id].append(doc)
+        for doc in Evidence.objects.filter(score__sheet=sheet):
+            if doc.explanation_id is None:
+                documents[doc.score_id].append(doc)
+            else:
+                answers[doc.explanation_id].append(doc)
         for request in ExplanationRequest.objects.filter(score__sheet=sheet).select_related(
             "requested_by", "answered_by"
         ):
