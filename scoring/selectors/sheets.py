@@ -207,7 +207,6 @@ class AppraisalRow:
     evidence: list[Evidence] = field(default_factory=list)
     explanations: list[ExplanationRequest] = field(default_factory=list)
     fields: AppraisalFields | None = None  # the page's bound form fields, set by the view
-    html: str = ""  # the row drawn by the view (from the cache), or empty: the page includes it
 
     @property
     def differs(self) -> bool:
@@ -272,6 +271,7 @@ class AppraisalRow:
 class AppraisalDomain:
     item: Item
     rows: list[AppraisalRow]
+    html: str = ""  # the rows drawn by the view (from the cache), or empty: the page includes each
 
     @property
     def appraised(self) -> int:

@@ -16,6 +16,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import number_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -115,8 +116,6 @@ class Row:
     fields: dict | None
     # The old items' values shown beside a split or merged item (`selectors.versions`).
     beside: list = field(default_factory=list)
-    # The row drawn (`_draw_rows`), or empty: the page includes its template.
-    html: str = ""
 
 
 @dataclass
@@ -187,6 +186,8 @@ class DomainBlock:
     is_survey: bool = False
     progress: Count | None = None
     rows: list[Row] = field(default_factory=list)
+    # The rows drawn (`_draw_rows`), or empty: the page includes each row's template.
+    html: str = ""
 
 
 def _domain_heads(items, totals, progress: Progress) -> list[DomainBlock]:
@@ -304,8 +305,9 @@ def _render_sheet(request, sheet, items, scores, *, form=None, stale=None, statu
     return render(request, "scoring/sheet/sheet.html", context, status=status)
 
 
-ITEM_TEMPLATE = "scoring/sheet/_item.html"
-ITEM_INCLUDES = (
+ROW_TEMPLATE = "scoring/sheet/_row.html"
+ROW_INCLUDES = (
+    "scoring/sheet/_item.html",
     "scoring/sheet/_rule_points.html",
     "scoring/value_source/_line.html",
     "scoring/sheet/_evidence.html",
@@ -313,7 +315,7 @@ ITEM_INCLUDES = (
 
 
 def _row_signature(row: Row) -> tuple[object, ...]:
-    """Everything `_item.html` reads of a row: a change of any draws the row again."""
+    """Everything `_row.html` reads of a row: a change of any draws the row again."""
     return (
         stored_fields(row.item),
         stored_fields(row.score),
@@ -327,20 +329,29 @@ def _row_signature(row: Row) -> tuple[object, ...]:
 
 
 def _draw_rows(request, sheet: Sheet, domains: list[DomainBlock], form, sees: bool) -> None:
-    """The scored rows' HTML, from the cache where unchanged (`selectors.fragments`); the form
-    is unbound (its inputs show the stored values, which the signature holds)."""
-    rows = [row for domain in domains for row in domain.rows if row.item.is_scored]
-    drawn = cached_rows(
-        request,
-        ITEM_TEMPLATE,
-        rows,
-        context={"unit": sheet.unit, "year": sheet.year, "form": form, "sees_appraisal": sees},
-        shared=(sheet.unit.code, sheet.year.year, sheet.year.decimals, sees, form is not None),
-        signature=_row_signature,
-        templates=ITEM_INCLUDES,
+    """Each domain's rows' HTML, from the cache where unchanged (`selectors.fragments`); the
+    form is unbound (its inputs show the stored values, which the signature holds). The page
+    writes each domain's rows as one piece: a loop over 200 rows in the page's template was a
+    fifth of its time."""
+    shown = [
+        [row for row in domain.rows if row.item.is_scored or row.item.parent_id]
+        for domain in domains
+    ]
+    rows = [row for domain_rows in shown for row in domain_rows]
+    drawn = iter(
+        cached_rows(
+            request,
+            ROW_TEMPLATE,
+            rows,
+            context={"unit": sheet.unit, "year": sheet.year, "form": form, "sees_appraisal": sees},
+            shared=(sheet.unit.code, sheet.year.year, sheet.year.decimals, sees, form is not None),
+            signature=_row_signature,
+            templates=ROW_INCLUDES,
+        )
     )
-    for row, html in zip(rows, drawn, strict=True):
-        row.html = html
+    for domain, domain_rows in zip(domains, shown, strict=True):
+        # Each piece drawn by the template engine, which escaped every value.
+        domain.html = mark_safe("".join(next(drawn) for _row in domain_rows))  # noqa: S308  # nosec B308 B703
 
 
 @login_required

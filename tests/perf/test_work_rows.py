@@ -30,7 +30,7 @@ from tests.scoring.services.test_survey import SurveyTestCase
 from tests.scoring.views.test_sheet import form_data, sheet_url
 from tests.scoring.views.test_sheet_finishing import pdf as sheet_pdf
 
-ROW = "scoring/sheet/_item.html"
+ROW = "scoring/sheet/_item.html"  # included by the drawn row, scoring/sheet/_row.html
 
 
 def main(response) -> str:
