@@ -236,7 +236,9 @@ def _render_sheet(request, sheet, items, scores, *, form=None, stale=None, statu
     can_edit = may(user, "scoring.edit_self_assessment", sheet)
     lock_reason = self_assessment_lock_reason(sheet)
     if can_edit and lock_reason is None and form is None:
-        form = SelfAssessmentForm(items=items, scores=scores, sheet=sheet)
+        # The page's form: the version and the report; each row's inputs come with its drawing
+        # (`_draw_rows`), none for the rows read from the cache.
+        form = SelfAssessmentForm(items=[], scores=scores, sheet=sheet)
     if lock_reason is not None:
         form = None
     documents_by_score = defaultdict(list)
@@ -274,7 +276,7 @@ def _render_sheet(request, sheet, items, scores, *, form=None, stale=None, statu
                 row.beside = replacement.beside.get(row.item.id, [])
     if form is None or not form.is_bound:
         # Nothing typed to show again: each row as it was drawn for the same values.
-        _draw_rows(request, sheet, domains, form, appraisal_shown)
+        _draw_rows(request, sheet, domains, form, appraisal_shown, scores)
     context = {
         "replacement": replacement,
         "sheet": sheet,
@@ -298,6 +300,7 @@ def _render_sheet(request, sheet, items, scores, *, form=None, stale=None, statu
         "missing_evidence": missing_evidence,
         "blockers": _blockers(domains, missing_points, missing_evidence),
         "stale": stale,
+        "evidence_forms": _evidence_forms(request, sheet, items) if form is not None else "",
         "explanations": sheet_explanations(sheet),
         "max_bytes": evidence.max_bytes_label(),
         "max_files": settings.ANSWER_MAX_FILES,
@@ -314,8 +317,9 @@ ROW_INCLUDES = (
 )
 
 
-def _row_signature(row: Row) -> tuple[object, ...]:
-    """Everything `_row.html` reads of a row: a change of any draws the row again."""
+def _row_signature(row: Row, editable: bool) -> tuple[object, ...]:
+    """Everything `_row.html` reads of a row: a change of any draws the row again. `editable`:
+    the page has a form (the row then has inputs if the form claims its item)."""
     return (
         stored_fields(row.item),
         stored_fields(row.score),
@@ -324,15 +328,25 @@ def _row_signature(row: Row) -> tuple[object, ...]:
             for document in row.documents
         ],
         repr(row.beside),
-        row.fields is not None,
+        editable and SelfAssessmentForm.claims(row.item),
     )
 
 
-def _draw_rows(request, sheet: Sheet, domains: list[DomainBlock], form, sees: bool) -> None:
+def _draw_rows(
+    request, sheet: Sheet, domains: list[DomainBlock], form, sees: bool, scores: dict[int, Score]
+) -> None:
     """Each domain's rows' HTML, from the cache where unchanged (`selectors.fragments`); the
-    form is unbound (its inputs show the stored values, which the signature holds). The page
-    writes each domain's rows as one piece: a loop over 200 rows in the page's template was a
-    fifth of its time."""
+    inputs are an unbound form's (the stored values, which the signature holds), built for the
+    rows drawn only. The page writes each domain's rows as one piece: a loop over 200 rows in
+    the page's template was a fifth of its time."""
+
+    def give_fields(missing: list[Row]) -> None:
+        if form is None:
+            return
+        drawn = SelfAssessmentForm(items=[row.item for row in missing], scores=scores, sheet=sheet)
+        for row in missing:
+            row.fields = drawn.fields_for(row.item) if row.item.is_scored else None
+
     shown = [
         [row for row in domain.rows if row.item.is_scored or row.item.parent_id]
         for domain in domains
@@ -345,13 +359,31 @@ def _draw_rows(request, sheet: Sheet, domains: list[DomainBlock], form, sees: bo
             rows,
             context={"unit": sheet.unit, "year": sheet.year, "form": form, "sees_appraisal": sees},
             shared=(sheet.unit.code, sheet.year.year, sheet.year.decimals, sees, form is not None),
-            signature=_row_signature,
+            signature=lambda row: _row_signature(row, form is not None),
             templates=ROW_INCLUDES,
+            prepare=give_fields,
         )
     )
     for domain, domain_rows in zip(domains, shown, strict=True):
         # Each piece drawn by the template engine, which escaped every value.
         domain.html = mark_safe("".join(next(drawn) for _row in domain_rows))  # noqa: S308  # nosec B308 B703
+
+
+def _evidence_forms(request, sheet: Sheet, items: list[Item]) -> str:
+    """The hidden evidence forms of an editable sheet, one per item taking documents, from the
+    cache while the items are the same (300 URLs reversed on every page before)."""
+    targets = [
+        (item.pk, item.code) for item in items if item.is_scored and item.method != Method.SURVEY
+    ]
+    (html,) = cached_rows(
+        request,
+        "scoring/sheet/_evidence_forms.html",
+        [targets],
+        context={"unit": sheet.unit, "year": sheet.year},
+        shared=(sheet.unit.code, sheet.year.year),
+        signature=lambda row: tuple(row),
+    )
+    return html
 
 
 @login_required

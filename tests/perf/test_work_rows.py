@@ -80,6 +80,24 @@ class TestTheSheetsRowsAreNeverStale(RowsTestCase):
 
         self.assertEqual(main(first), main(again))
 
+    def test_rows_read_from_the_cache_build_no_inputs(self):
+        self.cached_sheet("staff_a")
+
+        with mock.patch.object(PointsField, "__init__", side_effect=AssertionError("built")):
+            page = self.page()
+
+        self.assertIn('name="self_points-1.1.1"', page)
+        self.assertIn('id="id_difficulties"', page)
+
+    def test_the_evidence_forms_follow_the_items_code(self):
+        self.assertIn("/phieu/STP/2023/minh-chung/1.1.1/tai-len/", self.cached_sheet("staff_a"))
+
+        Item.objects.filter(framework__year=self.year, code="1.1.1").update(code="1.1.9")
+
+        page = self.page()
+        self.assertIn("/phieu/STP/2023/minh-chung/1.1.9/tai-len/", page)
+        self.assertNotIn("/phieu/STP/2023/minh-chung/1.1.1/tai-len/", page)
+
     def test_a_saved_claim_is_on_the_sheet_at_once(self):
         self.assertNotIn('name="self_points-1.1.1" value="7,25"', self.cached_sheet("staff_a"))
 
