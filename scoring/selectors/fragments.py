@@ -25,6 +25,7 @@ import functools
 import hashlib
 import inspect
 import logging
+import operator
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, cast
@@ -50,7 +51,17 @@ def stored_fields(instance: models.Model | None) -> tuple[object, ...] | None:
     them changes the signature of the rows that show it."""
     if instance is None:
         return None
-    return tuple(getattr(instance, field.attname) for field in instance._meta.concrete_fields)
+    return _fields_getter(type(instance))(instance)
+
+
+@functools.cache
+def _fields_getter(model: type[models.Model]) -> Callable[[models.Model], tuple[object, ...]]:
+    """The model's stored fields' values as a tuple, read in one call (300 rows a page)."""
+    names = [field.attname for field in model._meta.concrete_fields]
+    getter = operator.attrgetter(*names)
+    if len(names) == 1:
+        return lambda instance: (getter(instance),)
+    return getter
 
 
 @functools.cache
