@@ -16,7 +16,6 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import number_format
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -36,7 +35,7 @@ from scoring.models import (
     YearState,
 )
 from scoring.permissions import may, memberships, require, sees_appraisal
-from scoring.selectors.fragments import cached_rows, stored_fields
+from scoring.selectors.fragments import cached_rows, joined, stored_fields
 from scoring.selectors.sheets import score_history, self_totals, sheet_explanations, sheet_for
 from scoring.selectors.versions import sheet_as_it_was, sheet_replacement
 from scoring.services import evidence
@@ -365,8 +364,7 @@ def _draw_rows(
         )
     )
     for domain, domain_rows in zip(domains, shown, strict=True):
-        # Each piece drawn by the template engine, which escaped every value.
-        domain.html = mark_safe("".join(next(drawn) for _row in domain_rows))  # noqa: S308  # nosec B308 B703
+        domain.html = joined(next(drawn) for _row in domain_rows)
 
 
 def _evidence_forms(request, sheet: Sheet, items: list[Item]) -> str:
