@@ -22,8 +22,11 @@ def duties(request):
     read only when a page shows it (a template calls it) and once per request; nothing for an
     anonymous visitor. `nav_own_sheets`: whether the menu offers "Phiếu của đơn vị" (only to a
     unit's staff and leaders: to anyone else it would lead to an empty page; `may`, not the
-    template's `perms`, which grant a superuser everything), read when the menu asks. Cached pages carry both in their
-    key (scoring/selectors/cache.py)."""
+    template's `perms`, which grant a superuser everything), read when the menu asks.
+    `nav_tracker`: whether it offers the appraisal and the tracker, by the rule their views
+    require (`may`: the template's `perms` asked the model backend too, two queries on every
+    page of a unit's staff, and could offer a page its view refuses). Cached pages carry all
+    three in their key (scoring/selectors/cache.py)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
@@ -32,4 +35,5 @@ def duties(request):
         # them): 10 ms of every working page's time was their two queries.
         "nav_duties": functools.partial(request_duties, request, rows=cached_duty_rows),
         "nav_own_sheets": functools.partial(may, user, "scoring.work_on_own_sheets"),
+        "nav_tracker": functools.partial(may, user, "scoring.view_tracker"),
     }

@@ -43,11 +43,14 @@ class AppraisalForm(forms.Form):
 
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
+    @staticmethod
+    def takes(row) -> bool:
+        """The row gets fields: editable, and not marked not applicable by the unit (which
+        leaves no points to appraise)."""
+        return row.editable and not (row.score and row.score.not_applicable)
+
     def __init__(self, *args, rows: Iterable, sheet, **kwargs):
-        # An item the unit marked not applicable has no points to appraise.
-        self.rows = [
-            row for row in rows if row.editable and not (row.score and row.score.not_applicable)
-        ]
+        self.rows = [row for row in rows if self.takes(row)]
         kwargs.setdefault("initial", {})["version"] = sheet.version
         super().__init__(*args, **kwargs)
         for row in self.rows:

@@ -65,9 +65,7 @@ class SelfAssessmentForm(forms.Form):
         self.items = list(items)
         self.items_by_code = {item.code: item for item in self.items}
         self.scores = scores
-        self.claimed_items = [
-            item for item in self.items if item.is_scored and item.method in CLAIMED_METHODS
-        ]
+        self.claimed_items = [item for item in self.items if self.claims(item)]
         year = sheet.year if sheet is not None else None
         self.decimals = year.decimals if year is not None else 2
         self.rounding = year.rounding if year is not None else calc.HALF_UP
@@ -113,6 +111,15 @@ class SelfAssessmentForm(forms.Form):
                     initial=score.not_applicable if score else False,
                     widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
                 )
+
+    @staticmethod
+    def claims(item: Item) -> bool:
+        """The item gets fields on the sheet (a scored appraisal, bonus or deduction item)."""
+        return item.is_scored and item.method in CLAIMED_METHODS
+
+    def report_fields(self) -> list[forms.BoundField]:
+        """The sheet's report texts (the page writes them without going through every field)."""
+        return [self["difficulties"], self["proposals"]]
 
     def fields_for(self, item: Item) -> dict | None:
         """The bound fields of one item ({"self_points" or "self_value", "note", "na"}), None for

@@ -25,6 +25,7 @@ import functools
 import hashlib
 import inspect
 import logging
+import operator
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, cast
@@ -50,7 +51,17 @@ def stored_fields(instance: models.Model | None) -> tuple[object, ...] | None:
     them changes the signature of the rows that show it."""
     if instance is None:
         return None
-    return tuple(getattr(instance, field.attname) for field in instance._meta.concrete_fields)
+    return _fields_getter(type(instance))(instance)
+
+
+@functools.cache
+def _fields_getter(model: type[models.Model]) -> Callable[[models.Model], tuple[object, ...]]:
+    """The model's stored fields' values as a tuple, read in one call (300 rows a page)."""
+    names = [field.attname for field in model._meta.concrete_fields]
+    getter = operator.attrgetter(*names)
+    if len(names) == 1:
+        return lambda instance: (getter(instance),)
+    return getter
 
 
 @functools.cache
@@ -85,16 +96,21 @@ def cached_rows(
     shared: tuple[object, ...],
     signature: Callable[[Any], tuple[object, ...]],
     templates: Iterable[str] = (),
+    prepare: Callable[[list[Any]], object] | None = None,
 ) -> list[SafeString]:
     """Each row drawn by `template_name` (with `context` and the row as `row`), read from the
     cache where a row with the same signature was drawn before.
 
     `shared` must hold every value of `context` the template reads (or its stand-in), and
     `signature(row)` every value of the row it reads; `templates`: the templates it includes.
+    `prepare(rows)` readies the rows not found for drawing (their form fields, say): a row read
+    from the cache needs nothing the signature does not hold.
     """
     digest = templates_digest((template_name, *templates))
 
     def draw(missing: list[int]) -> list[str]:
+        if prepare is not None:
+            prepare([rows[index] for index in missing])
         return [
             render_to_string(
                 template_name, {**context, "row": rows[index], "csrf_token": CSRF_PLACEHOLDER}
@@ -112,6 +128,12 @@ def cached_rows(
         # Rendered by the template engine, which escaped every value.
         result.append(mark_safe(text))  # noqa: S308  # nosec B308 B703
     return result
+
+
+def joined(pieces: Iterable[str]) -> SafeString:
+    """Rows drawn by `cached_rows` as one piece: the page writes it without a loop over them."""
+    # Each piece drawn by the template engine, which escaped every value.
+    return mark_safe("".join(pieces))  # noqa: S308  # nosec B308 B703
 
 
 def cached_html(

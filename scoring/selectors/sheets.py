@@ -207,7 +207,6 @@ class AppraisalRow:
     evidence: list[Evidence] = field(default_factory=list)
     explanations: list[ExplanationRequest] = field(default_factory=list)
     fields: AppraisalFields | None = None  # the page's bound form fields, set by the view
-    html: str = ""  # the row drawn by the view (from the cache), or empty: the page includes it
 
     @property
     def differs(self) -> bool:
@@ -272,6 +271,7 @@ class AppraisalRow:
 class AppraisalDomain:
     item: Item
     rows: list[AppraisalRow]
+    html: str = ""  # the rows drawn by the view (from the cache), or empty: the page includes each
 
     @property
     def appraised(self) -> int:
@@ -302,11 +302,13 @@ def appraisal_sheet(sheet: Sheet, editable_domains: set[str] | None) -> list[App
     documents: dict[int, list[Evidence]] = defaultdict(list)
     explanations: dict[int, list[ExplanationRequest]] = defaultdict(list)
     if sheet.pk:
-        for doc in Evidence.objects.filter(score__sheet=sheet, explanation__isnull=True):
-            documents[doc.score_id].append(doc)
+        # The item's documents and those sent with an answer, in one query.
         answers: dict[int | None, list[Evidence]] = defaultdict(list)
-        for doc in Evidence.objects.filter(score__sheet=sheet, explanation__isnull=False):
-            answers[doc.explanation_id].append(doc)
+        for doc in Evidence.objects.filter(score__sheet=sheet):
+            if doc.explanation_id is None:
+                documents[doc.score_id].append(doc)
+            else:
+                answers[doc.explanation_id].append(doc)
         for request in ExplanationRequest.objects.filter(score__sheet=sheet).select_related(
             "requested_by", "answered_by"
         ):

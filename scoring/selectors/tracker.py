@@ -1,6 +1,6 @@
 """Where each unit stands in a year: the submission tracker's rows (also used by reminders).
 
-Counts are made by the database per sheet in a fixed number of queries (five), however many
+Counts are made by the database per sheet in a fixed number of queries (four), however many
 units, items or documents the year has. Days left and overdue explanation requests follow the
 rules of `lib.deadlines` and `scoring.duties`, as the unit's own page and e-mails do.
 """
@@ -120,8 +120,16 @@ def tracker_rows(
     appraisal_items = Item.objects.filter(
         framework__year=year, is_scored=True, method=Method.APPRAISAL
     )
-    totals = count_per(appraisal_items, "framework__group_id")
-    required = count_per(appraisal_items.filter(evidence_required=True), "framework__group_id")
+    # Group id → (appraisal items, of which evidence is required): one query.
+    per_group = {
+        group_id: (total, required)
+        for group_id, total, required in appraisal_items.values("framework__group_id")
+        .annotate(
+            total=Count("id", distinct=True),
+            required=Count("id", distinct=True, filter=Q(evidence_required=True)),
+        )
+        .values_list("framework__group_id", "total", "required")
+    }
     scores = Score.objects.filter(sheet__in=sheets, item__in=appraisal_items)
     covered = count_per(
         scores.filter(item__evidence_required=True).filter(
@@ -146,12 +154,13 @@ def tracker_rows(
     sheet_due = due(deadline, now) if deadline is not None else None
     rows = []
     for sheet in sheets:
+        total, required = per_group.get(sheet.unit.group_id, (0, 0))
         rows.append(
             TrackerRow(
                 sheet=sheet,
                 scored=counts.get(sheet.id, NO_SCORES).answered,
-                total=totals.get(sheet.unit.group_id, 0),
-                without_evidence=required.get(sheet.unit.group_id, 0) - covered.get(sheet.id, 0),
+                total=total,
+                without_evidence=required - covered.get(sheet.id, 0),
                 open_explanations=waiting.get(sheet.id, (0, 0))[0],
                 overdue_explanations=waiting.get(sheet.id, (0, 0))[1],
                 days_left=sheet_due.days_left if sheet_due else None,

@@ -10,7 +10,7 @@ from scoring.models import AssessmentYear
 from scoring.permissions import may, require
 from scoring.selectors import notes
 from scoring.selectors import tracker as tracking
-from scoring.selectors.fragments import cached_rows
+from scoring.selectors.fragments import cached_rows, joined
 from scoring.views.loading import current_year, load_year
 
 ROW_TEMPLATE = "scoring/_tracker_row.html"
@@ -68,13 +68,15 @@ def tracker(request, year: int):
         "one_group_of": filters.one_group_of,
         "rows": rows,
         "lines": lines,
-        "rows_html": cached_rows(
-            request,
-            ROW_TEMPLATE,
-            lines,
-            context={"year": assessment_year},
-            shared=(assessment_year.year,),
-            signature=_row_signature,
+        "rows_html": joined(
+            cached_rows(
+                request,
+                ROW_TEMPLATE,
+                lines,
+                context={"year": assessment_year},
+                shared=(assessment_year.year,),
+                signature=_row_signature,
+            )
         ),
         "submitted": sum(1 for row in rows if row.submitted),
         "overdue": sum(1 for row in rows if row.overdue),

@@ -10,8 +10,11 @@ from unittest import mock
 
 from django.core.cache import cache
 from django.core.cache.backends.base import BaseCache
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 
+from scoring.forms.fields import PointsField
 from scoring.forms.survey import SurveyGridForm
 from scoring.models import Item, Sheet, SheetState
 from scoring.permissions import survey_units
@@ -27,7 +30,7 @@ from tests.scoring.services.test_survey import SurveyTestCase
 from tests.scoring.views.test_sheet import form_data, sheet_url
 from tests.scoring.views.test_sheet_finishing import pdf as sheet_pdf
 
-ROW = "scoring/sheet/_item.html"
+ROW = "scoring/sheet/_item.html"  # included by the drawn row, scoring/sheet/_row.html
 
 
 def main(response) -> str:
@@ -76,6 +79,24 @@ class TestTheSheetsRowsAreNeverStale(RowsTestCase):
             again = self.client.get(sheet_url())
 
         self.assertEqual(main(first), main(again))
+
+    def test_rows_read_from_the_cache_build_no_inputs(self):
+        self.cached_sheet("staff_a")
+
+        with mock.patch.object(PointsField, "__init__", side_effect=AssertionError("built")):
+            page = self.page()
+
+        self.assertIn('name="self_points-1.1.1"', page)
+        self.assertIn('id="id_difficulties"', page)
+
+    def test_the_evidence_forms_follow_the_items_code(self):
+        self.assertIn("/phieu/STP/2023/minh-chung/1.1.1/tai-len/", self.cached_sheet("staff_a"))
+
+        Item.objects.filter(framework__year=self.year, code="1.1.1").update(code="1.1.9")
+
+        page = self.page()
+        self.assertIn("/phieu/STP/2023/minh-chung/1.1.9/tai-len/", page)
+        self.assertNotIn("/phieu/STP/2023/minh-chung/1.1.1/tai-len/", page)
 
     def test_a_saved_claim_is_on_the_sheet_at_once(self):
         self.assertNotIn('name="self_points-1.1.1" value="7,25"', self.cached_sheet("staff_a"))
@@ -192,6 +213,40 @@ class TestTheAppraisalSheetsRowsAreNeverStale(AppraisalTestCase):
         response = self.client.get(appraisal_url())
         self.assertEqual(response.status_code, 200)
         return response.content.decode()
+
+    def test_an_unchanged_page_is_drawn_once_and_then_read_the_same_from_the_cache(self):
+        self.client.force_login(self.people["appraiser"])
+
+        with self.assertTemplateUsed(APPRAISAL_ROW):
+            first = self.client.get(appraisal_url())
+        with self.assertTemplateNotUsed(APPRAISAL_ROW):
+            again = self.client.get(appraisal_url())
+
+        self.assertIn('name="points-2.1"', main(first))
+        self.assertEqual(main(first), main(again))
+
+    def test_rows_read_from_the_cache_build_no_inputs(self):
+        self.cached_page()
+
+        with mock.patch.object(PointsField, "__init__", side_effect=AssertionError("built")):
+            page = self.page()
+
+        self.assertIn('name="points-2.1"', page)
+
+    def test_the_documents_and_the_answers_documents_are_read_in_one_query(self):
+        request = request_explanation(
+            self.sheet, "2.1", "Vì sao đạt 20?", user=self.people["appraiser"], domains=None
+        )
+        answer_explanation(request, "Đã bổ sung biên bản.", [pdf()], user=self.people["staff_a"])
+        self.client.force_login(self.people["appraiser"])
+
+        with CaptureQueriesContext(connection) as captured:
+            page = self.page()
+
+        self.assertIn("bien-ban.pdf", page)
+        self.assertEqual(
+            1, sum('FROM "scoring_evidence"' in query["sql"] for query in captured), captured
+        )
 
     def test_saved_appraisal_points_are_on_the_page_at_once(self):
         self.assertIn('name="points-2.1" class', self.cached_page())

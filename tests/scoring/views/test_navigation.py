@@ -7,6 +7,8 @@ closed.
 """
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from scoring.models import AssessmentYear, YearState
@@ -59,6 +61,35 @@ def test_a_cached_page_keeps_each_persons_menu(client, people):
     assert MY_SHEETS in page(client, people["staff_a"])
     assert MY_SHEETS not in page(client, people["appraiser"])
     assert MY_SHEETS in page(client, people["staff_a"])
+
+
+TRACKER = 'href="/theo-doi/"'
+
+
+@pytest.mark.parametrize("name", ["leadership", "appraiser", "admin"])
+def test_those_who_may_read_the_tracker_have_it_in_the_menu(client, people, name):
+    html = page(client, people[name])
+
+    assert TRACKER in html
+    assert "Theo dõi nộp phiếu" in html
+
+
+@pytest.mark.parametrize("name", ["staff_a", "leader_a"])
+def test_a_units_own_people_have_no_tracker_in_the_menu(client, people, name):
+    html = page(client, people[name], reverse("sheet", args=["STP", 2023]))
+
+    assert TRACKER not in html
+    assert "Theo dõi nộp phiếu" not in html
+
+
+def test_the_menu_reads_no_model_permissions(client, people):
+    """The menu asks the rules (`may`), as the views do: the model backend's two queries on
+    every page of a unit's staff were for a permission no model grants."""
+    client.force_login(people["staff_a"])
+    with CaptureQueriesContext(connection) as captured:
+        page(client, None, reverse("sheet", args=["STP", 2023]))
+
+    assert not [query for query in captured if "auth_permission" in query["sql"]]
 
 
 def roundtrip_link(kind: str) -> str:

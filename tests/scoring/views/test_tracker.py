@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import datetime
 from decimal import Decimal as D
 from unittest import mock
@@ -265,6 +266,18 @@ class TestTrackerPage(TrackerTestCase):
 
         self.assertEqual(len(response.context["rows"]), 18)
         self.assertEqual(len(many), len(few))
+
+    def test_the_items_per_group_and_those_needing_evidence_are_counted_in_one_query(self):
+        with CaptureQueriesContext(connection) as captured:
+            rows = self.rows()
+
+        from_items = [
+            query["sql"]
+            for query in captured
+            if re.match(r'SELECT (?:(?! FROM ).)* FROM "scoring_item"', query["sql"])
+        ]
+        self.assertEqual(len(from_items), 1, from_items)
+        self.assertTrue(rows)
 
     def test_days_are_counted_in_the_provinces_time_zone(self):
         # 00:30 on 31 March in Hà Nội is still 30 March in UTC: the deadline is today, not tomorrow.
