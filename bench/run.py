@@ -60,8 +60,9 @@ ENGINE_ROWS = [
 ]
 MEMORY_LIMIT_MB = 200
 DEADLINE_P99_MS = 300
-# gunicorn workers in the deadline week: deploy/systemd's two instances × `--workers 3`.
-LOAD_WORKERS = 6
+# gunicorn workers in the deadline week: deploy/systemd's two instances × `--workers 3`
+# (BENCH_LOAD_WORKERS to compare).
+LOAD_WORKERS = int(os.environ.get("BENCH_LOAD_WORKERS", "6"))
 
 
 def say(message: str) -> None:
