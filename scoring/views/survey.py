@@ -233,8 +233,13 @@ def survey_page(request, year: int):
             form.add_error(None, message)
         return _render(request, assessment_year, scope=scope, form=form, status=400)
     messages.success(request, _("Đã lưu %(count)s điểm điều tra xã hội học.") % {"count": count})
+    # Back to the group shown; "every group" of a large year stays every group.
     page = reverse("survey", args=[assessment_year.year])
-    return redirect(f"{page}?{urlencode({'khoi': scope.group_code})}" if scope.group_code else page)
+    if scope.group_code or (
+        "khoi" in request.POST and survey_scope(assessment_year, {}).group_code
+    ):
+        return redirect(f"{page}?{urlencode({'khoi': scope.group_code})}")
+    return redirect(page)
 
 
 @accepts_upload(import_request_bytes)

@@ -327,6 +327,16 @@ class TestSurveyPage(SurveyTestCase):
         self.assertEqual(sorted(district.context["form"].fields), ["s-TAMKY-3.1", "s-TAMKY-3.2"])
         self.assertRedirects(saved, URL + "?khoi=HUYEN", fetch_redirect_response=False)
         self.assertEqual(self.points("TAMKY", "3.1"), D("12"))
+        every_saved = self.client.post(URL, {"khoi": "", "s-STP-3.1": "11"})
+        self.assertRedirects(every_saved, URL + "?khoi=", fetch_redirect_response=False)
+        self.assertEqual(self.points("STP", "3.1"), D("11"))
+
+    def test_a_small_year_saved_from_every_group_goes_back_to_the_plain_page(self):
+        self.client.force_login(self.people["admin"])
+
+        saved = self.client.post(URL, {"khoi": "", "s-STP-3.1": "11"})
+
+        self.assertRedirects(saved, URL, fetch_redirect_response=False)
 
     def test_a_bad_cell_saves_nothing_and_is_shown(self):
         self.client.force_login(self.people["admin"])
