@@ -6,7 +6,6 @@ The same checked values make the cache key of a cached page (scoring/selectors/c
 from __future__ import annotations
 
 import django_filters
-from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
@@ -26,17 +25,17 @@ from scoring.models import (
     SheetState,
 )
 from scoring.selectors.province import STATE_FILTERS, GroupOverview
+from scoring.selectors.tracker import large_year_group
 
 
 class SheetFilter(django_filters.FilterSet):
     """A year's sheets as the workflow lists show them (the tracker and its export, the appraisal
     list, the survey round trip): `?khoi=` keeps one unit group with a framework that year.
 
-    `one_group_when_large`: a page (not a file) of a year with more sheets than
-    `settings.WORK_LISTS_ALL_GROUPS_UP_TO` and several unit groups shows its first group when
-    `?khoi=` is absent, and says so (`one_group_of`): a thousand rows were a page of megabytes,
-    too long to read on a phone and most of a second to draw. `?khoi=` present but empty (the
-    filter's "every group") still lists every sheet."""
+    `one_group_when_large`: a page (not a file) of a large year shows its first group when
+    `?khoi=` is absent (`tracker.large_year_group`), and says so (`one_group_of`): a thousand
+    rows were a page of megabytes, too long to read on a phone and most of a second to draw.
+    `?khoi=` present but empty (the filter's "every group") still lists every sheet."""
 
     khoi = django_filters.ChoiceFilter(field_name="unit__group__code")
 
@@ -58,17 +57,11 @@ class SheetFilter(django_filters.FilterSet):
         self.groups = sorted((f.group for f in frameworks), key=lambda g: (g.order, g.code))
         #: The year's number of sheets when only the first group is shown by default, else None.
         self.one_group_of: int | None = None
-        if (
-            one_group_when_large
-            and data is not None
-            and "khoi" not in data
-            and len(self.groups) > 1
-        ):
-            sheets = queryset.order_by().count()
-            if sheets > settings.WORK_LISTS_ALL_GROUPS_UP_TO:
+        if one_group_when_large and data is not None and "khoi" not in data:
+            shown = large_year_group(self.groups, queryset.order_by().count)
+            if shown is not None:
                 data = data.copy()
-                data["khoi"] = self.groups[0].code
-                self.one_group_of = sheets
+                data["khoi"], self.one_group_of = shown
         super().__init__(data, queryset)
         self.filters["khoi"].extra["choices"] = [(g.code, g.name) for g in self.groups]
 

@@ -7,9 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
-
 from scoring.models import AssessmentYear, Framework, Item, Method, Score
+from scoring.selectors.tracker import large_year_group
 from units.models import Unit, UnitGroup
 
 
@@ -19,7 +18,7 @@ class SurveyScope:
 
     `groups` are the year's unit groups with survey items (the page's choice); `one_group_of`
     the year's number of units when a large year shows its first group by default (the
-    tracker's rule, `settings.WORK_LISTS_ALL_GROUPS_UP_TO`), else None."""
+    tracker's rule, `tracker.large_year_group`), else None."""
 
     groups: list[UnitGroup]
     group_code: str
@@ -28,8 +27,8 @@ class SurveyScope:
 
 def survey_scope(year: AssessmentYear, data: Mapping[str, str]) -> SurveyScope:
     """`?khoi=` (or the form's `khoi`) checked against the year's groups with survey items: an
-    unknown or empty value is every group; absent, a year with more units than
-    `settings.WORK_LISTS_ALL_GROUPS_UP_TO` shows its first group."""
+    unknown or empty value is every group; absent, a large year shows its first group
+    (`tracker.large_year_group`)."""
     groups = list(
         UnitGroup.objects.filter(
             frameworks__year=year,
@@ -39,14 +38,14 @@ def survey_scope(year: AssessmentYear, data: Mapping[str, str]) -> SurveyScope:
         .distinct()
         .order_by("order", "code")
     )
-    codes = [group.code for group in groups]
     if "khoi" in data:
         code = data.get("khoi") or ""
-        return SurveyScope(groups, code if code in codes else "")
-    if len(groups) > 1:
-        units = Unit.objects.existing_in(year.year).filter(group__in=groups).order_by().count()
-        if units > settings.WORK_LISTS_ALL_GROUPS_UP_TO:
-            return SurveyScope(groups, codes[0], one_group_of=units)
+        return SurveyScope(groups, code if code in {g.code for g in groups} else "")
+    shown = large_year_group(
+        groups, Unit.objects.existing_in(year.year).filter(group__in=groups).order_by().count
+    )
+    if shown is not None:
+        return SurveyScope(groups, shown[0], one_group_of=shown[1])
     return SurveyScope(groups, "")
 
 

@@ -7,10 +7,11 @@ rules of `lib.deadlines` and `scoring.duties`, as the unit's own page and e-mail
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
@@ -28,7 +29,7 @@ from scoring.models import (
     SheetState,
     count_per,
 )
-from units.models import Unit
+from units.models import Unit, UnitGroup
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,20 @@ def year_sheets(year: AssessmentYear) -> QuerySet[Sheet]:
         .select_related("unit__group")
         .order_by("unit__group__order", "unit__code")
     )
+
+
+def large_year_group(
+    groups: Sequence[UnitGroup], count: Callable[[], int]
+) -> tuple[str, int] | None:
+    """The group a work list (tracker, appraisal list, survey page) shows when none is asked, and
+    the year's count of units: the first of several groups when `count()` (read only then) is
+    above `settings.WORK_LISTS_ALL_GROUPS_UP_TO`; None: every group."""
+    if len(groups) < 2:
+        return None
+    units = count()
+    if units <= settings.WORK_LISTS_ALL_GROUPS_UP_TO:
+        return None
+    return groups[0].code, units
 
 
 @dataclass(frozen=True)

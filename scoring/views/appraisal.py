@@ -313,12 +313,13 @@ def _render_sheet(
     as holding typed values not saved."""
     domains = sheets.appraisal_sheet(sheet, _editable_domains(request.user, sheet))
     rows = [row for domain in domains for row in domain.rows]
-    editable = any(row.editable for row in rows)
-    if form is None:
-        # The page's form holds the version; each row's inputs come with its drawing.
-        whole = AppraisalForm(rows=[], sheet=sheet) if editable else None
-    else:
-        whole = AppraisalForm(rows=rows, sheet=sheet) if editable else None
+    # Nothing typed: the page's form holds the version, each row's inputs come with its drawing.
+    whole = (
+        AppraisalForm(rows=rows if form is not None else [], sheet=sheet)
+        if any(row.editable for row in rows)
+        else None
+    )
+    if form is not None:
         _attach_fields(rows, form, whole)
     items = [row.item for row in rows]
     claimed = self_totals(
