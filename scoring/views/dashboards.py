@@ -20,7 +20,7 @@ from scoring import calculations as calc
 from scoring.extensions import panels
 from scoring.forms.fields import parse_points
 from scoring.models import AssessmentYear, Result, Sheet
-from scoring.permissions import User, sees_provisional, sees_reasons
+from scoring.permissions import User, reads_sheets_of, sees_provisional, sees_reasons
 from scoring.selectors import dashboards as shared
 from scoring.selectors.cache import cached_page
 from scoring.selectors.common import framework_items
@@ -67,9 +67,12 @@ def _profile_query(request, years: list[AssessmentYear], code: str) -> dict[str,
     return {"year": str(year.year)} if request.GET.get("year") else {}
 
 
-def _profile_viewer(request, years: list[AssessmentYear], code: str) -> tuple:
-    """Whether the viewer reads the appraisers' reasons of this unit (a per-viewer rule)."""
-    return (_reasons_shown(request.user, code, _profile_year(years, request.GET)),)
+def _profile_viewer(request, code: str) -> tuple:
+    """Whether the viewer reads the appraisers' reasons of this unit (a per-viewer rule): whether
+    they may read its sheets, from their memberships. Whether the year has a sheet is the page's
+    data, under the generation of its key: two viewers who may read its sheets see the same page
+    (a query of the years and one of the sheet on every request before)."""
+    return (reads_sheets_of(request.user, code),)
 
 
 @cached_page("unit_profile", query=("year",), check=_profile_query, vary=_profile_viewer)

@@ -64,8 +64,8 @@ def test_a_cached_page_reads_the_years_and_what_the_viewer_needs(client):
     cached = {name: hit for name, (_miss, hit) in counts_for(client, SMALL).items()}
     # Anonymous: none (the generation covers the years; one cache round trip), the open-data
     # file too (scoring.selectors.cache.public_file). Signed in: the session (the user and their memberships come from the
-    # cache: accounts/signed_in.py); the profile also reads the years and the unit's sheet (may
-    # the viewer see the appraisers' reasons?).
+    # cache: accounts/signed_in.py); the profile too (whether the viewer reads the appraisers'
+    # reasons comes from their memberships: permissions.reads_sheets_of).
     assert cached == {
         "overview": 0,
         "profile": 0,
@@ -73,6 +73,6 @@ def test_a_cached_page_reads_the_years_and_what_the_viewer_needs(client):
         "public": 0,
         "csv": 0,
         "overview signed in": 1,
-        "profile signed in": 3,
+        "profile signed in": 1,
         "comparison signed in": 1,
     }

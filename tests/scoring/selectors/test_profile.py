@@ -212,6 +212,25 @@ def test_the_reasons_show_only_to_those_who_may_read_the_units_sheet(client, yea
     assert (REASON in html) is sees
 
 
+@pytest.mark.parametrize(
+    "persona", ["staff_a", "staff_b", "appraiser", "leadership", "admin", "anonymous"]
+)
+def test_who_reads_a_units_reasons_is_known_from_the_memberships_alone(
+    years, persona, django_assert_num_queries
+):
+    from django.contrib.auth.models import AnonymousUser
+
+    from scoring.permissions import may, memberships, reads_sheets_of
+
+    people = personas(unit_named("SLDTBXH"), unit_named("SNV"), unit_named("SYT"))
+    user = people.get(persona, AnonymousUser())
+    sheet = Sheet.objects.filter(unit__code="SLDTBXH").first()
+    expected = may(user, "scoring.view_sheet", sheet)
+    memberships(user)  # as the signed-in user comes from the cache, with them
+    with django_assert_num_queries(0):
+        assert reads_sheets_of(user, "SLDTBXH") is expected
+
+
 def test_another_year_is_chosen_with_a_query_parameter(client, years):
     response = client.get("/don-vi/SLDTBXH/?year=2022")
     assert response.context["profile"].result.index == D("97.00")
