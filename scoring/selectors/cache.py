@@ -61,7 +61,7 @@ from django.utils.functional import SimpleLazyObject, empty
 
 from lib.release import release
 from scoring.duties import DutyRows, duty_rows, request_duties
-from scoring.models import AssessmentYear, YearState
+from scoring.models import AssessmentYear, Sheet, YearState
 from scoring.permissions import may, sees_provisional
 from scoring.selectors.years import visible_years
 
@@ -309,7 +309,8 @@ def cached_page(
       parameters only, so an invalid value never makes an entry nor forces a computation, and a
       hit needs no check.
     - `years(request)`: the years whose stamps are in the key (default: the viewer's).
-    - `vary(request, years, *args, **kwargs)`: what else of the viewer the page shows.
+    - `vary(request, *args, **kwargs)`: what else of the viewer the page shows (asked on every
+      request of a signed-in viewer, hit or miss: it should read no database).
 
     A request with messages to show is neither served a stored page nor stored; nor is a
     response other than 200 or one that sets cookies.
@@ -412,7 +413,7 @@ def _serve(
     if _anonymous(request):
         viewer: tuple[object, ...] = ("anonymous",)
     else:
-        viewer = _viewer(request) + (vary(request, years(), *args, **kwargs) if vary else ())
+        viewer = _viewer(request) + (vary(request, *args, **kwargs) if vary else ())
     stored: StoredPage | None = None
     if not _has_messages(request):
         stored = _lookup(page, request, viewer)
@@ -538,6 +539,55 @@ def cached_duty_rows(ids: Sequence[int]) -> DutyRows:
         if generation is not None:
             _store("duties", key, generation, rows)
     return rows
+
+
+def cached_per_sheet(
+    name: str, sheets: Sequence[Sheet], compute: Callable[[list[Sheet]], dict[int, T]]
+) -> dict[int, T]:
+    """A value of each sheet (its score counts) from the cache: each stored under the sheet's id
+    with its version and the catalog generation, computed by `compute(missing)` for the sheets
+    whose entry is missing or outdated only, in one call; sheet id → value, for the sheets
+    `compute` gives a value.
+
+    Every save of a sheet's points, by any path (the form, an appraisal, an import, the survey),
+    bumps its version (`services.scores`); what changes them without a save of the sheet (an
+    item, a framework, a year's decimals and rounding, a unit's lineage) replaces the catalog
+    generation. A value that depends on anything else must not be kept here."""
+    if not sheets:
+        return {}
+    keys = [page_key(name, (), sheet.pk) for sheet in sheets]
+    generation: str | None = None
+    entries: list[Any] = [None] * len(keys)
+    try:
+        generation, entries = _fetch(*keys, work=False)
+    except Exception:
+        logger.exception("cache: %s could not be read", name)
+    values: dict[int, T] = {}
+    missing: list[Sheet] = []
+    for sheet, entry in zip(sheets, entries, strict=True):
+        if isinstance(entry, tuple) and len(entry) == 3 and entry[0] == sheet.version:
+            if entry[1]:
+                values[sheet.pk] = entry[2]
+        else:
+            missing.append(sheet)
+    if missing:
+        computed = compute(missing)
+        values.update(computed)
+        if generation is not None:
+            asked = {sheet.pk for sheet in missing}
+            stored = {
+                key: (
+                    generation,
+                    (sheet.version, sheet.pk in computed, computed.get(sheet.pk)),
+                )
+                for key, sheet in zip(keys, sheets, strict=True)
+                if sheet.pk in asked
+            }
+            try:
+                cache.set_many(stored, timeout())
+            except Exception:
+                logger.exception("cache: %s could not be stored", name)
+    return values
 
 
 # --------------------------------------------------------------------------- signals

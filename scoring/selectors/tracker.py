@@ -29,6 +29,7 @@ from scoring.models import (
     SheetState,
     count_per,
 )
+from scoring.selectors.cache import cached_per_sheet
 from units.models import Unit, UnitGroup
 
 
@@ -92,9 +93,19 @@ def score_counts(
     year: AssessmentYear, sheets: Iterable[Sheet] | None = None
 ) -> dict[int, ScoreCounts]:
     """Sheet id → its `ScoreCounts`, in one pass over the year's appraisal scores (one query;
-    three before), or only those of `sheets` (the page's unit group). A
-    page that shows the tracker's rows and the appraisal progress reads it once and gives it to
-    both (`counts=`)."""
+    three before), or only those of `sheets` (the page's unit group), each sheet's from the
+    cache while its version is the one it was counted at (`cache.cached_per_sheet`; an
+    aggregate of 15 000 scores on every request of a list before). A page that shows the
+    tracker's rows and the appraisal progress reads it once and gives it to both (`counts=`)."""
+    if sheets is not None:
+        # The page's sheets: each one's counts from the cache while its version is the same.
+        return cached_per_sheet(
+            "score-counts", list(sheets), lambda missing: _count_scores(year, missing)
+        )
+    return _count_scores(year, None)
+
+
+def _count_scores(year: AssessmentYear, sheets: list[Sheet] | None) -> dict[int, ScoreCounts]:
     scores = Score.objects.filter(
         sheet__year=year, item__is_scored=True, item__method=Method.APPRAISAL
     )
@@ -195,21 +206,23 @@ class AppraisalProgress:
 
 
 def appraisal_progress(
-    year: AssessmentYear, counts: dict[int, ScoreCounts] | None = None
+    year: AssessmentYear,
+    counts: dict[int, ScoreCounts] | None = None,
+    sheets: Sequence[Sheet] | None = None,
 ) -> dict[int, AppraisalProgress]:
     """Sheet id → how far its appraisal has gone (two queries for the whole year, one if
-    `score_counts` is given)."""
-    counts = score_counts(year) if counts is None else counts
+    `score_counts` is given), or only of `sheets` (the page's, whose `counts` are given)."""
+    counts = score_counts(year, sheets) if counts is None else counts
     appraised = {sheet_id: count.appraised for sheet_id, count in counts.items() if count.appraised}
     differing = {sheet_id: count.differing for sheet_id, count in counts.items() if count.differing}
-    answered = count_per(
-        ExplanationRequest.objects.filter(
-            score__sheet__year=year,
-            state=ExplanationState.ANSWERED,
-            score__item__framework__active=True,
-        ),
-        "score__sheet_id",
+    answers = ExplanationRequest.objects.filter(
+        score__sheet__year=year,
+        state=ExplanationState.ANSWERED,
+        score__item__framework__active=True,
     )
+    if sheets is not None:
+        answers = answers.filter(score__sheet__in=sheets)
+    answered = count_per(answers, "score__sheet_id")
     return {
         sheet_id: AppraisalProgress(
             appraised.get(sheet_id, 0), differing.get(sheet_id, 0), answered.get(sheet_id, 0)

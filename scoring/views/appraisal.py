@@ -122,7 +122,7 @@ def appraisal_list(request, year: int):
     sheets = list(filters.qs)
     counts = tracker.score_counts(assessment_year, sheets)
     rows = tracker.tracker_rows(assessment_year, sheets=sheets, counts=counts)
-    progress = tracker.appraisal_progress(assessment_year, counts)
+    progress = tracker.appraisal_progress(assessment_year, counts, sheets)
     empty = tracker.AppraisalProgress(0, 0, 0)
     done = [progress.get(row.sheet.id, empty) for row in rows]
     entries = [

@@ -8,6 +8,7 @@ from decimal import Decimal as D
 from unittest import mock
 from zoneinfo import ZoneInfo
 
+from django.core.cache import cache
 from django.db import connection
 from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
@@ -162,6 +163,21 @@ class TestTrackerNumbers(TrackerTestCase):
         self.assertEqual(set(some), {s.id for s in Sheet.objects.filter(unit__code="STP")})
         self.assertEqual(some, {sheet_id: whole[sheet_id] for sheet_id in some})
 
+    def test_a_sheets_counts_come_from_the_cache_until_its_points_are_saved(self):
+        def counts():
+            return tracker.score_counts(self.year, Sheet.objects.filter(unit__code="STP"))
+
+        stp = Sheet.objects.get(unit__code="STP")
+        before = counts()
+        with self.assertNumQueries(1):  # the sheet; its counts are those stored at its version
+            self.assertEqual(counts(), before)
+
+        apply_score_changes(stp, [ScoreChange("1.2", self_points=D("3"))], source="test")
+
+        after = counts()
+        self.assertEqual(after[stp.pk].answered, before[stp.pk].answered + 1)
+        self.assertEqual(after[stp.pk], tracker.score_counts(self.year)[stp.pk])
+
     def test_without_a_deadline_there_are_no_days_and_nothing_is_overdue(self):
         AssessmentYear.objects.filter(pk=self.year.pk).update(self_assessment_deadline=None)
         self.year.refresh_from_db()
@@ -255,12 +271,15 @@ class TestTrackerPage(TrackerTestCase):
 
     def test_the_query_count_does_not_grow_with_the_units(self):
         self.get()
+        # Every sheet's counts computed in both (none read from the cache).
+        cache.clear()
         with CaptureQueriesContext(connection) as few:
             self.get()
         for number in range(15):
             sheet = make_sheet(make_unit(f"S{number:02d}"), self.year)
             apply_score_changes(sheet, [ScoreChange("1.1.1", self_points=D("1"))], source="test")
             add_document(Score.objects.get(sheet=sheet))
+        cache.clear()
         with CaptureQueriesContext(connection) as many:
             response = self.get()
 
@@ -352,6 +371,8 @@ class TestOverdueExplanations(TrackerTestCase):
         self.client.force_login(self.people["appraiser"])
         with mock.patch("django.utils.timezone.now", return_value=AFTER):
             self.client.get(URL)
+            # Every sheet's counts computed in both (none read from the cache).
+            cache.clear()
             with CaptureQueriesContext(connection) as few:
                 self.client.get(URL)
             for number in range(10):
@@ -367,6 +388,7 @@ class TestOverdueExplanations(TrackerTestCase):
             ExplanationRequest.objects.filter(score__sheet__unit__code__startswith="S0").update(
                 requested_at=datetime(2024, 3, 1, tzinfo=HANOI)
             )
+            cache.clear()
             with CaptureQueriesContext(connection) as many:
                 response = self.client.get(URL)
 
