@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import NotRequired, TypedDict
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from scoring import calculations as calc
@@ -77,7 +77,9 @@ def chart_label(text: str, limit: int = 32) -> str:
 
 
 def framework_items(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], list[Item]]:
-    """Every item of the frameworks of the given (year id, group id) pairs, in one query."""
+    """Every item of the frameworks of the given (year id, group id) pairs, in one query (its
+    framework's year and group read with each item, not a framework instance built with each: a
+    unit's profile reads 2 000 items of ten years)."""
     pairs = set(pairs)
     if not pairs:
         return {}
@@ -85,8 +87,12 @@ def framework_items(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], l
     for year_id, group_id in pairs:
         condition |= Q(framework__year_id=year_id, framework__group_id=group_id)
     items: dict[tuple[int, int], list[Item]] = defaultdict(list)
-    for item in Item.objects.filter(condition).select_related("framework").order_by("sort_key"):
-        items[(item.framework.year_id, item.framework.group_id)].append(item)
+    for item in (
+        Item.objects.filter(condition)
+        .annotate(framework_year=F("framework__year_id"), framework_group=F("framework__group_id"))
+        .order_by("sort_key")
+    ):
+        items[(item.framework_year, item.framework_group)].append(item)  # type: ignore[attr-defined]
     return items
 
 

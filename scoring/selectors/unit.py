@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -312,10 +313,11 @@ def unit_profile(
     domains = list(result.domains.all()) if result else []
     items = framework_items((r.year_id, r.group_id) for r in history)
     scores: dict[int, list[Score]] = defaultdict(list)
-    for score in Score.objects.filter(sheet__unit=unit, sheet__year_id__in=year_ids).select_related(
-        "sheet"
+    # Each score's year read with it (not a sheet instance built with each of 1 500 scores).
+    for score in Score.objects.filter(sheet__unit=unit, sheet__year_id__in=year_ids).annotate(
+        sheet_year=F("sheet__year_id")
     ):
-        scores[score.sheet.year_id].append(score)
+        scores[score.sheet_year].append(score)  # type: ignore[attr-defined]
 
     lost: list[LostDomain] = []
     unscored: list[UnscoredDomain] = []
