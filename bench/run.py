@@ -768,6 +768,11 @@ def main() -> int:
         help="seconds of the deadline week's locust scenario (0: skip it)",
     )
     parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument(
+        "--keep",
+        default=os.environ.get("BENCH_KEEP"),
+        help="copy the run's files to this folder (the deadline week's log of every request)",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         print("wrk is missing: apt-get install -y wrk", file=sys.stderr)
@@ -780,6 +785,10 @@ def main() -> int:
                 bench_size(
                     size, args.duration, args.rounds, args.fresh, Path(folder), only, args.load
                 )
+            )
+        if args.keep:
+            shutil.copytree(
+                folder, args.keep, dirs_exist_ok=True, ignore=shutil.ignore_patterns("static")
             )
     table, ok = report(runs)
     print(table)
