@@ -206,4 +206,4 @@ def reads_sheets_of(user: User, unit_code: str) -> bool:
     if not user.is_authenticated:
         return False
     unit_id = next((m.unit_id for m in memberships(user) if m.unit.code == unit_code), None)
-    return may(user, "scoring.view_sheet", Sheet(unit_id=unit_id))
+    return may(user, "scoring.view_sheet", Sheet() if unit_id is None else Sheet(unit_id=unit_id))

@@ -92,7 +92,7 @@ def framework_items(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], l
         .annotate(framework_year=F("framework__year_id"), framework_group=F("framework__group_id"))
         .order_by("sort_key")
     ):
-        items[(item.framework_year, item.framework_group)].append(item)  # type: ignore[attr-defined]
+        items[(item.framework_year, item.framework_group)].append(item)
     return items
 
 

@@ -317,7 +317,7 @@ def unit_profile(
     for score in Score.objects.filter(sheet__unit=unit, sheet__year_id__in=year_ids).annotate(
         sheet_year=F("sheet__year_id")
     ):
-        scores[score.sheet_year].append(score)  # type: ignore[attr-defined]
+        scores[score.sheet_year].append(score)
 
     lost: list[LostDomain] = []
     unscored: list[UnscoredDomain] = []
