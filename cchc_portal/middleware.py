@@ -45,6 +45,15 @@ def signed_out(request) -> bool:
     return user is None or (isinstance(user, SimpleLazyObject) and user._wrapped is empty)
 
 
+def evaluated(user):
+    """The user behind `request.user`'s lazy objects once they are evaluated: django_otp's
+    wraps the authentication's, so each of the 200 or so reads of the user a signed-in page
+    makes went through two proxies. An object not evaluated yet is given back as it is."""
+    while isinstance(user, SimpleLazyObject) and user._wrapped is not empty:
+        user = user._wrapped
+    return user
+
+
 #: What django-csp's decorators set on a response: its own policy (or none).
 _RESPONSE_POLICY = tuple(
     f"_csp_{part}{ro}" for part in ("config", "update", "replace", "exempt") for ro in ("", "_ro")
@@ -132,6 +141,8 @@ class SignedInMiddleware(OTPMiddleware):
                 response = second_factor_redirect(request)
             except Exception as exc:  # answered as the rule's own layer would have been
                 response = response_for_exception(request, exc)
+            else:
+                request.user = evaluated(request.user)
         if response is None:
             response = self.next_layer(request)
         if signed_out(request):

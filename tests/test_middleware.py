@@ -125,3 +125,19 @@ def test_a_get_without_a_session_cookie_is_not_put_where_history_reads_the_user(
     # Nobody is signed in and a GET signs nobody in: a history row would have no user anyway.
     assert _history_request(RequestFactory().get("/")) == "none"
     assert _history_request(RequestFactory().head("/")) == "none"
+
+
+def test_a_signed_in_request_reads_the_user_itself_not_through_two_lazy_objects():
+    from django.contrib.auth import get_user_model
+
+    make_user("middleware-reader")
+    client = Client()
+    client.post("/tai-khoan/login/", {"username": "middleware-reader", "password": PASSWORD})
+
+    response = client.get("/cua-toi/")
+
+    user = response.wsgi_request.user
+    assert type(user) is get_user_model()
+    assert user.get_username() == "middleware-reader"
+    assert user.is_verified() is False  # django_otp's attributes are on the user itself
+    assert user.otp_device is None
