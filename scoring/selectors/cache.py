@@ -555,33 +555,29 @@ def cached_per_sheet(
     generation. A value that depends on anything else must not be kept here."""
     if not sheets:
         return {}
-    keys = [page_key(name, (), sheet.pk) for sheet in sheets]
+    keys = {sheet.pk: page_key(name, (), sheet.pk) for sheet in sheets}
     generation: str | None = None
-    entries: list[Any] = [None] * len(keys)
+    entries: list[Any] = [None] * len(sheets)
     try:
-        generation, entries = _fetch(*keys, work=False)
+        generation, entries = _fetch(*(keys[sheet.pk] for sheet in sheets), work=False)
     except Exception:
         logger.exception("cache: %s could not be read", name)
     values: dict[int, T] = {}
     missing: list[Sheet] = []
     for sheet, entry in zip(sheets, entries, strict=True):
-        if isinstance(entry, tuple) and len(entry) == 3 and entry[0] == sheet.version:
-            if entry[1]:
-                values[sheet.pk] = entry[2]
+        # An entry is (the sheet's version, its value or None when `compute` gave none).
+        if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == sheet.version:
+            if entry[1] is not None:
+                values[sheet.pk] = entry[1]
         else:
             missing.append(sheet)
     if missing:
         computed = compute(missing)
         values.update(computed)
         if generation is not None:
-            asked = {sheet.pk for sheet in missing}
             stored = {
-                key: (
-                    generation,
-                    (sheet.version, sheet.pk in computed, computed.get(sheet.pk)),
-                )
-                for key, sheet in zip(keys, sheets, strict=True)
-                if sheet.pk in asked
+                keys[sheet.pk]: (generation, (sheet.version, computed.get(sheet.pk)))
+                for sheet in missing
             }
             try:
                 cache.set_many(stored, timeout())

@@ -70,8 +70,8 @@ def _profile_query(request, years: list[AssessmentYear], code: str) -> dict[str,
 def _profile_viewer(request, code: str) -> tuple:
     """Whether the viewer reads the appraisers' reasons of this unit (a per-viewer rule): whether
     they may read its sheets, from their memberships. Whether the year has a sheet is the page's
-    data, under the generation of its key: two viewers who may read its sheets see the same page
-    (a query of the years and one of the sheet on every request before)."""
+    data, under the generation of its key, so it need not be asked here (a query of the years and
+    one of the sheet on every request before)."""
     return (reads_sheets_of(request.user, code),)
 
 
